@@ -1,0 +1,443 @@
+#include "dialect/XFuseOps.h"
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/TypeUtilities.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::xfuse;
+
+namespace {
+
+/// Shape and type rules shared by the ops' result-type inference. The parser,
+/// builders and the verifier all go through inference, so each rule is stated
+/// once and every failure is reported at the op's location, naming what was
+/// expected and what was found.
+class TypeRules {
+public:
+  TypeRules(std::optional<Location> loc, StringRef opName)
+      : loc(loc), opName(opName) {}
+
+  template <typename... Args> LogicalResult fail(Args &&...args) const {
+    return emitOptionalError(loc, "'xfuse.", opName, "' op ",
+                             std::forward<Args>(args)...);
+  }
+
+  /// `value` must be a ranked tensor of f32/f16/bf16 with at least `minRank`
+  /// dimensions, the last `staticTrailing` of them static.
+  FailureOr<RankedTensorType> floatTensor(StringRef role, Value value,
+                                          int64_t minRank,
+                                          int64_t staticTrailing = 1) const {
+    auto type = dyn_cast<RankedTensorType>(value.getType());
+    if (!type ||
+        !isa<Float32Type, Float16Type, BFloat16Type>(type.getElementType()))
+      return fail("expects ", role,
+                  " to be a ranked tensor of f32, f16 or bf16, but got ",
+                  value.getType());
+    if (type.getRank() < minRank)
+      return fail("expects ", role, " of rank at least ", minRank, ", but got ",
+                  type);
+    for (int64_t i = type.getRank() - staticTrailing; i < type.getRank(); ++i) {
+      if (!type.isDynamicDim(i))
+        continue;
+      if (staticTrailing == 1)
+        return fail("expects the last dimension of ", role,
+                    " to be static, but got ", type);
+      return fail("expects the last ", staticTrailing, " dimensions of ", role,
+                  " to be static, but got ", type);
+    }
+    return type;
+  }
+
+  /// A static tensor of exactly `shape` with the element type of `like`.
+  LogicalResult parameter(StringRef role, Value value, ArrayRef<int64_t> shape,
+                          RankedTensorType like) const {
+    auto type = dyn_cast<RankedTensorType>(value.getType());
+    if (!type || type.getShape() != shape)
+      return fail("expects ", role, " of shape [", shapeString(shape),
+                  "], but got ", value.getType());
+    return sameElementType(role, type, like);
+  }
+
+  LogicalResult sameElementType(StringRef role, RankedTensorType type,
+                                RankedTensorType like,
+                                StringRef likeRole = "the input") const {
+    if (type.getElementType() != like.getElementType())
+      return fail("expects ", role, " to have the element type of ", likeRole,
+                  " (", like.getElementType(), "), but got ",
+                  type.getElementType());
+    return success();
+  }
+
+  /// Optional per-token positions: an i32/i64 tensor shaped like the input's
+  /// leading `tokenShape`.
+  LogicalResult positions(Value positions, ArrayRef<int64_t> tokenShape) const {
+    if (!positions)
+      return success();
+    auto type = dyn_cast<RankedTensorType>(positions.getType());
+    if (!type || !(type.getElementType().isSignlessInteger(32) ||
+                   type.getElementType().isSignlessInteger(64)))
+      return fail("expects positions to be a ranked tensor of i32 or i64, "
+                  "but got ",
+                  positions.getType());
+    if (type.getRank() != static_cast<int64_t>(tokenShape.size()) ||
+        failed(verifyCompatibleShape(type.getShape(), tokenShape)))
+      return fail("expects positions of shape [", shapeString(tokenShape),
+                  "] (one per token), but got ", type);
+    return success();
+  }
+
+  /// The result of X·W + b for `input` [..., in] and a weight stored as
+  /// `layout` says. `inOrigin` names where `in` comes from, for the message.
+  FailureOr<RankedTensorType> linear(StringRef weightRole, StringRef biasRole,
+                                     RankedTensorType input, StringRef inOrigin,
+                                     Value weight, Value bias,
+                                     WeightLayout layout) const {
+    auto weightType = dyn_cast<RankedTensorType>(weight.getType());
+    int64_t in = input.getShape().back();
+    bool outIn = layout == WeightLayout::out_in;
+    auto expected = outIn ? "[out, in]" : "[in, out]";
+    if (!weightType || weightType.getRank() != 2 ||
+        !weightType.hasStaticShape() ||
+        weightType.getDimSize(outIn ? 1 : 0) != in)
+      return fail("expects ", weightRole, " of static shape ", expected,
+                  " with in = ", in, " (", inOrigin, "), but got ",
+                  weight.getType());
+    if (failed(sameElementType(weightRole, weightType, input)))
+      return failure();
+    int64_t out = weightType.getDimSize(outIn ? 0 : 1);
+    if (bias && failed(parameter(biasRole, bias, {out}, input)))
+      return failure();
+    SmallVector<int64_t> shape(input.getShape());
+    shape.back() = out;
+    return RankedTensorType::get(shape, input.getElementType());
+  }
+
+  static std::string shapeString(ArrayRef<int64_t> shape) {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    llvm::interleave(
+        shape, os,
+        [&](int64_t dim) {
+          if (ShapedType::isDynamic(dim))
+            os << "?";
+          else
+            os << dim;
+        },
+        ", ");
+    return text;
+  }
+
+private:
+  std::optional<Location> loc;
+  StringRef opName;
+};
+
+/// An adaptor built before the op exists (a builder given a null attribute)
+/// may lack the default of weight_layout, which the op gains on creation.
+WeightLayout layoutOr(WeightLayoutAttr attr) {
+  return attr ? attr.getValue() : WeightLayout::in_out;
+}
+
+} // namespace
+
+/// Attribute rules, checked by the verifiers: the custom-form parser infers
+/// result types before it stores attributes in the op's properties, so type
+/// inference cannot see them.
+static LogicalResult verifyPositive(Operation *op, StringRef name,
+                                    double value) {
+  if (!(value > 0.0) || !std::isfinite(value))
+    return op->emitOpError("expects a finite ")
+           << name << " > 0, but got " << formatReal(value);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Positional encodings
+//===----------------------------------------------------------------------===//
+
+LogicalResult SinusoidalPeOp::inferReturnTypes(MLIRContext *,
+                                               std::optional<Location> loc,
+                                               Adaptor adaptor,
+                                               SmallVectorImpl<Type> &results) {
+  TypeRules rules(loc, getOperationName().drop_front(6));
+  auto input =
+      rules.floatTensor("input ([..., seq, d])", adaptor.getInput(), 2);
+  if (failed(input))
+    return failure();
+  int64_t d = input->getShape().back();
+  if (d % 2 != 0)
+    return rules.fail("expects an even feature dimension d (sines and "
+                      "cosines come in pairs), but got d = ",
+                      d);
+  if (failed(rules.positions(adaptor.getPositions(),
+                             input->getShape().drop_back())))
+    return failure();
+  results.push_back(*input);
+  return success();
+}
+
+LogicalResult SinusoidalPeOp::verify() {
+  if (failed(verifyPositive(*this, "base", getBase().convertToDouble())))
+    return failure();
+  if (!std::isfinite(getScale().convertToDouble()))
+    return emitOpError("expects a finite scale, but got ")
+           << formatReal(getScale().convertToDouble());
+  return success();
+}
+
+LogicalResult LearnedPeOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &results) {
+  TypeRules rules(loc, getOperationName().drop_front(6));
+  auto input =
+      rules.floatTensor("input ([..., seq, d])", adaptor.getInput(), 2);
+  if (failed(input))
+    return failure();
+  int64_t d = input->getShape().back();
+  auto table = dyn_cast<RankedTensorType>(adaptor.getTable().getType());
+  if (!table || table.getRank() != 2 || !table.hasStaticShape() ||
+      table.getDimSize(1) != d)
+    return rules.fail("expects table of static shape [max_pos, ", d,
+                      "] (d of the input), but got ",
+                      adaptor.getTable().getType());
+  if (failed(rules.sameElementType("table", table, *input)))
+    return failure();
+  int64_t seq = input->getDimSize(input->getRank() - 2);
+  if (!adaptor.getPositions() && !ShapedType::isDynamic(seq) &&
+      seq > table.getDimSize(0))
+    return rules.fail("expects a sequence of at most ", table.getDimSize(0),
+                      " tokens (the table's rows) when positions are absent, "
+                      "but got ",
+                      seq);
+  if (failed(rules.positions(adaptor.getPositions(),
+                             input->getShape().drop_back())))
+    return failure();
+  results.push_back(*input);
+  return success();
+}
+
+int64_t RopeOp::getEffectiveRotaryDim() {
+  if (std::optional<int64_t> rotaryDim = getRotaryDim())
+    return *rotaryDim;
+  return getInput().getType().getShape().back();
+}
+
+LogicalResult RopeOp::inferReturnTypes(MLIRContext *,
+                                       std::optional<Location> loc,
+                                       Adaptor adaptor,
+                                       SmallVectorImpl<Type> &results) {
+  TypeRules rules(loc, getOperationName().drop_front(6));
+  auto input = rules.floatTensor("input ([..., seq, heads, head_dim])",
+                                 adaptor.getInput(), 3, 2);
+  if (failed(input))
+    return failure();
+  if (failed(rules.positions(adaptor.getPositions(),
+                             input->getShape().drop_back(2))))
+    return failure();
+  results.push_back(*input);
+  return success();
+}
+
+LogicalResult RopeOp::verify() {
+  // The rotary_dim rule needs a valid head_dim, but the interface verifier
+  // that checks the operand types through inference runs after this one.
+  SmallVector<Type> inferred;
+  if (failed(inferReturnTypes(getContext(), getLoc(), Adaptor(*this),
+                              inferred)))
+    return failure();
+  int64_t headDim = getInput().getType().getShape().back();
+  int64_t rotaryDim = getEffectiveRotaryDim();
+  if (rotaryDim <= 0 || rotaryDim % 2 != 0 || rotaryDim > headDim)
+    return emitOpError("expects an even rotary_dim in (0, head_dim = ")
+           << headDim << "], but got " << rotaryDim;
+  if (failed(verifyPositive(*this, "theta", getTheta().convertToDouble())))
+    return failure();
+  if (isa_and_nonnull<DynamicNtkScalingAttr>(getScalingAttr()) &&
+      rotaryDim <= 2)
+    return emitOpError("expects rotary_dim > 2 for dynamic NTK scaling, "
+                       "whose exponent is rotary_dim / (rotary_dim - 2), but "
+                       "got ")
+           << rotaryDim;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Feed-forward building blocks
+//===----------------------------------------------------------------------===//
+
+LogicalResult LinearOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &results) {
+  TypeRules rules(loc, getOperationName().drop_front(6));
+  auto input = rules.floatTensor("input", adaptor.getInput(), 1);
+  if (failed(input))
+    return failure();
+  auto output =
+      rules.linear("weight", "bias", *input, "the input's last dimension",
+                   adaptor.getWeight(), adaptor.getBias(),
+                   layoutOr(adaptor.getWeightLayoutAttr()));
+  if (failed(output))
+    return failure();
+  results.push_back(*output);
+  return success();
+}
+
+LogicalResult ActivationOp::inferReturnTypes(MLIRContext *,
+                                             std::optional<Location> loc,
+                                             Adaptor adaptor,
+                                             SmallVectorImpl<Type> &results) {
+  TypeRules rules(loc, getOperationName().drop_front(6));
+  auto input = rules.floatTensor("input", adaptor.getInput(), 0, 0);
+  if (failed(input))
+    return failure();
+  results.push_back(*input);
+  return success();
+}
+
+OpFoldResult ActivationOp::fold(FoldAdaptor) {
+  if (getKind() == ActivationKind::identity)
+    return getInput();
+  return {};
+}
+
+LogicalResult AddOp::inferReturnTypes(MLIRContext *,
+                                      std::optional<Location> loc,
+                                      Adaptor adaptor,
+                                      SmallVectorImpl<Type> &results) {
+  TypeRules rules(loc, getOperationName().drop_front(6));
+  auto lhs = rules.floatTensor("lhs", adaptor.getLhs(), 0, 0);
+  auto rhs = rules.floatTensor("rhs", adaptor.getRhs(), 0, 0);
+  if (failed(lhs) || failed(rhs) ||
+      failed(rules.sameElementType("rhs", *rhs, *lhs, "lhs")))
+    return failure();
+  ArrayRef<int64_t> suffix =
+      lhs->getShape().take_back(std::min(rhs->getRank(), lhs->getRank()));
+  if (rhs->getRank() > lhs->getRank() ||
+      failed(verifyCompatibleShape(rhs->getShape(), suffix)))
+    return rules.fail("expects rhs of the shape of lhs [",
+                      TypeRules::shapeString(lhs->getShape()),
+                      "] or of a suffix of it, but got ", *rhs);
+  results.push_back(*lhs);
+  return success();
+}
+
+LogicalResult GateOp::inferReturnTypes(MLIRContext *,
+                                       std::optional<Location> loc,
+                                       Adaptor adaptor,
+                                       SmallVectorImpl<Type> &results) {
+  TypeRules rules(loc, getOperationName().drop_front(6));
+  auto gate = rules.floatTensor("gate", adaptor.getGate(), 0, 0);
+  if (failed(gate))
+    return failure();
+  if (adaptor.getUp().getType() != *gate)
+    return rules.fail("expects up of the gate's type ", *gate, ", but got ",
+                      adaptor.getUp().getType());
+  results.push_back(*gate);
+  return success();
+}
+
+/// The shared rule of the norms: input [..., d], weight and bias [d].
+static LogicalResult inferNormType(TypeRules &rules, Value inputValue,
+                                   Value weight, Value bias,
+                                   SmallVectorImpl<Type> &results) {
+  auto input = rules.floatTensor("input", inputValue, 1);
+  if (failed(input))
+    return failure();
+  int64_t d = input->getShape().back();
+  if (failed(rules.parameter("weight", weight, {d}, *input)) ||
+      (bias && failed(rules.parameter("bias", bias, {d}, *input))))
+    return failure();
+  results.push_back(*input);
+  return success();
+}
+
+LogicalResult RmsNormOp::inferReturnTypes(MLIRContext *,
+                                          std::optional<Location> loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &results) {
+  TypeRules rules(loc, getOperationName().drop_front(6));
+  return inferNormType(rules, adaptor.getInput(), adaptor.getWeight(),
+                       /*bias=*/nullptr, results);
+}
+
+LogicalResult RmsNormOp::verify() {
+  return verifyPositive(*this, "epsilon", getEpsilon().convertToDouble());
+}
+
+LogicalResult LayerNormOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &results) {
+  TypeRules rules(loc, getOperationName().drop_front(6));
+  return inferNormType(rules, adaptor.getInput(), adaptor.getWeight(),
+                       adaptor.getBias(), results);
+}
+
+LogicalResult LayerNormOp::verify() {
+  return verifyPositive(*this, "epsilon", getEpsilon().convertToDouble());
+}
+
+//===----------------------------------------------------------------------===//
+// Feed-forward networks
+//===----------------------------------------------------------------------===//
+
+LogicalResult FfnOp::inferReturnTypes(MLIRContext *,
+                                      std::optional<Location> loc,
+                                      Adaptor adaptor,
+                                      SmallVectorImpl<Type> &results) {
+  TypeRules rules(loc, getOperationName().drop_front(6));
+  auto input = rules.floatTensor("input", adaptor.getInput(), 1);
+  if (failed(input))
+    return failure();
+  WeightLayout layout = layoutOr(adaptor.getWeightLayoutAttr());
+  auto hidden = rules.linear("w1", "b1", *input, "the input's last dimension",
+                             adaptor.getW1(), adaptor.getB1(), layout);
+  if (failed(hidden))
+    return failure();
+  auto output = rules.linear("w2", "b2", *hidden, "the hidden size of w1",
+                             adaptor.getW2(), adaptor.getB2(), layout);
+  if (failed(output))
+    return failure();
+  results.push_back(*output);
+  return success();
+}
+
+LogicalResult GatedFfnOp::inferReturnTypes(MLIRContext *,
+                                           std::optional<Location> loc,
+                                           Adaptor adaptor,
+                                           SmallVectorImpl<Type> &results) {
+  TypeRules rules(loc, getOperationName().drop_front(6));
+  auto input = rules.floatTensor("input", adaptor.getInput(), 1);
+  if (failed(input))
+    return failure();
+  WeightLayout layout = layoutOr(adaptor.getWeightLayoutAttr());
+  auto gate =
+      rules.linear("w_gate", "b_gate", *input, "the input's last dimension",
+                   adaptor.getWGate(), adaptor.getBGate(), layout);
+  if (failed(gate))
+    return failure();
+  if (adaptor.getWUp().getType() != adaptor.getWGate().getType())
+    return rules.fail("expects w_up of the same type as w_gate (",
+                      adaptor.getWGate().getType(), "), but got ",
+                      adaptor.getWUp().getType());
+  if (adaptor.getBUp() &&
+      failed(rules.parameter("b_up", adaptor.getBUp(),
+                             {gate->getShape().back()}, *input)))
+    return failure();
+  auto output =
+      rules.linear("w_down", "b_down", *gate, "the hidden size of w_gate",
+                   adaptor.getWDown(), adaptor.getBDown(), layout);
+  if (failed(output))
+    return failure();
+  results.push_back(*output);
+  return success();
+}
+
+#define GET_OP_CLASSES
+#include "dialect/XFuseOps.cpp.inc"

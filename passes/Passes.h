@@ -1,0 +1,24 @@
+#ifndef XFUSE_PASSES_PASSES_H
+#define XFUSE_PASSES_PASSES_H
+
+#include "mlir/Pass/Pass.h"
+
+namespace mlir {
+class RewritePatternSet;
+namespace xfuse {
+
+#define GEN_PASS_DECL
+#include "passes/Passes.h.inc"
+
+/// Patterns lowering sinusoidal_pe, learned_pe and rope to linalg.
+void populatePositionalEncodingToLinalgPatterns(RewritePatternSet &patterns);
+/// Patterns lowering linear, activation, add, the norms, ffn and gated_ffn.
+void populateFeedForwardToLinalgPatterns(RewritePatternSet &patterns);
+
+#define GEN_PASS_REGISTRATION
+#include "passes/Passes.h.inc"
+
+} // namespace xfuse
+} // namespace mlir
+
+#endif // XFUSE_PASSES_PASSES_H

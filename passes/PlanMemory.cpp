@@ -1,0 +1,255 @@
+#include "passes/Passes.h"
+
+#include "dialect/XFuseOps.h"
+#include "dialect/kernel/KernelOps.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/AffineExpr.h"
+
+#include "llvm/ADT/MapVector.h"
+
+namespace mlir::xfuse {
+#define GEN_PASS_DEF_XFUSEPLANMEMORY
+#include "passes/Passes.h.inc"
+} // namespace mlir::xfuse
+
+using namespace mlir;
+using namespace mlir::xfuse;
+
+namespace {
+
+constexpr StringLiteral kWorkspaceAttrName = "xkernel.workspace";
+constexpr StringLiteral kSlicesAttrName = "xkernel.workspace_slices";
+constexpr int64_t kAlignment = 256;
+
+/// A size in bytes: `bytes` times the product of the function's dynamic
+/// sizes `symbols` (sorted; a size may appear more than once).
+struct Extent {
+  int64_t bytes;
+  SmallVector<unsigned> symbols;
+
+  AffineExpr toExpr(MLIRContext *context) const {
+    AffineExpr expr = getAffineConstantExpr(bytes, context);
+    for (unsigned symbol : symbols)
+      expr = expr * getAffineSymbolExpr(symbol, context);
+    return expr;
+  }
+};
+
+/// A workspace buffer and the program position after which it is free.
+struct Buffer {
+  Extent size;
+  unsigned busyUntil;
+};
+
+bool isKernel(Operation *op) {
+  return isa<kernel::GemmOp, kernel::PointwiseOp>(op);
+}
+
+/// Plans the workspace of one single-block function.
+class MemoryPlanner {
+public:
+  explicit MemoryPlanner(func::FuncOp func) : func(func) {
+    for (BlockArgument argument : func.getArguments()) {
+      auto type = dyn_cast<ShapedType>(argument.getType());
+      if (!type)
+        continue;
+      for (auto [dim, size] : llvm::enumerate(type.getShape())) {
+        if (!ShapedType::isDynamic(size))
+          continue;
+        unsigned symbol = symbolOf.size();
+        symbolOf[{argument.getArgNumber(), dim}] = symbol;
+      }
+    }
+  }
+
+  LogicalResult plan() {
+    for (auto [position, op] : llvm::enumerate(func.getBody().front()))
+      positions[&op] = position;
+    for (Operation &op : func.getBody().front())
+      if (isKernel(&op) && failed(place(&op)))
+        return failure();
+    record();
+    return success();
+  }
+
+private:
+  /// Assigns a buffer to each result of `kernel` that the function does not
+  /// return.
+  LogicalResult place(Operation *kernel) {
+    unsigned position = positions.lookup(kernel);
+    for (OpResult result : kernel->getResults()) {
+      Lifetime lifetime = lifetimeOf(result, position);
+      if (lifetime.returned)
+        continue;
+      FailureOr<Extent> size = extentOf(result);
+      if (failed(size))
+        return kernel->emitOpError("writes result #")
+               << result.getResultNumber()
+               << ", whose dynamic sizes do not come from the function's "
+                  "arguments, so its workspace size is unknown";
+      unsigned buffer = chooseBuffer(*size, position);
+      buffers[buffer].busyUntil = lifetime.lastUse;
+      slices.push_back({result, buffer});
+    }
+    return success();
+  }
+
+  struct Lifetime {
+    unsigned lastUse;
+    bool returned;
+  };
+
+  /// How long `value`, written at `position`, is read: by its users and by
+  /// the users of the views (reshapes) made of it, which share its memory.
+  Lifetime lifetimeOf(Value value, unsigned position) {
+    Lifetime lifetime{position, false};
+    for (Operation *user : value.getUsers()) {
+      Operation *inBlock = func.getBody().front().findAncestorOpInBlock(*user);
+      lifetime.lastUse = std::max(lifetime.lastUse, positions.lookup(inBlock));
+      lifetime.returned |= isa<func::ReturnOp>(user);
+      if (!isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(user))
+        continue;
+      Lifetime view = lifetimeOf(user->getResult(0), position);
+      lifetime.lastUse = std::max(lifetime.lastUse, view.lastUse);
+      lifetime.returned |= view.returned;
+    }
+    return lifetime;
+  }
+
+  /// A free buffer whose size scales with the same dynamic sizes: the
+  /// smallest that holds `size`, else the largest, grown; or a new one.
+  unsigned chooseBuffer(const Extent &size, unsigned position) {
+    std::optional<unsigned> best;
+    auto better = [&](const Buffer &candidate, const Buffer &current) {
+      bool fits = candidate.size.bytes >= size.bytes;
+      if (fits != (current.size.bytes >= size.bytes))
+        return fits;
+      return fits ? candidate.size.bytes < current.size.bytes
+                  : candidate.size.bytes > current.size.bytes;
+    };
+    for (auto [index, buffer] : llvm::enumerate(buffers))
+      if (buffer.busyUntil < position && buffer.size.symbols == size.symbols &&
+          (!best || better(buffer, buffers[*best])))
+        best = index;
+    if (!best) {
+      buffers.push_back({size, position});
+      return buffers.size() - 1;
+    }
+    Extent &held = buffers[*best].size;
+    held.bytes = std::max(held.bytes, size.bytes);
+    return *best;
+  }
+
+  /// Buffers are laid out in order, each aligned for any dynamic sizes.
+  void record() {
+    MLIRContext *context = func.getContext();
+    auto toMap = [&](AffineExpr expr) {
+      return AffineMapAttr::get(AffineMap::get(0, symbolOf.size(), expr));
+    };
+    SmallVector<AffineExpr> offsets;
+    AffineExpr end = getAffineConstantExpr(0, context);
+    for (const Buffer &buffer : buffers) {
+      offsets.push_back(end);
+      end = end + buffer.size.toExpr(context).ceilDiv(kAlignment) * kAlignment;
+    }
+    func->setAttr(kWorkspaceAttrName,
+                  kernel::WorkspaceAttr::get(context, toMap(end)));
+
+    llvm::MapVector<Operation *, SmallVector<Attribute>> slicesOf;
+    for (auto [result, buffer] : slices)
+      slicesOf[result.getOwner()].push_back(kernel::WorkspaceSliceAttr::get(
+          context, result.getResultNumber(), toMap(offsets[buffer])));
+    for (auto &[kernel, kernelSlices] : slicesOf)
+      kernel->setAttr(kSlicesAttrName, ArrayAttr::get(context, kernelSlices));
+  }
+
+  FailureOr<Extent> extentOf(Value value) {
+    auto type = cast<RankedTensorType>(value.getType());
+    Extent extent{type.getElementTypeBitWidth() / 8, {}};
+    for (auto [dim, size] : llvm::enumerate(type.getShape())) {
+      if (!ShapedType::isDynamic(size)) {
+        extent.bytes *= size;
+        continue;
+      }
+      std::optional<unsigned> symbol = traceDynamicDim(value, dim);
+      if (!symbol)
+        return failure();
+      extent.symbols.push_back(*symbol);
+    }
+    llvm::sort(extent.symbols);
+    return extent;
+  }
+
+  /// The function's dynamic size that dimension `dim` of `value` equals,
+  /// following values through kernel boundaries, xfuse ops (which keep
+  /// their first operand's leading dimensions) and reshapes that keep the
+  /// dimension whole.
+  std::optional<unsigned> traceDynamicDim(Value value, unsigned dim) {
+    while (true) {
+      if (auto argument = dyn_cast<BlockArgument>(value)) {
+        Operation *owner = argument.getOwner()->getParentOp();
+        if (owner == func) {
+          auto it = symbolOf.find({argument.getArgNumber(), dim});
+          return it == symbolOf.end() ? std::nullopt
+                                      : std::optional(it->second);
+        }
+        if (!isKernel(owner))
+          return std::nullopt;
+        value = owner->getOperand(argument.getArgNumber());
+        continue;
+      }
+      Operation *producer = value.getDefiningOp();
+      unsigned resultNumber = cast<OpResult>(value).getResultNumber();
+      if (isKernel(producer)) {
+        value = producer->getRegion(0).front().getTerminator()->getOperand(
+            resultNumber);
+      } else if (isa<XFuseDialect>(producer->getDialect())) {
+        value = producer->getOperand(0);
+      } else if (auto expand = dyn_cast<tensor::ExpandShapeOp>(producer)) {
+        // The source dimension whose group is this dimension alone.
+        auto groups = expand.getReassociationIndices();
+        auto group = llvm::find(groups, ReassociationIndices{dim});
+        if (group == groups.end())
+          return std::nullopt;
+        value = expand.getSrc();
+        dim = group - groups.begin();
+      } else if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(producer)) {
+        ReassociationIndices group = collapse.getReassociationIndices()[dim];
+        if (group.size() != 1)
+          return std::nullopt;
+        value = collapse.getSrc();
+        dim = group.front();
+      } else {
+        return std::nullopt;
+      }
+    }
+  }
+
+  func::FuncOp func;
+  /// The symbol of each dynamic dimension (argument, dim) of the arguments.
+  DenseMap<std::pair<unsigned, unsigned>, unsigned> symbolOf;
+  /// Program positions of the ops of the function's block.
+  DenseMap<Operation *, unsigned> positions;
+  SmallVector<Buffer> buffers;
+  SmallVector<std::pair<OpResult, unsigned>> slices;
+};
+
+struct XFusePlanMemoryPass
+    : public xfuse::impl::XFusePlanMemoryBase<XFusePlanMemoryPass> {
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    if (func.isExternal())
+      return;
+    if (!func.getBody().hasOneBlock()) {
+      func.emitOpError("expects one block, so that its kernels run in "
+                       "program order");
+      return signalPassFailure();
+    }
+    if (failed(MemoryPlanner(func).plan()))
+      signalPassFailure();
+  }
+};
+
+} // namespace

@@ -1,0 +1,126 @@
+#include "passes/Passes.h"
+
+#include "dialect/XFuseOps.h"
+#include "dialect/kernel/KernelOps.h"
+#include "passes/CostModel.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
+#include "llvm/ADT/MapVector.h"
+
+namespace mlir::xfuse {
+#define GEN_PASS_DEF_XFUSEPLANWEIGHTPACKING
+#include "passes/Passes.h.inc"
+} // namespace mlir::xfuse
+
+using namespace mlir;
+using namespace mlir::xfuse;
+
+namespace {
+
+constexpr StringLiteral kPackingAttrName = "xkernel.weight_packing";
+
+/// The value outside `kernel` that a body value stands for: the kernel
+/// operand behind a body argument, else the value itself.
+Value outsideValue(kernel::GemmOp kernel, Value bodyValue) {
+  auto bodyArgument = dyn_cast<BlockArgument>(bodyValue);
+  if (!bodyArgument || bodyArgument.getOwner() != &kernel.getBodyBlock())
+    return bodyValue;
+  return kernel.getInputs()[bodyArgument.getArgNumber()];
+}
+
+/// The packing wanted for each argument, with the projection that first
+/// asked for it.
+using PackingPlan =
+    llvm::MapVector<unsigned, std::pair<kernel::WeightPackingAttr, LinearOp>>;
+
+class WeightPackingPlanner {
+public:
+  explicit WeightPackingPlanner(func::FuncOp func) : func(func) {}
+
+  LogicalResult plan(kernel::GemmOp kernel) {
+    kernel::GemmPlanAttr launch = kernel.getPlanAttr();
+    if (!launch)
+      return kernel.emitOpError("has no launch plan, whose tile_n the "
+                                "weight packing depends on; run "
+                                "--xfuse-plan-launch first");
+    GemmKernelOps ops(kernel);
+    SmallVector<unsigned, 2> arguments;
+    for (LinearOp linear : ops.products) {
+      FailureOr<unsigned> argument = weightArgument(kernel, linear);
+      if (failed(argument))
+        return failure();
+      arguments.push_back(*argument);
+    }
+    MLIRContext *context = kernel.getContext();
+    for (auto [index, linear] : llvm::enumerate(ops.products)) {
+      kernel::InterleaveAttr interleave;
+      if (ops.isGated())
+        interleave = kernel::InterleaveAttr::get(
+            context,
+            index == 0 ? kernel::GatedHalf::gate : kernel::GatedHalf::up,
+            launch.getTileN(), arguments[1 - index]);
+      auto packing = kernel::WeightPackingAttr::get(
+          context, linear.getWeightLayout(), interleave);
+      if (failed(want(arguments[index], packing, linear)))
+        return failure();
+    }
+    return success();
+  }
+
+  void record() {
+    for (auto &[argument, wanted] : packings)
+      func.setArgAttr(argument, kPackingAttrName, wanted.first);
+  }
+
+private:
+  /// The function argument that provides `linear`'s weight. Weights are
+  /// packed once, when the runtime receives them; a weight computed or
+  /// built inside the function would have to be repacked on every call.
+  FailureOr<unsigned> weightArgument(kernel::GemmOp kernel, LinearOp linear) {
+    Value weight = outsideValue(kernel, linear.getWeight());
+    auto argument = dyn_cast<BlockArgument>(weight);
+    if (argument && argument.getOwner() == &func.getBody().front())
+      return argument.getArgNumber();
+    InFlightDiagnostic diag =
+        linear.emitOpError("expects its weight to be a function argument, "
+                           "which the runtime packs once when it is passed "
+                           "in; a weight defined in the function would be "
+                           "repacked on every call");
+    diag.attachNote(weight.getLoc()) << "weight defined here";
+    return diag;
+  }
+
+  LogicalResult want(unsigned argument, kernel::WeightPackingAttr packing,
+                     LinearOp linear) {
+    auto [it, inserted] = packings.try_emplace(argument, packing, linear);
+    auto [previous, previousLinear] = it->second;
+    if (inserted || previous == packing)
+      return success();
+    InFlightDiagnostic diag = linear.emitOpError("wants argument #")
+                              << argument << " packed as " << packing
+                              << ", but it is also wanted as " << previous;
+    diag.attachNote(previousLinear.getLoc()) << "wanted here";
+    return diag;
+  }
+
+  func::FuncOp func;
+  PackingPlan packings;
+};
+
+struct XFusePlanWeightPackingPass
+    : public xfuse::impl::XFusePlanWeightPackingBase<
+          XFusePlanWeightPackingPass> {
+  void runOnOperation() override {
+    WeightPackingPlanner planner(getOperation());
+    WalkResult result = getOperation().walk([&](kernel::GemmOp kernel) {
+      return failed(planner.plan(kernel)) ? WalkResult::interrupt()
+                                          : WalkResult::advance();
+    });
+    if (result.wasInterrupted())
+      return signalPassFailure();
+    planner.record();
+  }
+};
+
+} // namespace

@@ -1,0 +1,22 @@
+// RUN: xfuse-opt %s --xfuse-plan-launch | FileCheck %s
+
+// Benchmarks pin a plan by writing it on the kernel: the pass keeps it and
+// plans the other kernels.
+// CHECK-LABEL: func.func @pinned
+// CHECK: xkernel.gemm{{.*}} plan <target = sm_90a, tile_m = 64, tile_n = 64, tile_k = 32, stages = 2, warpgroups = 1>
+// CHECK: xkernel.gemm{{.*}} plan <target = sm_90a, tile_m = 128, tile_n = 256, tile_k = 64, stages = 4, warpgroups = 2, cluster_m = 2>
+func.func @pinned(%x: tensor<?x256xbf16>, %w: tensor<256x256xbf16>) -> (tensor<?x256xbf16>, tensor<?x256xbf16>) {
+  %y = xkernel.gemm(%x, %w : tensor<?x256xbf16>, tensor<256x256xbf16>)
+      plan #xkernel.gemm_plan<target = sm_90a, tile_m = 64, tile_n = 64, tile_k = 32, stages = 2, warpgroups = 1>
+      -> tensor<?x256xbf16> {
+  ^bb0(%a: tensor<?x256xbf16>, %b: tensor<256x256xbf16>):
+    %0 = xfuse.linear %a, %b : (tensor<?x256xbf16>, tensor<256x256xbf16>) -> tensor<?x256xbf16>
+    xkernel.yield %0 : tensor<?x256xbf16>
+  }
+  %z = xkernel.gemm(%x, %w : tensor<?x256xbf16>, tensor<256x256xbf16>) -> tensor<?x256xbf16> {
+  ^bb0(%a: tensor<?x256xbf16>, %b: tensor<256x256xbf16>):
+    %0 = xfuse.linear %a, %b : (tensor<?x256xbf16>, tensor<256x256xbf16>) -> tensor<?x256xbf16>
+    xkernel.yield %0 : tensor<?x256xbf16>
+  }
+  return %y, %z : tensor<?x256xbf16>, tensor<?x256xbf16>
+}

@@ -1,0 +1,472 @@
+//===- Reference.cpp - float64 reference semantics of the xfuse ops ------===//
+//
+// Straight loops over row-major data, written for obviousness rather than
+// speed: the checked graphs are small.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tests/reference/Reference.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+
+namespace xfuse::reference {
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+
+void require(bool condition, const char *op, const std::string &message) {
+  if (!condition)
+    throw std::invalid_argument(std::string(op) + ": " + message);
+}
+
+std::string shapeString(const std::vector<int64_t> &shape) {
+  std::ostringstream stream;
+  stream << '[';
+  for (size_t i = 0; i < shape.size(); ++i)
+    stream << (i ? ", " : "") << shape[i];
+  stream << ']';
+  return stream.str();
+}
+
+void requireShape(const Tensor &tensor, const std::vector<int64_t> &expected,
+                  const char *op, const char *what) {
+  require(tensor.shape == expected, op,
+          std::string(what) + " must have shape " + shapeString(expected) +
+              ", got " + shapeString(tensor.shape));
+}
+
+/// The position of every token of `input`, whose first `tokenRank` dimensions
+/// index tokens (the last of them being the sequence): the entry of
+/// `positions` or the index along the sequence dimension.
+std::vector<int64_t> tokenPositions(const char *op, const Tensor &input,
+                                    const Tensor *positions,
+                                    int64_t tokenRank) {
+  std::vector<int64_t> tokenShape(input.shape.begin(),
+                                  input.shape.begin() + tokenRank);
+  int64_t tokens = Tensor::elementCount(tokenShape);
+  std::vector<int64_t> result(tokens);
+  if (positions) {
+    requireShape(*positions, tokenShape, op, "positions");
+    for (int64_t t = 0; t < tokens; ++t)
+      result[t] = static_cast<int64_t>(positions->data[t]);
+    return result;
+  }
+  int64_t seq = tokenShape.back();
+  for (int64_t t = 0; t < tokens; ++t)
+    result[t] = t % seq;
+  return result;
+}
+
+/// Rounds `x` to a binary format with `mantissaBits` stored fraction bits,
+/// smallest normal exponent `minExponent` and largest finite value
+/// `maxFinite`. Scaling by a power of two is exact, so rounding the scaled
+/// value to an integer (ties to even in the default rounding mode) rounds `x`
+/// exactly once.
+double roundToFormat(double x, int mantissaBits, int minExponent,
+                     double maxFinite) {
+  if (!std::isfinite(x) || x == 0.0)
+    return x;
+  int frexpExponent;
+  std::frexp(x, &frexpExponent); // x = m * 2^e with m in [0.5, 1)
+  // Below the normal range the spacing stays that of the smallest binade.
+  int exponent = std::max(frexpExponent - 1, minExponent);
+  double quantum = std::ldexp(1.0, exponent - mantissaBits);
+  double rounded = std::nearbyint(x / quantum) * quantum;
+  if (std::fabs(rounded) > maxFinite)
+    return std::copysign(std::numeric_limits<double>::infinity(), x);
+  return rounded;
+}
+
+Tensor multiply(const Tensor &lhs, const Tensor &rhs) {
+  requireShape(rhs, lhs.shape, "gated_ffn", "up projection");
+  Tensor result = lhs;
+  for (size_t i = 0; i < result.data.size(); ++i)
+    result.data[i] *= rhs.data[i];
+  return result;
+}
+
+/// Applies `normalize(row, output)` to every row along the last dimension
+/// after checking that `weight` (and `bias`, if given) have shape [d].
+template <typename RowFunction>
+Tensor mapRows(const char *op, const Tensor &input, const Tensor &weight,
+               const Tensor *bias, RowFunction normalize) {
+  require(input.rank() >= 1, op, "input must have rank >= 1");
+  int64_t d = input.shape.back();
+  requireShape(weight, {d}, op, "weight");
+  if (bias)
+    requireShape(*bias, {d}, op, "bias");
+  Tensor result = Tensor::zeros(input.shape);
+  for (size_t row = 0; d != 0 && row < input.data.size() / d; ++row)
+    normalize(&input.data[row * d], &result.data[row * d], d);
+  return result;
+}
+
+} // namespace
+
+Tensor Tensor::zeros(std::vector<int64_t> shape) {
+  Tensor tensor;
+  tensor.data.assign(elementCount(shape), 0.0);
+  tensor.shape = std::move(shape);
+  return tensor;
+}
+
+int64_t Tensor::elementCount(const std::vector<int64_t> &shape) {
+  int64_t count = 1;
+  for (int64_t size : shape)
+    count *= size;
+  return count;
+}
+
+//===----------------------------------------------------------------------===//
+// Positional encodings
+//===----------------------------------------------------------------------===//
+
+Tensor sinusoidalPe(const Tensor &input, const Tensor *positions, double base,
+                    double scale, PeLayout layout) {
+  const char *op = "sinusoidal_pe";
+  require(input.rank() >= 2, op, "input must have rank >= 2");
+  int64_t d = input.shape.back();
+  require(d % 2 == 0, op, "the feature dimension must be even");
+  std::vector<int64_t> pos =
+      tokenPositions(op, input, positions, input.rank() - 1);
+  Tensor result = input;
+  for (size_t token = 0; token < pos.size(); ++token) {
+    for (int64_t j = 0; j < d; ++j) {
+      // Feature j uses frequency index `i` and either sine or cosine.
+      bool isSine;
+      int64_t i;
+      if (layout == PeLayout::Interleaved) {
+        isSine = j % 2 == 0;
+        i = j / 2;
+      } else {
+        isSine = j < d / 2;
+        i = isSine ? j : j - d / 2;
+      }
+      double angle = pos[token] * std::pow(base, -2.0 * i / d);
+      double &value = result.data[token * d + j];
+      value = scale * value + (isSine ? std::sin(angle) : std::cos(angle));
+    }
+  }
+  return result;
+}
+
+Tensor learnedPe(const Tensor &input, const Tensor &table,
+                 const Tensor *positions) {
+  const char *op = "learned_pe";
+  require(input.rank() >= 2, op, "input must have rank >= 2");
+  require(table.rank() == 2, op, "table must have rank 2");
+  int64_t d = input.shape.back();
+  int64_t rows = table.shape[0];
+  requireShape(table, {rows, d}, op, "table");
+  require(rows > 0, op, "table must have at least one row");
+  std::vector<int64_t> pos =
+      tokenPositions(op, input, positions, input.rank() - 1);
+  Tensor result = input;
+  for (size_t token = 0; token < pos.size(); ++token) {
+    int64_t row = std::clamp<int64_t>(pos[token], 0, rows - 1);
+    for (int64_t j = 0; j < d; ++j)
+      result.data[token * d + j] += table.data[row * d + j];
+  }
+  return result;
+}
+
+RopeFrequencies ropeFrequencies(double theta, int64_t rotaryDim,
+                                const RopeScaling &scaling, double length) {
+  const char *op = "rope";
+  require(rotaryDim > 0 && rotaryDim % 2 == 0, op,
+          "rotary_dim must be positive and even");
+  const double rd = static_cast<double>(rotaryDim);
+  auto frequenciesFor = [&](double base) {
+    std::vector<double> inverse(rotaryDim / 2);
+    for (int64_t i = 0; i < rotaryDim / 2; ++i)
+      inverse[i] = std::pow(base, -2.0 * i / rd);
+    return inverse;
+  };
+
+  RopeFrequencies result;
+  result.inverseFrequencies = frequenciesFor(theta);
+  std::vector<double> &inverse = result.inverseFrequencies;
+  const double factor = scaling.factor;
+  const double originalMax = static_cast<double>(scaling.originalMaxPosition);
+  switch (scaling.kind) {
+  case RopeScaling::Kind::None:
+    break;
+  case RopeScaling::Kind::Linear:
+    for (double &frequency : inverse)
+      frequency /= factor;
+    break;
+  case RopeScaling::Kind::DynamicNtk:
+    // Hugging Face's "dynamic" rope type: the base grows once the call's
+    // sequence outgrows the training context.
+    require(rotaryDim > 2, op, "dynamic NTK scaling needs rotary_dim > 2");
+    if (length > originalMax)
+      inverse = frequenciesFor(
+          theta * std::pow(factor * length / originalMax - (factor - 1.0),
+                           rd / (rd - 2.0)));
+    break;
+  case RopeScaling::Kind::Yarn: {
+    // Hugging Face's _compute_yarn_parameters: the dimension index at which
+    // a frequency completes `rotations` turns over the training context.
+    auto correctionDim = [&](double rotations) {
+      return rd * std::log(originalMax / (rotations * 2.0 * kPi)) /
+             (2.0 * std::log(theta));
+    };
+    double low = std::max(std::floor(correctionDim(scaling.betaFast)), 0.0);
+    double high = std::min(std::ceil(correctionDim(scaling.betaSlow)), rd - 1);
+    if (low == high)
+      high += 0.001; // avoids a division by zero in the ramp
+    for (size_t i = 0; i < inverse.size(); ++i) {
+      double ramp = std::clamp((i - low) / (high - low), 0.0, 1.0);
+      double extrapolationWeight = 1.0 - ramp;
+      inverse[i] = inverse[i] / factor * (1.0 - extrapolationWeight) +
+                   inverse[i] * extrapolationWeight;
+    }
+    result.attentionFactor = scaling.attentionFactor != 0.0
+                                 ? scaling.attentionFactor
+                                 : 0.1 * std::log(factor) + 1.0;
+    break;
+  }
+  case RopeScaling::Kind::Llama3: {
+    // Hugging Face's _compute_llama3_parameters: short wavelengths are kept,
+    // long ones interpolated, a linear blend in between.
+    double lowFrequencyWavelength = originalMax / scaling.lowFreqFactor;
+    double highFrequencyWavelength = originalMax / scaling.highFreqFactor;
+    for (double &frequency : inverse) {
+      double wavelength = 2.0 * kPi / frequency;
+      if (wavelength < highFrequencyWavelength)
+        continue;
+      if (wavelength > lowFrequencyWavelength) {
+        frequency /= factor;
+        continue;
+      }
+      double smooth = (originalMax / wavelength - scaling.lowFreqFactor) /
+                      (scaling.highFreqFactor - scaling.lowFreqFactor);
+      frequency = (1.0 - smooth) * frequency / factor + smooth * frequency;
+    }
+    break;
+  }
+  }
+  return result;
+}
+
+Tensor rope(const Tensor &input, const Tensor *positions,
+            const RopeParameters &parameters) {
+  const char *op = "rope";
+  require(input.rank() >= 3, op,
+          "input must have rank >= 3 ([..., seq, heads, head_dim])");
+  int64_t headDim = input.shape.back();
+  int64_t heads = input.shape[input.rank() - 2];
+  int64_t rd = parameters.rotaryDim ? parameters.rotaryDim : headDim;
+  require(rd <= headDim, op, "rotary_dim must not exceed head_dim");
+  std::vector<int64_t> pos =
+      tokenPositions(op, input, positions, input.rank() - 2);
+
+  // The longest sequence of the call, for dynamic NTK scaling.
+  double length = input.shape[input.rank() - 3];
+  if (positions) {
+    int64_t maxPosition = -1;
+    for (int64_t p : pos)
+      maxPosition = std::max(maxPosition, p);
+    length = static_cast<double>(maxPosition + 1);
+  }
+  RopeFrequencies frequencies =
+      ropeFrequencies(parameters.theta, rd, parameters.scaling, length);
+
+  Tensor result = input;
+  const int64_t half = rd / 2;
+  for (size_t token = 0; token < pos.size(); ++token) {
+    for (int64_t head = 0; head < heads; ++head) {
+      const double *x = &input.data[(token * heads + head) * headDim];
+      double *out = &result.data[(token * heads + head) * headDim];
+      for (int64_t j = 0; j < rd; ++j) {
+        // Feature j rotates with `partner` at frequency index `i`; `sign`
+        // is -1 for the first feature of a pair, +1 for the second.
+        int64_t i, partner;
+        double sign;
+        if (parameters.style == RopeStyle::Neox) {
+          bool first = j < half;
+          i = first ? j : j - half;
+          partner = first ? j + half : j - half;
+          sign = first ? -1.0 : 1.0;
+        } else {
+          bool first = j % 2 == 0;
+          i = j / 2;
+          partner = first ? j + 1 : j - 1;
+          sign = first ? -1.0 : 1.0;
+        }
+        double angle = pos[token] * frequencies.inverseFrequencies[i];
+        double c = std::cos(angle) * frequencies.attentionFactor;
+        double s = std::sin(angle) * frequencies.attentionFactor;
+        out[j] = x[j] * c + sign * x[partner] * s;
+      }
+    }
+  }
+  return result;
+}
+
+//===----------------------------------------------------------------------===//
+// Feed-forward building blocks
+//===----------------------------------------------------------------------===//
+
+Tensor linear(const Tensor &input, const Tensor &weight, const Tensor *bias,
+              WeightLayout layout) {
+  const char *op = "linear";
+  require(input.rank() >= 1, op, "input must have rank >= 1");
+  require(weight.rank() == 2, op, "weight must have rank 2");
+  int64_t in = input.shape.back();
+  bool inOut = layout == WeightLayout::InOut;
+  int64_t out = inOut ? weight.shape[1] : weight.shape[0];
+  requireShape(weight,
+               inOut ? std::vector<int64_t>{in, out}
+                     : std::vector<int64_t>{out, in},
+               op, "weight");
+  if (bias)
+    requireShape(*bias, {out}, op, "bias");
+
+  std::vector<int64_t> resultShape = input.shape;
+  resultShape.back() = out;
+  Tensor result = Tensor::zeros(resultShape);
+  int64_t rows = Tensor::elementCount(resultShape) / std::max<int64_t>(out, 1);
+  for (int64_t row = 0; row < rows; ++row) {
+    for (int64_t n = 0; n < out; ++n) {
+      double sum = bias ? bias->data[n] : 0.0;
+      for (int64_t k = 0; k < in; ++k)
+        sum += input.data[row * in + k] *
+               weight.data[inOut ? k * out + n : n * in + k];
+      result.data[row * out + n] = sum;
+    }
+  }
+  return result;
+}
+
+double activation(double x, Activation kind) {
+  switch (kind) {
+  case Activation::Relu:
+    return std::max(x, 0.0);
+  case Activation::Gelu:
+    return 0.5 * x * (1.0 + std::erf(x / std::sqrt(2.0)));
+  case Activation::GeluTanh:
+    return 0.5 * x *
+           (1.0 + std::tanh(std::sqrt(2.0 / kPi) * (x + 0.044715 * x * x * x)));
+  case Activation::Silu:
+    return x / (1.0 + std::exp(-x));
+  case Activation::Identity:
+    return x;
+  }
+  throw std::invalid_argument("activation: unknown kind");
+}
+
+Tensor activation(const Tensor &input, Activation kind) {
+  Tensor result = input;
+  for (double &value : result.data)
+    value = activation(value, kind);
+  return result;
+}
+
+Tensor add(const Tensor &lhs, const Tensor &rhs) {
+  const char *op = "add";
+  require(rhs.rank() <= lhs.rank() &&
+              std::equal(rhs.shape.begin(), rhs.shape.end(),
+                         lhs.shape.end() - rhs.rank()),
+          op,
+          "rhs shape " + shapeString(rhs.shape) +
+              " must be a suffix of lhs shape " + shapeString(lhs.shape));
+  Tensor result = lhs;
+  // A suffix-shaped rhs repeats with period rhs.size() in row-major order.
+  for (size_t i = 0; !rhs.data.empty() && i < result.data.size(); ++i)
+    result.data[i] += rhs.data[i % rhs.data.size()];
+  return result;
+}
+
+Tensor rmsNorm(const Tensor &input, const Tensor &weight, double epsilon) {
+  return mapRows("rms_norm", input, weight, nullptr,
+                 [&](const double *x, double *out, int64_t d) {
+                   double sumOfSquares = 0.0;
+                   for (int64_t j = 0; j < d; ++j)
+                     sumOfSquares += x[j] * x[j];
+                   double scale = 1.0 / std::sqrt(sumOfSquares / d + epsilon);
+                   for (int64_t j = 0; j < d; ++j)
+                     out[j] = x[j] * scale * weight.data[j];
+                 });
+}
+
+Tensor layerNorm(const Tensor &input, const Tensor &weight, const Tensor *bias,
+                 double epsilon) {
+  return mapRows("layer_norm", input, weight, bias,
+                 [&](const double *x, double *out, int64_t d) {
+                   double mean = 0.0;
+                   for (int64_t j = 0; j < d; ++j)
+                     mean += x[j];
+                   mean /= d;
+                   double variance = 0.0;
+                   for (int64_t j = 0; j < d; ++j)
+                     variance += (x[j] - mean) * (x[j] - mean);
+                   variance /= d;
+                   double scale = 1.0 / std::sqrt(variance + epsilon);
+                   for (int64_t j = 0; j < d; ++j)
+                     out[j] = (x[j] - mean) * scale * weight.data[j] +
+                              (bias ? bias->data[j] : 0.0);
+                 });
+}
+
+//===----------------------------------------------------------------------===//
+// Feed-forward networks
+//===----------------------------------------------------------------------===//
+
+Tensor ffn(const Tensor &input, const Tensor &w1, const Tensor *b1,
+           const Tensor &w2, const Tensor *b2, Activation kind,
+           WeightLayout layout) {
+  Tensor hidden = activation(linear(input, w1, b1, layout), kind);
+  return linear(hidden, w2, b2, layout);
+}
+
+Tensor gatedFfn(const Tensor &input, const Tensor &wGate, const Tensor *bGate,
+                const Tensor &wUp, const Tensor *bUp, const Tensor &wDown,
+                const Tensor *bDown, Activation kind, WeightLayout layout) {
+  Tensor gate = activation(linear(input, wGate, bGate, layout), kind);
+  Tensor up = linear(input, wUp, bUp, layout);
+  return linear(multiply(gate, up), wDown, bDown, layout);
+}
+
+//===----------------------------------------------------------------------===//
+// Rounding and comparison
+//===----------------------------------------------------------------------===//
+
+double roundToBf16(double x) {
+  return roundToFormat(x, 7, -126, std::ldexp(2.0 - std::ldexp(1.0, -7), 127));
+}
+
+double roundToF16(double x) { return roundToFormat(x, 10, -14, 65504.0); }
+
+double roundToF32(double x) {
+  return roundToFormat(x, 23, -126, std::numeric_limits<float>::max());
+}
+
+double relativeL2Error(const Tensor &actual, const Tensor &expected) {
+  require(actual.shape == expected.shape, "relativeL2Error",
+          "shapes differ: " + shapeString(actual.shape) + " vs " +
+              shapeString(expected.shape));
+  const double infinity = std::numeric_limits<double>::infinity();
+  double differenceSquared = 0.0;
+  double expectedSquared = 0.0;
+  for (size_t i = 0; i < actual.data.size(); ++i) {
+    double a = actual.data[i];
+    double e = expected.data[i];
+    if (std::isnan(a) || std::isnan(e))
+      return infinity;
+    differenceSquared += (a - e) * (a - e);
+    expectedSquared += e * e;
+  }
+  if (expectedSquared == 0.0)
+    return differenceSquared == 0.0 ? 0.0 : infinity;
+  double error = std::sqrt(differenceSquared / expectedSquared);
+  // inf - inf leaves NaN: an infinite result is a failure, not a match.
+  return std::isnan(error) ? infinity : error;
+}
+
+} // namespace xfuse::reference
