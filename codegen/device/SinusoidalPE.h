@@ -1,0 +1,75 @@
+// y = scale * x + PE(pos) for x viewed as [rows, kDim] (rows = batch * seq).
+//
+// f_i = base^(-2i/kDim), taken from a {hi, lo} table (sinusoidalFrequencies).
+//   kInterleaved: PE[j] = sin(pos f_{j/2}) for even j, cos(pos f_{j/2}) odd j.
+//   kHalf:        PE[j] = sin(pos f_j) for j < kDim/2, else cos(pos f_{j-kDim/2}).
+// x and y must be aligned to 16 bytes; y may alias x.
+#pragma once
+
+#include "codegen/device/Angles.h"
+#include "codegen/device/GridStride.h"
+#include "codegen/device/Vector.h"
+
+#include <cstdint>
+
+namespace xfuse::device {
+
+enum class SinusoidalLayout { kInterleaved, kHalf };
+
+template <typename T, int kDim, SinusoidalLayout kLayout, typename PosT>
+struct SinusoidalPE {
+  static_assert(kDim > 0 && kDim % 2 == 0, "sinusoidal PE needs an even dim");
+  // Half layout: a vector must not straddle the sin and cos halves.
+  // Interleaved: kVec divides the even kDim, so it covers whole (sin, cos)
+  // pairs.
+  static constexpr int kVec =
+      vecWidthFor<T>(kLayout == SinusoidalLayout::kHalf ? kDim / 2 : kDim);
+  static constexpr int kVecsPerRow = kDim / kVec;
+
+  const T *x;
+  T *y;
+  const float2 *frequencies; // [kDim / 2] {hi, lo}
+  TokenPositions<PosT> positions;
+  float scale;
+  std::int64_t rows;
+
+  struct Loaded {
+    Vec<T, kVec> x;
+    float pos;
+  };
+
+  std::int64_t numItems() const { return rows * kVecsPerRow; }
+
+  __device__ Loaded load(std::int64_t item) const {
+    return {loadVec<kVec>(x + item * kVec),
+            static_cast<float>(positions(item / kVecsPerRow))};
+  }
+
+  __device__ void store(std::int64_t item, const Loaded &in) const {
+    const int col = static_cast<int>(item % kVecsPerRow) * kVec;
+    Vec<T, kVec> out;
+    if constexpr (kLayout == SinusoidalLayout::kInterleaved) {
+#pragma unroll
+      for (int t = 0; t < kVec; t += 2) {
+        const float2 f = frequencies[(col + t) / 2];
+        float s, c;
+        sincosOfProduct(in.pos, f.x, f.y, s, c);
+        out[t] = fromFloat<T>(fmaf(scale, toFloat(in.x[t]), s));
+        out[t + 1] = fromFloat<T>(fmaf(scale, toFloat(in.x[t + 1]), c));
+      }
+    } else {
+      const bool cosHalf = col >= kDim / 2;
+      const int first = cosHalf ? col - kDim / 2 : col;
+#pragma unroll
+      for (int t = 0; t < kVec; ++t) {
+        const float2 f = frequencies[first + t];
+        float s, c;
+        sincosOfProduct(in.pos, f.x, f.y, s, c);
+        out[t] = fromFloat<T>(fmaf(scale, toFloat(in.x[t]), cosHalf ? c : s));
+      }
+    }
+    storeVec(y + item * kVec, out);
+  }
+};
+
+} // namespace xfuse::device

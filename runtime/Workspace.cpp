@@ -1,0 +1,32 @@
+#include "runtime/Workspace.h"
+
+#include <string>
+#include <utility>
+
+namespace xfuse::rt {
+
+Status Workspace::reserve(std::size_t bytes) {
+  if (bytes <= buffer_.size())
+    return Status::ok();
+  // Free first so that the peak footprint is the new size, not old + new.
+  // cudaFree waits for work still using the old buffer.
+  buffer_ = DeviceBuffer();
+  used_ = 0;
+  XFUSE_ASSIGN_OR_RETURN(buffer_, DeviceBuffer::allocate(alignUp(bytes)));
+  return Status::ok();
+}
+
+StatusOr<void *> Workspace::carve(std::size_t bytes) {
+  std::size_t size = alignUp(bytes);
+  if (size > buffer_.size() - used_)
+    return Status::error(StatusCode::kOutOfRange,
+                         "workspace carve of " + std::to_string(bytes) +
+                             " bytes exceeds the reservation (" +
+                             std::to_string(used_) + " of " +
+                             std::to_string(buffer_.size()) + " bytes used)");
+  void *ptr = static_cast<char *>(buffer_.data()) + used_;
+  used_ += size;
+  return ptr;
+}
+
+} // namespace xfuse::rt

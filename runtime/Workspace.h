@@ -1,0 +1,48 @@
+// Scratch device memory owned by one caller (a compiled graph instance, a
+// test, ...). There is no process-wide pool: two callers never share a
+// Workspace unless they pass the same object around.
+//
+// Usage: reserve() the total size a call needs (growing invalidates earlier
+// sub-ranges, so do it before carving), then carve() aligned sub-ranges in
+// order, and reset() before the next call. Reuse across calls on one stream
+// is safe because kernels on a stream run in order; callers that use several
+// streams must order them themselves.
+#pragma once
+
+#include "runtime/CudaResources.h"
+#include "runtime/Status.h"
+
+#include <cstddef>
+
+namespace xfuse::rt {
+
+class Workspace {
+public:
+  /// Sub-ranges start at multiples of this (cp.async and 16-byte vector
+  /// accesses need 16; 256 also keeps them on separate DRAM bursts).
+  static constexpr std::size_t kAlignment = 256;
+
+  static constexpr std::size_t alignUp(std::size_t bytes) {
+    return (bytes + kAlignment - 1) / kAlignment * kAlignment;
+  }
+
+  /// Grows the buffer to at least `bytes` (never shrinks). Growing frees the
+  /// old buffer, invalidating every pointer carved from it, and resets the
+  /// carve offset; a request within the capacity changes nothing.
+  Status reserve(std::size_t bytes);
+
+  /// The next `bytes` of the reservation, aligned to kAlignment.
+  StatusOr<void *> carve(std::size_t bytes);
+
+  /// Makes the whole reservation available to carve() again.
+  void reset() { used_ = 0; }
+
+  std::size_t capacity() const { return buffer_.size(); }
+  std::size_t used() const { return used_; }
+
+private:
+  DeviceBuffer buffer_;
+  std::size_t used_ = 0;
+};
+
+} // namespace xfuse::rt

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Builds and runs the GPU tests of the CUDA side (runtime/, codegen/device/,
+# tests/gpu/) without MLIR.
+#
+#   scripts/gpu-check.sh build   Configure and build with nvcc into
+#                                $XFUSE_GPU_BUILD_DIR (default build-gpu/) and
+#                                copy the test binaries to <build>/bin. Needs
+#                                no GPU. The binaries link the CUDA runtime
+#                                statically, so <build>/bin can be copied to a
+#                                GPU machine whose driver supports CUDA 13.
+#   scripts/gpu-check.sh run     On a GPU machine: run every test binary in
+#                                <build>/bin, then compute-sanitizer memcheck
+#                                and racecheck on a representative subset, and
+#                                print a summary table last. Exits non-zero if
+#                                anything failed.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${XFUSE_GPU_BUILD_DIR:-$root/build-gpu}
+bin=$build/bin
+mode=${1:-build}
+
+build() {
+  set -e
+  local nvcc=${CUDACXX:-$(command -v nvcc || echo /usr/local/cuda/bin/nvcc)}
+  cmake -S "$root/runtime" -B "$build" -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_CUDA_COMPILER="$nvcc"
+  # One job: nvcc instantiates many kernels per translation unit and the
+  # build machines are shared.
+  cmake --build "$build" -j1
+  mkdir -p "$bin"
+  cp "$build/tests-gpu/xfuse_runtime_tests" "$build/tests-gpu/xfuse_gpu_tests" "$bin/"
+  du -sh "$bin"
+}
+
+# The sanitizers slow kernels 10-100x: they get the GEMM (cp.async, ldmatrix,
+# shared-memory pipeline), one of each PE kernel and the packing transpose.
+readonly memcheck_filter='Gemm.*:LearnedPE.*:RoPE.InPlace:PackedWeight.*'
+readonly racecheck_filter='Gemm.GeGluNarrowTileF16ToF32:Gemm.PlainBf16ToF32:PackedWeight.*'
+
+declare -a rows=()
+failed=0
+step() { # step NAME COMMAND...
+  local name=$1 start rc
+  shift
+  echo "=== $name: $*"
+  start=$(date +%s)
+  timeout 300 "$@"
+  rc=$?
+  local status=PASS
+  [[ $rc -ne 0 ]] && status="FAIL (exit $rc)" && failed=1
+  rows+=("$(printf '%-34s %-16s %5ss' "$name" "$status" $(($(date +%s) - start)))")
+}
+
+run() {
+  [[ -x $bin/xfuse_gpu_tests ]] || { echo "no $bin/xfuse_gpu_tests; run '$0 build' first" >&2; exit 2; }
+  nvidia-smi --query-gpu=name,driver_version --format=csv,noheader || true
+  step "runtime tests" "$bin/xfuse_runtime_tests"
+  step "gpu tests" "$bin/xfuse_gpu_tests"
+  local sanitizer
+  sanitizer=$(command -v compute-sanitizer || echo /usr/local/cuda/bin/compute-sanitizer)
+  step "memcheck (subset)" "$sanitizer" --tool memcheck --error-exitcode 1 \
+    "$bin/xfuse_gpu_tests" --gtest_filter="$memcheck_filter"
+  step "racecheck (subset)" "$sanitizer" --tool racecheck --error-exitcode 1 \
+    "$bin/xfuse_gpu_tests" --gtest_filter="$racecheck_filter"
+  echo
+  echo "=== summary"
+  printf '%-34s %-16s %6s\n' step result time
+  printf '%s\n' "${rows[@]}"
+  exit $failed
+}
+
+case $mode in
+  build) build ;;
+  run) run ;;
+  *) echo "usage: $0 [build|run]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,194 @@
+// Helpers shared by the GPU test suites: skipping without a usable GPU,
+// device transfers, NaN poisoning, fresh random inputs and the comparison
+// against the float64 reference (tests/reference/Reference.h).
+//
+// Helpers that fail throw std::runtime_error; GoogleTest reports an
+// exception thrown from a test as that test's failure.
+#pragma once
+
+#include "codegen/device/Vector.h"
+#include "runtime/CudaResources.h"
+#include "runtime/Status.h"
+#include "tests/reference/Reference.h"
+
+#include <cuda_runtime_api.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+namespace xfuse::test {
+
+/// Empty when device 0 can run the kernels (sm_80 or newer), else why not.
+inline std::string noCudaDeviceReason() {
+  int count = 0;
+  if (cudaError_t error = cudaGetDeviceCount(&count); error != cudaSuccess) {
+    (void)cudaGetLastError(); // clear, so later calls do not see it again
+    return std::string("cudaGetDeviceCount failed: ") +
+           cudaGetErrorName(error) + " (" + cudaGetErrorString(error) + ")";
+  }
+  if (count == 0)
+    return "cudaGetDeviceCount returned 0";
+  cudaDeviceProp prop{};
+  if (cudaGetDeviceProperties(&prop, 0) != cudaSuccess)
+    return "cudaGetDeviceProperties(0) failed";
+  if (prop.major < 8)
+    return std::string(prop.name) + " is sm_" + std::to_string(prop.major) +
+           std::to_string(prop.minor) + "; the kernels need sm_80 or newer";
+  return "";
+}
+
+/// Skips the current test unless a usable GPU is present.
+#define XFUSE_REQUIRE_GPU()                                                    \
+  if (const std::string xfuse_reason = ::xfuse::test::noCudaDeviceReason();   \
+      !xfuse_reason.empty())                                                   \
+  GTEST_SKIP() << "no CUDA device: " << xfuse_reason
+
+#define ASSERT_OK(expr)                                                        \
+  do {                                                                         \
+    const ::xfuse::rt::Status xfuse_s_ = (expr);                               \
+    ASSERT_TRUE(xfuse_s_.isOk()) << xfuse_s_.toString();                       \
+  } while (0)
+
+inline void check(const rt::Status &status) {
+  if (!status.isOk())
+    throw std::runtime_error(status.toString());
+}
+
+template <typename T> T check(rt::StatusOr<T> result) {
+  check(result.status());
+  return std::move(result).value();
+}
+
+template <typename T> rt::DeviceBuffer upload(const std::vector<T> &host) {
+  rt::DeviceBuffer buffer =
+      check(rt::DeviceBuffer::allocate(host.size() * sizeof(T)));
+  check(buffer.copyFromHost(host.data(), host.size() * sizeof(T)));
+  return buffer;
+}
+
+template <typename T>
+std::vector<T> download(const rt::DeviceBuffer &buffer, std::size_t count) {
+  std::vector<T> host(count);
+  check(buffer.copyToHost(host.data(), count * sizeof(T)));
+  return host;
+}
+
+/// A device buffer of `count` T whose every byte is 0xFF: NaN in f32, f16
+/// and bf16, so that any element a kernel fails to write fails the check.
+template <typename T> rt::DeviceBuffer poisonedOutput(std::size_t count) {
+  rt::DeviceBuffer buffer = check(rt::DeviceBuffer::allocate(count * sizeof(T)));
+  check(XFUSE_CUDA_STATUS(cudaMemset(buffer.data(), 0xFF, buffer.size())));
+  return buffer;
+}
+
+inline void synchronizeAndCheck() {
+  check(XFUSE_CUDA_STATUS(cudaGetLastError()));
+  check(XFUSE_CUDA_STATUS(cudaDeviceSynchronize()));
+}
+
+template <typename T> const char *typeName() {
+  if constexpr (std::is_same_v<T, float>)
+    return "f32";
+  else if constexpr (std::is_same_v<T, __half>)
+    return "f16";
+  else
+    return "bf16";
+}
+
+/// Relative L2 tolerance for results stored as T: f32 math rounded once to
+/// T, so the rounding of T dominates except for f32.
+template <typename T> double tolerance() {
+  if constexpr (std::is_same_v<T, float>)
+    return 1e-5;
+  else if constexpr (std::is_same_v<T, __half>)
+    return 1e-3;
+  else
+    return 1e-2;
+}
+
+/// A fresh random stream per test; the seed is printed with any failure.
+class Random {
+public:
+  Random() : seed_(std::random_device{}()), engine_(seed_) {}
+  std::uint32_t seed() const { return seed_; }
+  double uniform(double lo, double hi) {
+    return std::uniform_real_distribution<double>(lo, hi)(engine_);
+  }
+  std::int64_t integer(std::int64_t lo, std::int64_t hi) {
+    return std::uniform_int_distribution<std::int64_t>(lo, hi)(engine_);
+  }
+  /// Values of T (so already rounded to T) uniform in [lo, hi).
+  template <typename T>
+  std::vector<T> values(std::size_t count, double lo, double hi) {
+    std::vector<T> out(count);
+    for (T &v : out)
+      v = device::fromFloat<T>(static_cast<float>(uniform(lo, hi)));
+    return out;
+  }
+
+private:
+  std::uint32_t seed_;
+  std::mt19937_64 engine_;
+};
+
+/// The exact values of `data` as a reference tensor of `shape`.
+template <typename T>
+reference::Tensor toReference(const std::vector<T> &data,
+                              std::vector<std::int64_t> shape) {
+  reference::Tensor tensor;
+  tensor.shape = std::move(shape);
+  tensor.data.reserve(data.size());
+  for (const T &v : data) {
+    if constexpr (std::is_integral_v<T>)
+      tensor.data.push_back(static_cast<double>(v));
+    else
+      tensor.data.push_back(device::toFloat(v));
+  }
+  return tensor;
+}
+
+/// Checks every element of `actual` against `expected`: none may be NaN or
+/// infinite (poisoned outputs that were never written are NaN), the relative
+/// L2 error must be <= relTol, and no single element may be off by more than
+/// 10 * relTol of the reference's RMS (which L2 alone would average away).
+template <typename T>
+void expectMatches(const std::vector<T> &actual,
+                   const reference::Tensor &expected, double relTol) {
+  ASSERT_EQ(actual.size(), expected.data.size());
+  double diff2 = 0, ref2 = 0, maxDiff = 0;
+  std::size_t worst = 0, nonFinite = 0, firstNonFinite = 0;
+  for (std::size_t i = 0; i < actual.size(); ++i) {
+    const double a = device::toFloat(actual[i]), e = expected.data[i];
+    if (!std::isfinite(a)) {
+      if (nonFinite++ == 0)
+        firstNonFinite = i;
+      continue;
+    }
+    diff2 += (a - e) * (a - e);
+    ref2 += e * e;
+    if (std::fabs(a - e) > maxDiff) {
+      maxDiff = std::fabs(a - e);
+      worst = i;
+    }
+  }
+  ASSERT_EQ(nonFinite, 0u) << nonFinite << " of " << actual.size()
+                           << " elements are not finite, the first at "
+                           << firstNonFinite;
+  const double relL2 = std::sqrt(diff2 / ref2);
+  const double rms = std::sqrt(ref2 / actual.size());
+  EXPECT_LE(relL2, relTol) << "relative L2 error over " << actual.size()
+                           << " elements";
+  EXPECT_LE(maxDiff, 10 * relTol * rms)
+      << "element " << worst << ": got " << device::toFloat(actual[worst])
+      << ", expected " << expected.data[worst] << " (reference RMS " << rms
+      << ")";
+}
+
+} // namespace xfuse::test

@@ -1,0 +1,141 @@
+// Runtime logic that needs no GPU: Status and its macros, StatusOr, dtypes
+// and tensor validation messages.
+#include "runtime/DType.h"
+#include "runtime/Status.h"
+#include "runtime/TensorView.h"
+#include "runtime/Workspace.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace xfuse::rt {
+namespace {
+
+TEST(Status, OkByDefault) {
+  Status status;
+  EXPECT_TRUE(status.isOk());
+  EXPECT_EQ(status.cudaError(), cudaSuccess);
+  EXPECT_EQ(status.toString(), "OK");
+}
+
+TEST(Status, ErrorFormatting) {
+  Status status = Status::error(StatusCode::kInvalidArgument, "bad thing");
+  EXPECT_FALSE(status.isOk());
+  EXPECT_EQ(status.toString(), "INVALID_ARGUMENT: bad thing");
+}
+
+Status failingCall() {
+  XFUSE_CUDA_TRY(cudaErrorMemoryAllocation);
+  return Status::ok();
+}
+
+TEST(Status, CudaTryNamesCallFileAndLine) {
+  const int line = __LINE__ - 5; // the XFUSE_CUDA_TRY line above
+  Status status = failingCall();
+  EXPECT_EQ(status.code(), StatusCode::kCudaError);
+  EXPECT_EQ(status.cudaError(), cudaErrorMemoryAllocation);
+  EXPECT_STREQ(status.call(), "cudaErrorMemoryAllocation");
+  EXPECT_EQ(status.line(), line);
+  EXPECT_EQ(status.toString(),
+            std::string("CUDA_ERROR: cudaErrorMemoryAllocation (out of "
+                        "memory) in cudaErrorMemoryAllocation at ") +
+                __FILE__ + ":" + std::to_string(line));
+}
+
+TEST(Status, CudaStatusOfSuccessIsOk) {
+  EXPECT_TRUE(XFUSE_CUDA_STATUS(cudaSuccess).isOk());
+}
+
+StatusOr<int> half(int x) {
+  if (x % 2)
+    return Status::error(StatusCode::kInvalidArgument, "odd");
+  return x / 2;
+}
+
+Status quarter(int x, int &out) {
+  XFUSE_ASSIGN_OR_RETURN(int h, half(x));
+  XFUSE_ASSIGN_OR_RETURN(out, half(h));
+  return Status::ok();
+}
+
+TEST(StatusOr, ValueOrError) {
+  StatusOr<int> good = half(8);
+  ASSERT_TRUE(good.isOk());
+  EXPECT_EQ(*good, 4);
+  StatusOr<int> bad = half(3);
+  EXPECT_FALSE(bad.isOk());
+  EXPECT_EQ(bad.status().message(), "odd");
+}
+
+TEST(StatusOr, AssignOrReturnPropagates) {
+  int out = 0;
+  EXPECT_TRUE(quarter(8, out).isOk());
+  EXPECT_EQ(out, 2);
+  Status status = quarter(6, out); // 6 -> 3 -> odd
+  EXPECT_EQ(status.toString(), "INVALID_ARGUMENT: odd");
+}
+
+TEST(DType, SizesAndNames) {
+  EXPECT_EQ(dtypeSize(DType::kF32), 4u);
+  EXPECT_EQ(dtypeSize(DType::kF16), 2u);
+  EXPECT_EQ(dtypeSize(DType::kBF16), 2u);
+  EXPECT_EQ(dtypeSize(DType::kI32), 4u);
+  EXPECT_EQ(dtypeSize(DType::kI64), 8u);
+  EXPECT_STREQ(dtypeName(DType::kBF16), "bf16");
+  EXPECT_STREQ(dtypeName(DType::kI64), "i64");
+}
+
+TEST(TensorView, ShapeMismatchMessage) {
+  TensorView x{nullptr, DType::kBF16, Shape{16, 512}};
+  Status status = expectShape(x, "x", Shape{Shape::kDynamic, 768});
+  EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(status.message(),
+            "input 'x': expected shape [?, 768] but got [16, 512]");
+}
+
+TEST(TensorView, ShapeMatchesDynamicDims) {
+  TensorView x{nullptr, DType::kBF16, Shape{16, 768}};
+  EXPECT_TRUE(expectShape(x, "x", Shape{Shape::kDynamic, 768}).isOk());
+  EXPECT_TRUE(expectShape(x, "x", Shape{16, 768}).isOk());
+  // Rank is never dynamic.
+  EXPECT_EQ(expectShape(x, "x", Shape{Shape::kDynamic, Shape::kDynamic, 768})
+                .message(),
+            "input 'x': expected shape [?, ?, 768] but got [16, 768]");
+}
+
+TEST(TensorView, DTypeMismatchNamesRole) {
+  TensorView y{nullptr, DType::kF32, Shape{4}};
+  EXPECT_TRUE(expectDType(y, "y", DType::kF32, Role::kOutput).isOk());
+  EXPECT_EQ(expectDType(y, "y", DType::kBF16, Role::kOutput).message(),
+            "output 'y': expected dtype bf16 but got f32");
+}
+
+TEST(TensorView, Alignment) {
+  alignas(16) static char storage[64];
+  TensorView aligned{storage, DType::kF16, Shape{8}};
+  EXPECT_TRUE(expectAligned(aligned, "w", 16, Role::kWeight).isOk());
+  TensorView misaligned{storage + 2, DType::kF16, Shape{8}};
+  Status status = expectAligned(misaligned, "w", 16, Role::kWeight);
+  EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(status.message().find("weight 'w': data pointer "),
+            std::string::npos);
+  EXPECT_NE(status.message().find(" is not 16-byte aligned"),
+            std::string::npos);
+}
+
+TEST(TensorView, SizeInBytes) {
+  TensorView x{nullptr, DType::kBF16, Shape{3, 5, 7}};
+  EXPECT_EQ(x.numElements(), 105);
+  EXPECT_EQ(x.sizeInBytes(), 210u);
+}
+
+TEST(Workspace, CarveBeyondReservationFails) {
+  Workspace workspace; // nothing reserved: no device memory touched
+  EXPECT_TRUE(workspace.carve(0).isOk());
+  StatusOr<void *> ptr = workspace.carve(1);
+  EXPECT_EQ(ptr.status().code(), StatusCode::kOutOfRange);
+}
+
+} // namespace
+} // namespace xfuse::rt
