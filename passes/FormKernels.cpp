@@ -133,15 +133,21 @@ private:
     int64_t features = input.getShape().back();
     int64_t outFeatures =
         cast<RankedTensorType>(product.getType()).getShape().back();
-    double elementBytes = input.getElementTypeBitWidth() / 8.0;
-    double tileColumns = llvm::divideCeil(outFeatures, costs.widestTileN);
+    int64_t elementBytes = input.getElementTypeBitWidth() / 8;
+    // The tile width launch planning will pick (narrower for gated GEMMs).
+    GemmProblem problem{/*tokens=*/std::nullopt, features, outFeatures,
+                        elementBytes, /*gated=*/core.size() > 1};
+    double tileColumns = llvm::divideCeil(
+        outFeatures, costs.gemmTileNChoices(problem).front());
     // Per token: what the prologue recomputes against what a separate
     // kernel writes and reads back.
     double recompute =
         isa<SinusoidalPeOp>(encoding)
             ? features * tileColumns / costs.sinCosPerSecond
-            : features * elementBytes * tileColumns / costs.copyBytesPerSecond;
-    double separate = costs.roundTripSeconds(features * elementBytes);
+            : features * elementBytes * tileColumns /
+                  costs.copyBytesPerSecond;
+    double separate =
+        costs.roundTripSeconds(static_cast<double>(features * elementBytes));
     return recompute < separate ? encoding : nullptr;
   }
 

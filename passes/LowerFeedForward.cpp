@@ -27,11 +27,6 @@ using namespace mlir::xfuse;
 /// Computes an f32 scalar from f32 scalars inside a linalg.generic body.
 using ScalarFn = function_ref<Value(OpBuilder &, Location, ValueRange)>;
 
-static Value f32Constant(OpBuilder &builder, Location loc, double value) {
-  return arith::ConstantOp::create(builder, loc,
-                                   builder.getF32FloatAttr(value));
-}
-
 static int64_t rankOf(Value tensor) {
   return cast<RankedTensorType>(tensor.getType()).getRank();
 }

@@ -48,11 +48,6 @@ static FeaturePairing pairingOf(RopeStyle style) {
                                   : FeaturePairing::Halves;
 }
 
-static Value f32Constant(OpBuilder &builder, Location loc, double value) {
-  return arith::ConstantOp::create(builder, loc,
-                                   builder.getF32FloatAttr(value));
-}
-
 static Value indexConstant(OpBuilder &builder, Location loc, int64_t value) {
   return arith::ConstantIndexOp::create(builder, loc, value);
 }

@@ -34,6 +34,12 @@ Value mlir::xfuse::createFilledLike(OpBuilder &builder, Location loc,
   return linalg::FillOp::create(builder, loc, scalar, empty).getResult(0);
 }
 
+Value mlir::xfuse::f32Constant(OpBuilder &builder, Location loc,
+                               double value) {
+  return arith::ConstantOp::create(builder, loc,
+                                   builder.getF32FloatAttr(value));
+}
+
 Value mlir::xfuse::castFloat(OpBuilder &builder, Location loc, Value scalar,
                              Type type) {
   auto from = cast<FloatType>(scalar.getType());

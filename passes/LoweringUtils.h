@@ -22,6 +22,9 @@ Value createEmptyWithShape(OpBuilder &builder, Location loc,
 Value createFilledLike(OpBuilder &builder, Location loc, Value like,
                        Type elementType, double value);
 
+/// An f32 scalar constant.
+Value f32Constant(OpBuilder &builder, Location loc, double value);
+
 /// Converts a float scalar to `type` (extf or truncf; nothing if equal).
 Value castFloat(OpBuilder &builder, Location loc, Value scalar, Type type);
 

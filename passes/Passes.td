@@ -58,8 +58,9 @@ def XFuseFormKernels : Pass<"xfuse-form-kernels", "::mlir::func::FuncOp"> {
       the GEMM prologue, applied to the A tile after it is loaded. Placement
       is decided by cost per token: in the prologue the encoding is
       recomputed once per output tile column, `d * ceil(N / tile_n)` sin/cos
-      (or table) evaluations, with `tile_n` the widest tile of the target and
-      the special-function units assumed not hidden behind the tensor cores;
+      (or table) evaluations, with `tile_n` the tile launch planning will pick
+      (128 for gated GEMMs, up to 256 otherwise) and the special-function
+      units assumed not hidden behind the tensor cores;
       as a separate kernel it costs one write and one read of the `d`
       encoded features. The cheaper wins: short projections (N of a few
       tiles) take the prologue, wide ones (the 3072 to 16384 hidden sizes of
