@@ -42,6 +42,13 @@ func.func @gptj_partial_bf16(%x: tensor<16x2x32xbf16>) -> tensor<16x2x32xbf16> {
   return %y : tensor<16x2x32xbf16>
 }
 
+// CHECK: PASS @neox_partial_bf16
+func.func @neox_partial_bf16(%x: tensor<2x8x2x32xbf16>) -> tensor<2x8x2x32xbf16> {
+  %y = xfuse.rope %x {rotary_dim = 24, theta = 500.0 : f64}
+      : tensor<2x8x2x32xbf16>
+  return %y : tensor<2x8x2x32xbf16>
+}
+
 // CHECK: PASS @neox_partial_f16
 func.func @neox_partial_f16(%x: tensor<8x2x32xf16>) -> tensor<8x2x32xf16> {
   %y = xfuse.rope %x {rotary_dim = 24} : tensor<8x2x32xf16>
