@@ -8,6 +8,11 @@
 #                                no GPU. The binaries link the CUDA runtime
 #                                statically, so <build>/bin can be copied to a
 #                                GPU machine whose driver supports CUDA 13.
+#                                Where build/bin holds xfuse-opt and
+#                                xfuse-translate (or $XFUSE_PREGENERATED_DIR
+#                                holds generated .cu/.h) it also builds the
+#                                generated-kernel tests and the example app
+#                                (tests/gpu/generated, examples/app).
 #   scripts/gpu-check.sh run     On a GPU machine: run every test binary in
 #                                <build>/bin, then compute-sanitizer memcheck
 #                                and racecheck on a representative subset, and
@@ -29,6 +34,18 @@ build() {
   cmake --build "$build" -j1
   mkdir -p "$bin"
   cp "$build/tests-gpu/xfuse_runtime_tests" "$build/tests-gpu/xfuse_gpu_tests" "$bin/"
+  local tools=${XFUSE_TOOLS_DIR:-$root/build/bin}
+  if [[ -n ${XFUSE_PREGENERATED_DIR:-} || -x $tools/xfuse-translate ]]; then
+    cmake -S "$root/tests/gpu/generated" -B "$build/generated" \
+      -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_COMPILER="$nvcc" \
+      -DXFUSE_TOOLS_DIR="$tools" \
+      -DXFUSE_PREGENERATED_DIR="${XFUSE_PREGENERATED_DIR:-}"
+    cmake --build "$build/generated" -j1
+    cp "$build/generated/xfuse_generated_tests" \
+      "$build/generated/app/xfuse_example_app" "$bin/"
+  else
+    echo "no xfuse-translate in $tools: skipping the generated-kernel tests"
+  fi
   du -sh "$bin"
 }
 
@@ -36,6 +53,9 @@ build() {
 # shared-memory pipeline), one of each PE kernel and the packing transpose.
 readonly memcheck_filter='Gemm.*:LearnedPE.*:RoPE.InPlace:PackedWeight.*'
 readonly racecheck_filter='Gemm.GeGluNarrowTileF16ToF32:Gemm.PlainBf16ToF32:PackedWeight.*'
+# Generated kernels: one small case per graph (RowNorm's block reduction is
+# new shared-memory code).
+readonly generated_filter='*/TokenCount.*/1:*/BatchCount.*/1'
 
 declare -a rows=()
 failed=0
@@ -56,12 +76,22 @@ run() {
   nvidia-smi --query-gpu=name,driver_version --format=csv,noheader || true
   step "runtime tests" "$bin/xfuse_runtime_tests"
   step "gpu tests" "$bin/xfuse_gpu_tests"
+  if [[ -x $bin/xfuse_generated_tests ]]; then
+    step "generated kernels tests" "$bin/xfuse_generated_tests"
+    step "example app" "$bin/xfuse_example_app"
+  fi
   local sanitizer
   sanitizer=$(command -v compute-sanitizer || echo /usr/local/cuda/bin/compute-sanitizer)
   step "memcheck (subset)" "$sanitizer" --tool memcheck --error-exitcode 1 \
     "$bin/xfuse_gpu_tests" --gtest_filter="$memcheck_filter"
   step "racecheck (subset)" "$sanitizer" --tool racecheck --error-exitcode 1 \
     "$bin/xfuse_gpu_tests" --gtest_filter="$racecheck_filter"
+  if [[ -x $bin/xfuse_generated_tests ]]; then
+    step "memcheck (generated)" "$sanitizer" --tool memcheck --error-exitcode 1 \
+      "$bin/xfuse_generated_tests" --gtest_filter="$generated_filter"
+    step "racecheck (generated)" "$sanitizer" --tool racecheck --error-exitcode 1 \
+      "$bin/xfuse_generated_tests" --gtest_filter="$generated_filter"
+  fi
   echo
   echo "=== summary"
   printf '%-34s %-16s %6s\n' step result time

@@ -1,0 +1,86 @@
+// Input the emitter cannot translate fails with a located error and exit
+// code 1, never a crash or partial output.
+// RUN: xfuse-translate --emit-cuda --split-input-file --verify-diagnostics %s
+// RUN: not xfuse-translate --emit-cuda --split-input-file %s 2>&1 | FileCheck %s --check-prefix=EXIT
+// EXIT-NOT: PLEASE submit a bug report
+// EXIT: error: cannot emit
+
+#map = affine_map<()[s0] -> (0)>
+
+// A pointwise chain of two ops has no device block yet.
+func.func @two_ops(%x: tensor<?x256xbf16>, %g: tensor<256xbf16>) -> tensor<?x256xbf16>
+    attributes {xkernel.workspace = #xkernel.workspace<bytes = #map>} {
+  %0 = xkernel.pointwise(%x, %g : tensor<?x256xbf16>, tensor<256xbf16>)
+      plan <target = sm_90a, threads = 256, vector_width = 8, rows_per_block = 1>
+      -> tensor<?x256xbf16> {
+  ^bb0(%a: tensor<?x256xbf16>, %w: tensor<256xbf16>):
+    %1 = xfuse.activation %a {kind = #xfuse.activation<relu>} : tensor<?x256xbf16>
+    // expected-error @+1 {{cannot emit 'xfuse.rms_norm' after 'xfuse.activation' in one xkernel.pointwise yet}}
+    %2 = xfuse.rms_norm %1, %w : tensor<?x256xbf16>, tensor<256xbf16>
+    xkernel.yield %2 : tensor<?x256xbf16>
+  }
+  return %0 : tensor<?x256xbf16>
+}
+
+// -----
+
+#map = affine_map<()[s0] -> (0)>
+
+// A lone activation kernel: no elementwise-chain block exists yet.
+func.func @activation(%x: tensor<?x256xbf16>) -> tensor<?x256xbf16>
+    attributes {xkernel.workspace = #xkernel.workspace<bytes = #map>} {
+  %0 = xkernel.pointwise(%x : tensor<?x256xbf16>)
+      plan <target = sm_90a, threads = 256, vector_width = 8>
+      -> tensor<?x256xbf16> {
+  ^bb0(%a: tensor<?x256xbf16>):
+    // expected-error @+1 {{cannot emit 'xfuse.activation' yet: no device building block runs it}}
+    %1 = xfuse.activation %a {kind = #xfuse.activation<relu>} : tensor<?x256xbf16>
+    xkernel.yield %1 : tensor<?x256xbf16>
+  }
+  return %0 : tensor<?x256xbf16>
+}
+
+// -----
+
+// Graphs must go through the pipeline first.
+// expected-error @+1 {{no xkernel.workspace plan; run xfuse-opt --xfuse-pipeline first}}
+func.func @unplanned(%x: tensor<?x256xbf16>) -> tensor<?x256xbf16> {
+  %0 = xfuse.activation %x {kind = #xfuse.activation<relu>} : tensor<?x256xbf16>
+  return %0 : tensor<?x256xbf16>
+}
+
+// -----
+
+#map = affine_map<()[s0] -> (0)>
+
+// A kernel result must be returned or given a workspace slice.
+func.func @no_slice(%x: tensor<?x256xbf16>, %g: tensor<256xbf16>) -> tensor<?x256xbf16>
+    attributes {xkernel.workspace = #xkernel.workspace<bytes = #map>} {
+  // expected-error @+1 {{result 0 is neither returned nor given a workspace slice}}
+  %0 = xkernel.pointwise(%x, %g : tensor<?x256xbf16>, tensor<256xbf16>)
+      plan <target = sm_90a, threads = 256, vector_width = 8, rows_per_block = 1>
+      -> tensor<?x256xbf16> {
+  ^bb0(%a: tensor<?x256xbf16>, %w: tensor<256xbf16>):
+    %1 = xfuse.rms_norm %a, %w : tensor<?x256xbf16>, tensor<256xbf16>
+    xkernel.yield %1 : tensor<?x256xbf16>
+  }
+  %1 = xkernel.pointwise(%0, %g : tensor<?x256xbf16>, tensor<256xbf16>)
+      plan <target = sm_90a, threads = 256, vector_width = 8, rows_per_block = 1>
+      -> tensor<?x256xbf16> {
+  ^bb0(%a: tensor<?x256xbf16>, %w: tensor<256xbf16>):
+    %2 = xfuse.rms_norm %a, %w : tensor<?x256xbf16>, tensor<256xbf16>
+    xkernel.yield %2 : tensor<?x256xbf16>
+  }
+  return %1 : tensor<?x256xbf16>
+}
+
+// -----
+
+#map = affine_map<()[s0] -> (0)>
+
+func.func @outside(%x: tensor<?x256xbf16>) -> tensor<?x256xbf16>
+    attributes {xkernel.workspace = #xkernel.workspace<bytes = #map>} {
+  // expected-error @+1 {{cannot emit 'xfuse.activation' outside a kernel; expected the output of xfuse-opt --xfuse-pipeline}}
+  %0 = xfuse.activation %x {kind = #xfuse.activation<relu>} : tensor<?x256xbf16>
+  return %0 : tensor<?x256xbf16>
+}
