@@ -1,0 +1,591 @@
+// Checks and times the Hopper GEMM (codegen/device/Sm90Gemm.h) against the
+// sm_80 GEMM (codegen/device/Gemm.h) and cuBLASLt on the FFN shapes of the
+// product configs, bf16 in and out, f32 accumulation:
+//   C[M, N] = epilogue(A[M, K] . B[N, K]^T), B the packed weight.
+//
+// Correctness: every kernel's first output (into a NaN-poisoned C, from
+// fresh random inputs) is compared with a float64 CPU reference on all rows
+// (M <= 512 or the odd-M cases) or a sample of rows including the first and
+// the last tile; relative L2 error <= 1e-2 and no NaN pass.
+// Timing: CUDA events around each launch, after warm-up; the median of
+// kTimedRuns. Inputs are rotated among copies when they would fit in L2.
+// Prints a table last; writes $OUT/gemm_sm90.json when OUT is set.
+#include "codegen/device/Gemm.h"
+#include "codegen/device/Sm90Gemm.h"
+#include "runtime/CudaResources.h"
+
+#include <cublasLt.h>
+#include <cuda_bf16.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+using bf16 = __nv_bfloat16;
+using namespace xfuse;
+
+// The two ceilings of docs/perf-notes.md, measured on the H100 of this
+// workplace (KINDS.md): bf16 GEMM rate and device-to-device copy bandwidth.
+constexpr double kPeakFlops = 782e12;
+constexpr double kPeakBytesPerSecond = 3.0e12;
+constexpr int kWarmupRuns = 5;
+constexpr int kTimedRuns = 60;
+constexpr double kTolerance = 1e-2;
+
+[[noreturn]] void fail(const std::string &what) {
+  std::fprintf(stderr, "FATAL: %s\n", what.c_str());
+  std::exit(1);
+}
+
+void check(const rt::Status &status) {
+  if (!status.isOk())
+    fail(status.toString());
+}
+template <typename T> T check(rt::StatusOr<T> value) {
+  check(value.status());
+  return std::move(value).value();
+}
+#define CUDA_CHECK(call) check(XFUSE_CUDA_STATUS(call))
+#define CUBLAS_CHECK(call)                                                     \
+  do {                                                                         \
+    const cublasStatus_t status_ = (call);                                     \
+    if (status_ != CUBLAS_STATUS_SUCCESS)                                      \
+      fail(std::string(#call) + ": cublas status " +                           \
+           std::to_string(static_cast<int>(status_)));                         \
+  } while (0)
+
+// ---- problems --------------------------------------------------------------
+
+enum class Epi { kNone, kBias, kReluBias };
+const char *epiName(Epi e) {
+  return e == Epi::kNone ? "none" : e == Epi::kBias ? "bias" : "relu+bias";
+}
+
+struct Shape {
+  int m, n, k;
+  Epi epi;
+  bool timed;
+
+  double flops() const { return 2.0 * m * n * double(k); }
+  /// The fewest bytes: each input read once, the output written once.
+  double bytes() const {
+    return 2.0 * (double(m) * k + double(n) * k + double(m) * n + n);
+  }
+};
+
+/// One set of device operands; the bias is used only by kBias/kReluBias.
+struct Operands {
+  rt::DeviceBuffer a, b, bias;
+};
+
+struct Problem {
+  Shape shape;
+  std::vector<Operands> sets; // rotated between timed runs
+  rt::DeviceBuffer c;
+};
+
+/// Uniform values in [lo, hi) from a counter-based hash: fresh per seed,
+/// never zero-filled.
+__global__ void fillUniform(bf16 *out, std::size_t count, std::uint64_t seed,
+                            float lo, float hi) {
+  for (std::size_t i = blockIdx.x * std::size_t(blockDim.x) + threadIdx.x;
+       i < count; i += std::size_t(gridDim.x) * blockDim.x) {
+    std::uint64_t x = (i + 1) * 0x9E3779B97F4A7C15ull ^ seed;
+    x ^= x >> 31;
+    x *= 0xBF58476D1CE4E5B9ull;
+    x ^= x >> 29;
+    const float u = float(x >> 40) * (1.0f / 16777216.0f);
+    out[i] = __float2bfloat16_rn(lo + (hi - lo) * u);
+  }
+}
+
+__global__ void fillNaN(bf16 *out, std::size_t count) {
+  for (std::size_t i = blockIdx.x * std::size_t(blockDim.x) + threadIdx.x;
+       i < count; i += std::size_t(gridDim.x) * blockDim.x)
+    out[i] = __ushort_as_bfloat16(0x7FC0);
+}
+
+rt::DeviceBuffer randomBuffer(std::size_t count, std::uint64_t seed, float lo,
+                              float hi) {
+  rt::DeviceBuffer buffer = check(rt::DeviceBuffer::allocate(count * 2));
+  fillUniform<<<1024, 256>>>(buffer.as<bf16>(), count, seed, lo, hi);
+  CUDA_CHECK(cudaGetLastError());
+  return buffer;
+}
+
+Problem makeProblem(const Shape &s, std::uint64_t seed, std::size_t l2Bytes) {
+  Problem p{s, {}, {}};
+  const double inputBytes = 2.0 * (double(s.m) * s.k + double(s.n) * s.k);
+  // Enough copies that one rotation of inputs overflows L2 twice over.
+  const int copies =
+      s.timed ? std::clamp(int(std::ceil(2.0 * l2Bytes / inputBytes)), 1, 8)
+              : 1;
+  const float wBound = 1.0f / std::sqrt(float(s.k));
+  for (int i = 0; i < copies; ++i) {
+    const std::uint64_t base = seed + 1000003ull * i;
+    p.sets.push_back({randomBuffer(std::size_t(s.m) * s.k, base + 1, -1, 1),
+                      randomBuffer(std::size_t(s.n) * s.k, base + 2, -wBound,
+                                   wBound),
+                      randomBuffer(s.n, base + 3, -0.5f, 0.5f)});
+  }
+  p.c = check(rt::DeviceBuffer::allocate(std::size_t(s.m) * s.n * 2));
+  CUDA_CHECK(cudaDeviceSynchronize());
+  return p;
+}
+
+// ---- the float64 reference -------------------------------------------------
+
+std::vector<float> toHostFloats(const rt::DeviceBuffer &buffer,
+                                std::size_t offset, std::size_t count) {
+  std::vector<bf16> raw(count);
+  CUDA_CHECK(cudaMemcpy(raw.data(), buffer.as<bf16>() + offset, count * 2,
+                        cudaMemcpyDeviceToHost));
+  std::vector<float> out(count);
+  for (std::size_t i = 0; i < count; ++i)
+    out[i] = __bfloat162float(raw[i]);
+  return out;
+}
+
+/// The rows the check covers: all of them for small or odd M, else a
+/// random sample plus the first and the last 3 rows (the partial tile).
+std::vector<int> sampledRows(const Shape &s, std::mt19937_64 &rng) {
+  std::vector<int> rows;
+  if (s.m <= 512 || !s.timed) {
+    for (int r = 0; r < s.m; ++r)
+      rows.push_back(r);
+    return rows;
+  }
+  rows = {0, s.m - 3, s.m - 2, s.m - 1};
+  std::uniform_int_distribution<int> pick(0, s.m - 1);
+  for (int i = 0; i < 44; ++i)
+    rows.push_back(pick(rng));
+  return rows;
+}
+
+struct Reference {
+  std::vector<int> rows;
+  std::vector<double> values; // [rows.size(), n]
+};
+
+Reference computeReference(const Problem &p, std::vector<int> rows) {
+  const Shape &s = p.shape;
+  const Operands &ops = p.sets.front();
+  const std::vector<float> b = toHostFloats(ops.b, 0, std::size_t(s.n) * s.k);
+  const std::vector<float> bias = toHostFloats(ops.bias, 0, s.n);
+  std::vector<std::vector<float>> aRows;
+  for (int r : rows)
+    aRows.push_back(toHostFloats(ops.a, std::size_t(r) * s.k, s.k));
+
+  Reference ref{std::move(rows), {}};
+  ref.values.resize(ref.rows.size() * std::size_t(s.n));
+  const unsigned workers = std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::thread> threads;
+  for (unsigned w = 0; w < workers; ++w)
+    threads.emplace_back([&, w] {
+      for (std::size_t i = w; i < ref.rows.size(); i += workers)
+        for (int n = 0; n < s.n; ++n) {
+          const float *a = aRows[i].data();
+          const float *bn = b.data() + std::size_t(n) * s.k;
+          double sum = 0;
+          for (int k = 0; k < s.k; ++k)
+            sum += double(a[k]) * double(bn[k]);
+          if (s.epi != Epi::kNone)
+            sum += bias[n];
+          if (s.epi == Epi::kReluBias)
+            sum = std::max(sum, 0.0);
+          ref.values[i * s.n + n] = sum;
+        }
+    });
+  for (std::thread &t : threads)
+    t.join();
+  return ref;
+}
+
+struct CheckResult {
+  double relL2;
+  bool pass;
+};
+
+CheckResult compare(const Problem &p, const Reference &ref) {
+  const int n = p.shape.n;
+  double err2 = 0, ref2 = 0;
+  bool finite = true;
+  for (std::size_t i = 0; i < ref.rows.size(); ++i) {
+    const std::vector<float> row =
+        toHostFloats(p.c, std::size_t(ref.rows[i]) * n, n);
+    for (int j = 0; j < n; ++j) {
+      const double expected = ref.values[i * n + j];
+      if (!std::isfinite(row[j]))
+        finite = false;
+      err2 += (row[j] - expected) * (row[j] - expected);
+      ref2 += expected * expected;
+    }
+  }
+  const double rel = std::sqrt(err2 / std::max(ref2, 1e-300));
+  return {finite ? rel : NAN, finite && rel <= kTolerance};
+}
+
+// ---- the kernels under test ------------------------------------------------
+
+/// Launches one GEMM on operand set `set` of the problem.
+using Launch = std::function<void(int set, cudaStream_t)>;
+
+/// Calls f with the epilogue functor of `epi` built on `bias`.
+template <typename F> void withEpilogue(Epi epi, const bf16 *bias, F &&f) {
+  using device::Activate;
+  using device::Activation;
+  using device::BiasAdd;
+  switch (epi) {
+  case Epi::kNone:
+    return f(device::EpilogueChain<>());
+  case Epi::kBias:
+    return f(device::makeEpilogueChain(BiasAdd<bf16>{bias}));
+  case Epi::kReluBias:
+    return f(device::makeEpilogueChain(BiasAdd<bf16>{bias},
+                                       Activate<Activation::kRelu>{}));
+  }
+}
+
+device::GemmParams<bf16, bf16, 1> gemmParams(const Problem &p, int set) {
+  device::GemmParams<bf16, bf16, 1> params{};
+  params.a = p.sets[set].a.as<bf16>();
+  params.b[0] = p.sets[set].b.as<bf16>();
+  params.c = p.c.as<bf16>();
+  params.m = p.shape.m;
+  params.n = p.shape.n;
+  params.k = p.shape.k;
+  return params;
+}
+
+template <typename Tile> Launch sm90Launch(const Problem &p) {
+  // Tensor maps are encoded once per operand set, outside the timed loop.
+  auto prepared =
+      std::make_shared<std::vector<device::GemmSm90Params<bf16>>>();
+  for (std::size_t set = 0; set < p.sets.size(); ++set) {
+    device::GemmSm90Params<bf16> params{};
+    CUDA_CHECK(device::prepareGemmSm90<Tile>(gemmParams(p, int(set)), &params));
+    prepared->push_back(params);
+  }
+  return [&p, prepared](int set, cudaStream_t stream) {
+    withEpilogue(p.shape.epi, p.sets[set].bias.as<bf16>(), [&](auto epi) {
+      CUDA_CHECK((device::launchGemmSm90<Tile>((*prepared)[set], epi, stream)));
+    });
+  };
+}
+
+// The tile of tests/gpu/GemmTest.cu's large case: 128x128x32, 4 stages,
+// 4 warps of 64x64.
+using Sm80Tile = device::GemmTile<128, 128, 32, 4, 2, 2>;
+
+Launch sm80Launch(const Problem &p) {
+  return [&p](int set, cudaStream_t stream) {
+    withEpilogue(p.shape.epi, p.sets[set].bias.as<bf16>(), [&](auto epi) {
+      CUDA_CHECK(
+          (device::launchGemm<Sm80Tile>(gemmParams(p, set), epi, stream)));
+    });
+  };
+}
+
+/// cuBLASLt in column-major terms: C^T[N, M] = B[N, K] . A^T[K, M], i.e.
+/// its A is our packed B (op T, [K, N] column-major) and its B is our A
+/// (op N, [K, M] column-major); the bias runs along its rows, our columns.
+class CublasLtGemm {
+public:
+  CublasLtGemm(cublasLtHandle_t handle, const Problem &p, cudaStream_t stream)
+      : handle_(handle), p_(p) {
+    const Shape &s = p.shape;
+    CUBLAS_CHECK(cublasLtMatmulDescCreate(&desc_, CUBLAS_COMPUTE_32F,
+                                          CUDA_R_32F));
+    const cublasOperation_t opT = CUBLAS_OP_T, opN = CUBLAS_OP_N;
+    CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(
+        desc_, CUBLASLT_MATMUL_DESC_TRANSA, &opT, sizeof(opT)));
+    CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(
+        desc_, CUBLASLT_MATMUL_DESC_TRANSB, &opN, sizeof(opN)));
+    const cublasLtEpilogue_t epilogue =
+        s.epi == Epi::kNone   ? CUBLASLT_EPILOGUE_DEFAULT
+        : s.epi == Epi::kBias ? CUBLASLT_EPILOGUE_BIAS
+                              : CUBLASLT_EPILOGUE_RELU_BIAS;
+    CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(
+        desc_, CUBLASLT_MATMUL_DESC_EPILOGUE, &epilogue, sizeof(epilogue)));
+    if (s.epi != Epi::kNone) {
+      const cudaDataType_t biasType = CUDA_R_16BF;
+      CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(
+          desc_, CUBLASLT_MATMUL_DESC_BIAS_DATA_TYPE, &biasType,
+          sizeof(biasType)));
+    }
+    CUBLAS_CHECK(cublasLtMatrixLayoutCreate(&aDesc_, CUDA_R_16BF, s.k, s.n, s.k));
+    CUBLAS_CHECK(cublasLtMatrixLayoutCreate(&bDesc_, CUDA_R_16BF, s.k, s.m, s.k));
+    CUBLAS_CHECK(cublasLtMatrixLayoutCreate(&cDesc_, CUDA_R_16BF, s.n, s.m, s.n));
+    workspace_ = check(rt::DeviceBuffer::allocate(kWorkspaceBytes));
+    cublasLtMatmulPreference_t pref;
+    CUBLAS_CHECK(cublasLtMatmulPreferenceCreate(&pref));
+    const std::size_t wsBytes = kWorkspaceBytes;
+    CUBLAS_CHECK(cublasLtMatmulPreferenceSetAttribute(
+        pref, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES, &wsBytes,
+        sizeof(wsBytes)));
+    cublasLtMatmulHeuristicResult_t results[kCandidates];
+    int found = 0;
+    CUBLAS_CHECK(cublasLtMatmulAlgoGetHeuristic(handle_, desc_, aDesc_, bDesc_,
+                                                cDesc_, cDesc_, pref,
+                                                kCandidates, results, &found));
+    CUBLAS_CHECK(cublasLtMatmulPreferenceDestroy(pref));
+    if (found == 0)
+      fail("cuBLASLt found no algorithm");
+    // The heuristic's candidates, each timed briefly: keep the fastest.
+    float best = INFINITY;
+    for (int i = 0; i < found; ++i) {
+      algo_ = results[i].algo;
+      const float ms = quickTime(stream);
+      if (ms < best) {
+        best = ms;
+        bestAlgo_ = results[i].algo;
+        chosen_ = i;
+      }
+    }
+    algo_ = bestAlgo_;
+    candidates_ = found;
+  }
+  ~CublasLtGemm() {
+    cublasLtMatrixLayoutDestroy(cDesc_);
+    cublasLtMatrixLayoutDestroy(bDesc_);
+    cublasLtMatrixLayoutDestroy(aDesc_);
+    cublasLtMatmulDescDestroy(desc_);
+  }
+  CublasLtGemm(const CublasLtGemm &) = delete;
+  CublasLtGemm &operator=(const CublasLtGemm &) = delete;
+
+  void run(int set, cudaStream_t stream) const {
+    const Operands &ops = p_.sets[set];
+    if (p_.shape.epi != Epi::kNone) {
+      const void *bias = ops.bias.data();
+      CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(
+          desc_, CUBLASLT_MATMUL_DESC_BIAS_POINTER, &bias, sizeof(bias)));
+    }
+    const float alpha = 1.0f, beta = 0.0f;
+    CUBLAS_CHECK(cublasLtMatmul(handle_, desc_, &alpha, ops.b.data(), aDesc_,
+                                ops.a.data(), bDesc_, &beta, p_.c.data(),
+                                cDesc_, p_.c.data(), cDesc_, &algo_,
+                                workspace_.data(), kWorkspaceBytes, stream));
+  }
+  std::string choice() const {
+    return "heuristic #" + std::to_string(chosen_) + " of " +
+           std::to_string(candidates_);
+  }
+
+private:
+  static constexpr std::size_t kWorkspaceBytes = 64 << 20;
+  static constexpr int kCandidates = 4;
+
+  float quickTime(cudaStream_t stream) {
+    run(0, stream);
+    const rt::Event start = check(rt::Event::create());
+    const rt::Event stop = check(rt::Event::create());
+    check(start.record(stream));
+    for (int i = 0; i < 5; ++i)
+      run(0, stream);
+    check(stop.record(stream));
+    check(stop.synchronize());
+    return check(stop.millisecondsSince(start));
+  }
+
+  cublasLtHandle_t handle_;
+  const Problem &p_;
+  cublasLtMatmulDesc_t desc_{};
+  cublasLtMatrixLayout_t aDesc_{}, bDesc_{}, cDesc_{};
+  rt::DeviceBuffer workspace_;
+  cublasLtMatmulAlgo_t algo_{}, bestAlgo_{};
+  int chosen_ = 0, candidates_ = 0;
+};
+
+// ---- measurement -----------------------------------------------------------
+
+void poison(const Problem &p, cudaStream_t stream) {
+  fillNaN<<<1024, 256, 0, stream>>>(p.c.as<bf16>(),
+                                    std::size_t(p.shape.m) * p.shape.n);
+  CUDA_CHECK(cudaGetLastError());
+}
+
+/// Median milliseconds of kTimedRuns launches, each between two events.
+double medianMs(const Launch &launch, const Problem &p, cudaStream_t stream) {
+  const int sets = int(p.sets.size());
+  for (int i = 0; i < kWarmupRuns; ++i)
+    launch(i % sets, stream);
+  std::vector<rt::Event> events;
+  for (int i = 0; i <= kTimedRuns; ++i)
+    events.push_back(check(rt::Event::create()));
+  // Back-to-back launches: event i closes run i - 1 and opens run i.
+  check(events[0].record(stream));
+  for (int i = 0; i < kTimedRuns; ++i) {
+    launch(i % sets, stream);
+    check(events[i + 1].record(stream));
+  }
+  check(events.back().synchronize());
+  std::vector<double> ms;
+  for (int i = 0; i < kTimedRuns; ++i)
+    ms.push_back(check(events[i + 1].millisecondsSince(events[i])));
+  std::nth_element(ms.begin(), ms.begin() + kTimedRuns / 2, ms.end());
+  return ms[kTimedRuns / 2];
+}
+
+struct Result {
+  std::string shape, kernel;
+  double relL2 = 0;
+  bool pass = false;
+  double ms = NAN; // untimed: NaN
+};
+
+std::string shapeName(const Shape &s) {
+  return std::to_string(s.m) + "x" + std::to_string(s.n) + "x" +
+         std::to_string(s.k) + " " + epiName(s.epi);
+}
+
+} // namespace
+
+/// Usage: xfuse_gemm_sm90_bench [--correctness-only]
+/// (--correctness-only: the untimed odd-M cases alone, e.g. under
+/// compute-sanitizer).
+int main(int argc, char **argv) {
+  const bool correctnessOnly =
+      argc > 1 && std::string(argv[1]) == "--correctness-only";
+  // Line-buffered, so that a run killed by a timeout still shows its lines.
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  int device = 0;
+  CUDA_CHECK(cudaGetDevice(&device));
+  cudaDeviceProp prop{};
+  CUDA_CHECK(cudaGetDeviceProperties(&prop, device));
+  std::printf("device: %s, %d SMs, L2 %d MiB, cc %d.%d\n", prop.name,
+              prop.multiProcessorCount, prop.l2CacheSize >> 20, prop.major,
+              prop.minor);
+  if (prop.major != 9)
+    fail("the sm_90a kernels need a Hopper GPU");
+
+  const std::uint64_t seed =
+      std::uint64_t(std::chrono::steady_clock::now().time_since_epoch().count());
+  std::printf("seed %llu\n", static_cast<unsigned long long>(seed));
+  std::mt19937_64 rng(seed);
+
+  const std::vector<Shape> shapes = {
+      // Odd M, and N, K off the tiles (multiples of 8): correctness only,
+      // first, so that a failure shows before the long runs.
+      {1, 3072, 768, Epi::kReluBias, false},
+      {3, 1000, 776, Epi::kBias, false},
+      {127, 3072, 768, Epi::kReluBias, false},
+      {4097, 1000, 776, Epi::kBias, false},
+      {4097, 3072, 768, Epi::kNone, false},
+      {16384, 3072, 768, Epi::kReluBias, true},
+      {16384, 768, 3072, Epi::kBias, true},
+      {8192, 16384, 4096, Epi::kNone, true},
+      {8192, 4096, 16384, Epi::kNone, true},
+      {4096, 11008, 4096, Epi::kNone, true},
+      {16, 16384, 4096, Epi::kNone, true},
+      {16, 4096, 16384, Epi::kNone, true},
+  };
+
+  const rt::Stream stream = check(rt::Stream::create());
+  cublasLtHandle_t cublas;
+  CUBLAS_CHECK(cublasLtCreate(&cublas));
+
+  std::vector<Result> results;
+  bool allPass = true;
+  for (std::size_t si = 0; si < shapes.size(); ++si) {
+    const Shape &s = shapes[si];
+    if (correctnessOnly && s.timed)
+      continue;
+    const Problem p = makeProblem(s, seed + 7919 * si, prop.l2CacheSize);
+    const Reference ref = computeReference(p, sampledRows(s, rng));
+
+    CublasLtGemm cublasGemm(cublas, p, stream.get());
+    std::vector<std::pair<std::string, Launch>> kernels = {
+        {"sm90 128x256", sm90Launch<device::Sm90GemmTile<128, 256, 4>>(p)},
+        {"sm90 128x128", sm90Launch<device::Sm90GemmTile<128, 128, 6>>(p)},
+        {"sm90 64x128", sm90Launch<device::Sm90GemmTile<64, 128, 8>>(p)},
+        {"sm90 64x64", sm90Launch<device::Sm90GemmTile<64, 64, 12>>(p)},
+        {"sm80 128x128", sm80Launch(p)},
+        {"cublasLt", [&](int set, cudaStream_t st) { cublasGemm.run(set, st); }},
+    };
+    for (auto &[name, launch] : kernels) {
+      Result r{shapeName(s), name};
+      poison(p, stream.get());
+      launch(0, stream.get());
+      check(stream.synchronize());
+      const CheckResult c = compare(p, ref);
+      r.relL2 = c.relL2;
+      r.pass = c.pass;
+      allPass = allPass && c.pass;
+      if (s.timed)
+        r.ms = medianMs(launch, p, stream.get());
+      std::printf("%-28s %-14s rows %5zu relL2 %.2e %s  %s%s\n",
+                  r.shape.c_str(), name.c_str(), ref.rows.size(), r.relL2,
+                  r.pass ? "PASS" : "FAIL",
+                  s.timed ? (std::to_string(r.ms) + " ms").c_str() : "",
+                  name == "cublasLt" ? (" (" + cublasGemm.choice() + ")").c_str()
+                                     : "");
+      results.push_back(r);
+    }
+  }
+  cublasLtDestroy(cublas);
+
+  // The table: per timed shape, the best sm90 tile, sm80 and cuBLASLt.
+  std::printf("\n%-28s %9s %9s | %-13s %8s %7s %6s | %8s %7s %6s | %8s %7s\n",
+              "shape (MxNxK epi)", "floor ms", "bound", "sm90 best", "ms",
+              "TFLOP/s", "xcuBL", "sm80 ms", "TFLOP/s", "xcuBL", "cuBL ms",
+              "TFLOP/s");
+  for (const Shape &s : shapes) {
+    if (!s.timed || correctnessOnly)
+      continue;
+    const std::string name = shapeName(s);
+    const double flops = s.flops();
+    const double computeMs = flops / kPeakFlops * 1e3;
+    const double memoryMs = s.bytes() / kPeakBytesPerSecond * 1e3;
+    const Result *best90 = nullptr, *sm80 = nullptr, *cublasR = nullptr;
+    for (const Result &r : results) {
+      if (r.shape != name)
+        continue;
+      if (r.kernel.rfind("sm90", 0) == 0 && (!best90 || r.ms < best90->ms))
+        best90 = &r;
+      if (r.kernel.rfind("sm80", 0) == 0)
+        sm80 = &r;
+      if (r.kernel == "cublasLt")
+        cublasR = &r;
+    }
+    auto tflops = [&](const Result *r) { return flops / (r->ms * 1e-3) / 1e12; };
+    std::printf("%-28s %9.4f %9s | %-13s %8.4f %7.1f %6.2f | %8.4f %7.1f "
+                "%6.2f | %8.4f %7.1f\n",
+                name.c_str(), std::max(computeMs, memoryMs),
+                computeMs > memoryMs ? "compute" : "memory",
+                best90->kernel.c_str() + 5, best90->ms, tflops(best90),
+                cublasR->ms / best90->ms, sm80->ms, tflops(sm80),
+                cublasR->ms / sm80->ms, cublasR->ms, tflops(cublasR));
+  }
+  std::printf("xcuBL = cuBLASLt time / kernel time (> 1: faster than "
+              "cuBLASLt). correctness: %s\n",
+              allPass ? "ALL PASS" : "FAILURES");
+
+  if (const char *out = std::getenv("OUT"); out && *out) {
+    std::ofstream json(std::string(out) + "/gemm_sm90.json");
+    json << "{\"device\": \"" << prop.name << "\", \"seed\": " << seed
+         << ", \"results\": [\n";
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      const Result &r = results[i];
+      json << "  {\"shape\": \"" << r.shape << "\", \"kernel\": \"" << r.kernel
+           << "\", \"rel_l2\": " << (std::isnan(r.relL2) ? -1.0 : r.relL2)
+           << ", \"pass\": " << (r.pass ? "true" : "false")
+           << ", \"ms\": " << (std::isnan(r.ms) ? -1.0 : r.ms) << "}"
+           << (i + 1 < results.size() ? ",\n" : "\n");
+    }
+    json << "]}\n";
+  }
+  return allPass ? 0 : 1;
+}
