@@ -14,7 +14,9 @@
 #include <cuda_runtime_api.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstdint>
 #include <random>
 #include <sstream>
@@ -154,6 +156,20 @@ reference::Tensor toReference(const std::vector<T> &data,
   return tensor;
 }
 
+/// Records the test's largest relative L2 error so far as the property
+/// `worst_rel_l2` (in the --gtest_output XML), for the results in docs/.
+inline void recordWorstError(double relL2) {
+  static const ::testing::TestInfo *test = nullptr;
+  static double worst = 0;
+  const ::testing::TestInfo *current =
+      ::testing::UnitTest::GetInstance()->current_test_info();
+  worst = current == test ? std::max(worst, relL2) : relL2;
+  test = current;
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3e", worst);
+  ::testing::Test::RecordProperty("worst_rel_l2", text);
+}
+
 /// Checks every element of `actual` against `expected`: none may be NaN or
 /// infinite (poisoned outputs that were never written are NaN), the relative
 /// L2 error must be <= relTol, and no single element may be off by more than
@@ -183,6 +199,7 @@ void expectMatches(const std::vector<T> &actual,
                            << firstNonFinite;
   const double relL2 = std::sqrt(diff2 / ref2);
   const double rms = std::sqrt(ref2 / actual.size());
+  recordWorstError(relL2);
   EXPECT_LE(relL2, relTol) << "relative L2 error over " << actual.size()
                            << " elements";
   EXPECT_LE(maxDiff, 10 * relTol * rms)
