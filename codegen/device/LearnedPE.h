@@ -13,6 +13,12 @@
 
 namespace xfuse::device {
 
+/// The table row of position `pos`: clamped into [0, kMaxPositions).
+template <int kMaxPositions>
+__device__ inline std::int64_t clampedTableRow(std::int64_t pos) {
+  return pos < 0 ? 0 : (pos >= kMaxPositions ? kMaxPositions - 1 : pos);
+}
+
 template <typename T, int kDim, int kMaxPositions, typename PosT>
 struct LearnedPE {
   static_assert(kDim > 0 && kMaxPositions > 0, "empty learned PE table");
@@ -33,9 +39,8 @@ struct LearnedPE {
   std::int64_t numItems() const { return rows * kVecsPerRow; }
 
   __device__ Loaded load(std::int64_t item) const {
-    const std::int64_t pos = positions(item / kVecsPerRow);
     const std::int64_t row =
-        pos < 0 ? 0 : (pos >= kMaxPositions ? kMaxPositions - 1 : pos);
+        clampedTableRow<kMaxPositions>(positions(item / kVecsPerRow));
     const int col = static_cast<int>(item % kVecsPerRow) * kVec;
     return {loadVec<kVec>(x + item * kVec),
             loadVec<kVec>(table + row * kDim + col)};

@@ -1,17 +1,16 @@
-// Normalization over the last dimension of x viewed as [rows, kDim], one
-// thread block per row (the pointwise plan's rows_per_block = 1):
+// Normalization over the last dimension of a row of kDim features, as a
+// stage of RowChain (one thread block per row: the pointwise plan's
+// rows_per_block = 1):
 //   kRms:   y = x / sqrt(mean(x^2) + eps) * weight
 //   kLayer: y = (x - mean) / sqrt(var + eps) * weight (+ bias), biased var
-// A row is held in registers between the reduction and the store, so it is
-// read from memory once. x, y, weight and bias must be aligned to 16 bytes;
-// y may alias x.
+// The row stays in registers between the reduction and the store, so it is
+// read from memory once. weight and bias must be aligned to 16 bytes.
 #pragma once
 
 #include "codegen/device/Vector.h"
 
 #include <cuda_runtime.h>
 
-#include <algorithm>
 #include <cstdint>
 
 namespace xfuse::device {
@@ -38,33 +37,28 @@ template <int kThreads> __device__ float blockSum(float v) {
   return total;
 }
 
-template <typename T, int kDim, int kThreads, NormKind kKind> struct RowNorm {
-  static constexpr int kVec = vecWidthFor<T>(kDim);
-  static constexpr int kVecsPerRow = kDim / kVec;
-  static constexpr int kVecsPerThread = (kVecsPerRow + kThreads - 1) / kThreads;
+/// The norm as a stage of a row-per-block RowChain (RowChain.h): the row is
+/// already in registers, each thread holding vectors threadIdx.x + i *
+/// kThreads (i < kPerThread) of kVec features, the rest padding.
+template <typename T, int kDim, NormKind kKind> struct NormStage {
+  static constexpr bool kReducesRow = true;
+  static constexpr int kGranule = kDim;
 
-  const T *x;
-  T *y;
   const T *weight; // [kDim]
   const T *bias;   // [kDim] or null; layer norm only
   float epsilon;
-  std::int64_t rows;
 
-  __device__ void operator()(std::int64_t row) const {
-    float v[kVecsPerThread][kVec];
+  template <int kThreads, int kPerThread, int kVec>
+  __device__ void operator()(float (&v)[kPerThread][kVec]) const {
+    constexpr int kVecsPerRow = kDim / kVec;
+    auto inRow = [](int i) { return threadIdx.x + i * kThreads < kVecsPerRow; };
     float sum = 0.0f;
 #pragma unroll
-    for (int i = 0; i < kVecsPerThread; ++i) {
-      const int vec = threadIdx.x + i * kThreads;
-      const Vec<T, kVec> in = vec < kVecsPerRow
-                                  ? loadVec<kVec>(x + row * kDim + vec * kVec)
-                                  : Vec<T, kVec>{};
+    for (int i = 0; i < kPerThread; ++i)
+      if (inRow(i))
 #pragma unroll
-      for (int t = 0; t < kVec; ++t) {
-        v[i][t] = vec < kVecsPerRow ? toFloat(in[t]) : 0.0f;
-        sum += kKind == NormKind::kRms ? v[i][t] * v[i][t] : v[i][t];
-      }
-    }
+        for (int t = 0; t < kVec; ++t)
+          sum += kKind == NormKind::kRms ? v[i][t] * v[i][t] : v[i][t];
     float mean = 0.0f, inverseStd;
     if constexpr (kKind == NormKind::kRms) {
       inverseStd = rsqrtf(blockSum<kThreads>(sum) / kDim + epsilon);
@@ -74,55 +68,30 @@ template <typename T, int kDim, int kThreads, NormKind kKind> struct RowNorm {
       mean = blockSum<kThreads>(sum) / kDim;
       float squares = 0.0f;
 #pragma unroll
-      for (int i = 0; i < kVecsPerThread; ++i)
-        if (threadIdx.x + i * kThreads < kVecsPerRow)
+      for (int i = 0; i < kPerThread; ++i)
+        if (inRow(i))
 #pragma unroll
           for (int t = 0; t < kVec; ++t)
             squares += (v[i][t] - mean) * (v[i][t] - mean);
       inverseStd = rsqrtf(blockSum<kThreads>(squares) / kDim + epsilon);
     }
 #pragma unroll
-    for (int i = 0; i < kVecsPerThread; ++i) {
-      const int vec = threadIdx.x + i * kThreads;
-      if (vec >= kVecsPerRow)
+    for (int i = 0; i < kPerThread; ++i) {
+      if (!inRow(i))
         continue;
-      const Vec<T, kVec> w = loadVec<kVec>(weight + vec * kVec);
+      const int col = (threadIdx.x + i * kThreads) * kVec;
+      const Vec<T, kVec> w = loadVec<kVec>(weight + col);
       Vec<T, kVec> b{};
       if (kKind == NormKind::kLayer && bias)
-        b = loadVec<kVec>(bias + vec * kVec);
-      Vec<T, kVec> out;
+        b = loadVec<kVec>(bias + col);
 #pragma unroll
       for (int t = 0; t < kVec; ++t) {
-        float r = (v[i][t] - mean) * inverseStd * toFloat(w[t]);
+        v[i][t] = (v[i][t] - mean) * inverseStd * toFloat(w[t]);
         if (kKind == NormKind::kLayer && bias)
-          r += toFloat(b[t]);
-        out[t] = fromFloat<T>(r);
+          v[i][t] += toFloat(b[t]);
       }
-      storeVec(y + row * kDim + vec * kVec, out);
     }
   }
 };
-
-// Far more blocks than any GPU runs at once; more rows stride.
-inline constexpr std::int64_t kRowNormMaxBlocks = 1 << 16;
-
-template <typename T, int kDim, int kThreads, NormKind kKind>
-__global__ void __launch_bounds__(kThreads)
-    rowNormKernel(const RowNorm<T, kDim, kThreads, kKind> op) {
-  for (std::int64_t row = blockIdx.x; row < op.rows; row += gridDim.x)
-    op(row);
-}
-
-/// Launches `op` over all its rows; returns the launch error, if any.
-template <typename T, int kDim, int kThreads, NormKind kKind>
-cudaError_t launchRowNorm(const RowNorm<T, kDim, kThreads, kKind> &op,
-                          cudaStream_t stream) {
-  if (op.rows == 0)
-    return cudaSuccess;
-  const auto blocks =
-      static_cast<unsigned>(std::min(op.rows, kRowNormMaxBlocks));
-  rowNormKernel<<<blocks, kThreads, 0, stream>>>(op);
-  return cudaGetLastError();
-}
 
 } // namespace xfuse::device

@@ -16,6 +16,36 @@ namespace xfuse::device {
 
 enum class SinusoidalLayout { kInterleaved, kHalf };
 
+/// v = scale * v + PE(pos) for the N features [col, col + N) of a row:
+/// the arithmetic of SinusoidalPE, shared with RowChain's SinusoidalStage.
+/// Interleaved: col and N are even. Half: [col, col + N) lies in one half.
+template <int kDim, SinusoidalLayout kLayout, int N>
+__device__ inline void addSinusoidal(float (&v)[N], float pos, int col,
+                                     float scale,
+                                     const float2 *frequencies) {
+  if constexpr (kLayout == SinusoidalLayout::kInterleaved) {
+    static_assert(N % 2 == 0, "interleaved vectors hold whole pairs");
+#pragma unroll
+    for (int t = 0; t < N; t += 2) {
+      const float2 f = frequencies[(col + t) / 2];
+      float s, c;
+      sincosOfProduct(pos, f.x, f.y, s, c);
+      v[t] = fmaf(scale, v[t], s);
+      v[t + 1] = fmaf(scale, v[t + 1], c);
+    }
+  } else {
+    const bool cosHalf = col >= kDim / 2;
+    const int first = cosHalf ? col - kDim / 2 : col;
+#pragma unroll
+    for (int t = 0; t < N; ++t) {
+      const float2 f = frequencies[first + t];
+      float s, c;
+      sincosOfProduct(pos, f.x, f.y, s, c);
+      v[t] = fmaf(scale, v[t], cosHalf ? c : s);
+    }
+  }
+}
+
 template <typename T, int kDim, SinusoidalLayout kLayout, typename PosT>
 struct SinusoidalPE {
   static_assert(kDim > 0 && kDim % 2 == 0, "sinusoidal PE needs an even dim");
@@ -47,27 +77,15 @@ struct SinusoidalPE {
 
   __device__ void store(std::int64_t item, const Loaded &in) const {
     const int col = static_cast<int>(item % kVecsPerRow) * kVec;
+    float v[kVec];
+#pragma unroll
+    for (int t = 0; t < kVec; ++t)
+      v[t] = toFloat(in.x[t]);
+    addSinusoidal<kDim, kLayout>(v, in.pos, col, scale, frequencies);
     Vec<T, kVec> out;
-    if constexpr (kLayout == SinusoidalLayout::kInterleaved) {
 #pragma unroll
-      for (int t = 0; t < kVec; t += 2) {
-        const float2 f = frequencies[(col + t) / 2];
-        float s, c;
-        sincosOfProduct(in.pos, f.x, f.y, s, c);
-        out[t] = fromFloat<T>(fmaf(scale, toFloat(in.x[t]), s));
-        out[t + 1] = fromFloat<T>(fmaf(scale, toFloat(in.x[t + 1]), c));
-      }
-    } else {
-      const bool cosHalf = col >= kDim / 2;
-      const int first = cosHalf ? col - kDim / 2 : col;
-#pragma unroll
-      for (int t = 0; t < kVec; ++t) {
-        const float2 f = frequencies[first + t];
-        float s, c;
-        sincosOfProduct(in.pos, f.x, f.y, s, c);
-        out[t] = fromFloat<T>(fmaf(scale, toFloat(in.x[t]), cosHalf ? c : s));
-      }
-    }
+    for (int t = 0; t < kVec; ++t)
+      out[t] = fromFloat<T>(v[t]);
     storeVec(y + item * kVec, out);
   }
 };

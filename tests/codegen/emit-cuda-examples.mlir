@@ -10,21 +10,31 @@
 // PE-NEXT: {0x1p+0f, 0x0p+0f}, // [0] 1
 // PE: const std::size_t scratch0Bytes = static_cast<std::size_t>(s0 * 16384) * sizeof(__nv_bfloat16);
 // PE: // Not fused yet: the A prologue runs as its own kernel into scratch.
-// PE-NEXT: XFUSE_ASSIGN_OR_RETURN(const float2 *frequencies, deviceAddress(encoder_ffn_frequencies0));
-// PE-NEXT: const device::SinusoidalPE<__nv_bfloat16, 256, device::SinusoidalLayout::kInterleaved, std::int32_t> op{
-// PE: frequencies, device::TokenPositions<std::int32_t>{nullptr, 64}, 16.0f, s0 * 64};
+// PE-NEXT: {
+// PE-NEXT: XFUSE_ASSIGN_OR_RETURN(const float2 *frequencies0, deviceAddress(encoder_ffn_frequencies0));
+// PE-NEXT: const auto op = device::makeRowChain<__nv_bfloat16, 256>(
+// PE-NEXT: static_cast<const __nv_bfloat16 *>(arg0.data),
+// PE-NEXT: static_cast<__nv_bfloat16 *>(scratch0),
+// PE-NEXT: s0 * 64,
+// PE-NEXT: device::SinusoidalStage<256, device::SinusoidalLayout::kInterleaved, std::int32_t>{
+// PE-NEXT: frequencies0, device::TokenPositions<std::int32_t>{nullptr, 64}, 16.0f});
+// PE-NEXT: XFUSE_CUDA_TRY(device::launchElementwise(op, stream));
 // PE: static_cast<const __nv_bfloat16 *>(scratch0), {static_cast<const __nv_bfloat16 *>(arg1.data())},
 
-// SWIGLU: using Tile = device::GemmTile<128, 128, 64, 4, 2, 4>;
+// SWIGLU: // Main loop: GemmSm80Mainloop (mma.sync), not the Hopper one: the Hopper GEMM has no gated product (two weights) yet.
+// SWIGLU-NEXT: using Tile = device::GemmTile<128, 128, 64, 4, 2, 4>;
 // SWIGLU-NEXT: const device::GemmParams<__nv_bfloat16, __nv_bfloat16, 2> params{
 // SWIGLU-NEXT: {static_cast<const __nv_bfloat16 *>(arg1.data()), static_cast<const __nv_bfloat16 *>(arg2.data())},
 // SWIGLU: const device::GatedProduct<device::Activation::kSilu, device::EpilogueChain<>, device::EpilogueChain<>, device::EpilogueChain<>> epilogue{
+// SWIGLU: // Main loop: GemmSm90Mainloop (TMA + wgmma)
+// SWIGLU-NEXT: using Tile = device::Sm90GemmTile<128, 256, 4>;
 // SWIGLU: // The plan interleaves arg1 with arg2 in blocks of 128 rows for TMA
 // SWIGLU: return rt::PackedWeight::pack(weight, rt::WeightLayout::kOutIn, rt::DType::kBF16, stream);
 
-// NORM: const device::RowNorm<__nv_bfloat16, 256, 256, device::NormKind::kRms> op{
-// NORM: static_cast<const __nv_bfloat16 *>(arg1.data), nullptr, 1e-06f, s0};
-// NORM-NEXT: XFUSE_CUDA_TRY(device::launchRowNorm(op, stream));
+// NORM: const auto op = device::makeRowChain<__nv_bfloat16, 256>(
+// NORM: device::NormStage<__nv_bfloat16, 256, device::NormKind::kRms>{
+// NORM-NEXT: static_cast<const __nv_bfloat16 *>(arg1.data), nullptr, 1e-06f});
+// NORM: XFUSE_CUDA_TRY(device::launchRowChain<256>(op, stream));
 // NORM: device::Activate<device::Activation::kGelu>
 // NORM: device::ResidualAdd<__nv_bfloat16>{static_cast<const __nv_bfloat16 *>(arg0.data), 256}
 
@@ -33,7 +43,9 @@
 // ROPE: expectSameSize(s1, "'arg2' dim 0", s0, "'arg0' dim 0")
 // ROPE: const auto epilogue = device::EpilogueChain<>();
 // ROPE: // Not fused yet: RoPE runs in place on the GEMM's output.
-// ROPE: const device::RoPE<__nv_bfloat16, 4, 64, 64, device::RopeStyle::kNeox, std::int64_t> op{
+// ROPE-NEXT: {
+// ROPE-NEXT: XFUSE_ASSIGN_OR_RETURN(const float2 *frequencies, deviceAddress(query_rope_frequencies0));
+// ROPE-NEXT: const device::RoPE<__nv_bfloat16, 4, 64, 64, device::RopeStyle::kNeox, std::int64_t> op{
 // ROPE-NEXT: static_cast<const __nv_bfloat16 *>(result0.data),
 // ROPE-NEXT: static_cast<__nv_bfloat16 *>(result0.data),
 // ROPE-NEXT: frequencies, 1.0f, device::TokenPositions<std::int64_t>{static_cast<const std::int64_t *>(arg2.data), 1}, s0 * 32};

@@ -5,37 +5,19 @@
 // EXIT-NOT: PLEASE submit a bug report
 // EXIT: error: cannot emit
 
-#map = affine_map<()[s0] -> (0)>
+#map = affine_map<()[s0, s1] -> (0)>
 
-// A pointwise chain of two ops has no device block yet.
-func.func @two_ops(%x: tensor<?x256xbf16>, %g: tensor<256xbf16>) -> tensor<?x256xbf16>
+// A chain must read the previous op's result.
+func.func @broken_chain(%x: tensor<?x256xbf16>, %y: tensor<?x256xbf16>) -> tensor<?x256xbf16>
     attributes {xkernel.workspace = #xkernel.workspace<bytes = #map>} {
-  %0 = xkernel.pointwise(%x, %g : tensor<?x256xbf16>, tensor<256xbf16>)
-      plan <target = sm_90a, threads = 256, vector_width = 8, rows_per_block = 1>
-      -> tensor<?x256xbf16> {
-  ^bb0(%a: tensor<?x256xbf16>, %w: tensor<256xbf16>):
-    %1 = xfuse.activation %a {kind = #xfuse.activation<relu>} : tensor<?x256xbf16>
-    // expected-error @+1 {{cannot emit 'xfuse.rms_norm' after 'xfuse.activation' in one xkernel.pointwise yet}}
-    %2 = xfuse.rms_norm %1, %w : tensor<?x256xbf16>, tensor<256xbf16>
-    xkernel.yield %2 : tensor<?x256xbf16>
-  }
-  return %0 : tensor<?x256xbf16>
-}
-
-// -----
-
-#map = affine_map<()[s0] -> (0)>
-
-// A lone activation kernel: no elementwise-chain block exists yet.
-func.func @activation(%x: tensor<?x256xbf16>) -> tensor<?x256xbf16>
-    attributes {xkernel.workspace = #xkernel.workspace<bytes = #map>} {
-  %0 = xkernel.pointwise(%x : tensor<?x256xbf16>)
+  %0 = xkernel.pointwise(%x, %y : tensor<?x256xbf16>, tensor<?x256xbf16>)
       plan <target = sm_90a, threads = 256, vector_width = 8>
       -> tensor<?x256xbf16> {
-  ^bb0(%a: tensor<?x256xbf16>):
-    // expected-error @+1 {{cannot emit 'xfuse.activation' yet: no device building block runs it}}
+  ^bb0(%a: tensor<?x256xbf16>, %b: tensor<?x256xbf16>):
     %1 = xfuse.activation %a {kind = #xfuse.activation<relu>} : tensor<?x256xbf16>
-    xkernel.yield %1 : tensor<?x256xbf16>
+    // expected-error @+1 {{cannot emit 'xfuse.activation' in an xkernel.pointwise: it does not read the result of the op before it}}
+    %2 = xfuse.activation %b {kind = #xfuse.activation<gelu>} : tensor<?x256xbf16>
+    xkernel.yield %2 : tensor<?x256xbf16>
   }
   return %0 : tensor<?x256xbf16>
 }

@@ -25,7 +25,8 @@
 // HEADER: rt::StatusOr<rt::PackedWeight> ffn_relu_pack_arg1(const rt::TensorView &weight, cudaStream_t stream);
 // HEADER: rt::StatusOr<rt::PackedWeight> ffn_relu_pack_arg3(
 
-// CHECK: sm_90a GEMM plans run on the sm_80 mma.sync main loop
+// CHECK: Each GEMM kernel says which main loop runs it
+// CHECK: #include "codegen/device/Sm90Gemm.h"
 // CHECK: rt::Status ffn_relu(
 // CHECK: XFUSE_RETURN_IF_ERROR(rt::expectShape(arg0, "arg0", {rt::Shape::kDynamic, 256}));
 // CHECK: XFUSE_RETURN_IF_ERROR(rt::expectAligned(arg0, "arg0"));
@@ -37,14 +38,17 @@
 // CHECK: const auto plannedBytes = static_cast<std::size_t>(s0 * 2048);
 // CHECK: XFUSE_ASSIGN_OR_RETURN(void *planned, workspace.carve(plannedBytes));
 // CHECK: void *const kernel0Result0 = static_cast<char *>(planned) + 0;
-// CHECK: // Kernel 0: xkernel.gemm at {{.*}}emit-cuda.mlir:[[@LINE+22]]:8
-// CHECK: using Tile = device::GemmTile<128, 256, 64, 4, 2, 4>;
+// CHECK: // Kernel 0: xkernel.gemm at {{.*}}emit-cuda.mlir:[[@LINE+25]]:8
+// CHECK: // Main loop: GemmSm90Mainloop (TMA + wgmma)
+// CHECK-NEXT: using Tile = device::Sm90GemmTile<128, 256, 4>;
 // CHECK: device::GemmParams<__nv_bfloat16, __nv_bfloat16, 1> params{
 // CHECK-NEXT: static_cast<const __nv_bfloat16 *>(arg0.data), {static_cast<const __nv_bfloat16 *>(arg1.data())},
 // CHECK-NEXT: static_cast<__nv_bfloat16 *>(kernel0Result0),
 // CHECK-NEXT: static_cast<int>(s0), 1024, 256};
 // CHECK: device::EpilogueChain<device::BiasAdd<__nv_bfloat16>, device::Activate<device::Activation::kRelu>>(
-// CHECK: XFUSE_CUDA_TRY((device::launchGemm<Tile>(params, epilogue, stream)));
+// CHECK: device::GemmSm90Params<__nv_bfloat16> sm90Params;
+// CHECK-NEXT: XFUSE_CUDA_TRY((device::prepareGemmSm90<Tile>(params, &sm90Params)));
+// CHECK-NEXT: XFUSE_CUDA_TRY((device::launchGemmSm90<Tile>(sm90Params, epilogue, stream)));
 // CHECK: // Kernel 1: xkernel.gemm
 // CHECK: static_cast<const __nv_bfloat16 *>(kernel0Result0), {static_cast<const __nv_bfloat16 *>(arg3.data())},
 // CHECK-NEXT: static_cast<__nv_bfloat16 *>(result0.data),

@@ -9,6 +9,7 @@
 #include "codegen/device/Vector.h"
 #include "runtime/CudaResources.h"
 #include "runtime/Status.h"
+#include "runtime/TensorView.h"
 #include "tests/reference/Reference.h"
 
 #include <cuda_runtime_api.h>
@@ -206,6 +207,91 @@ void expectMatches(const std::vector<T> &actual,
       << "element " << worst << ": got " << device::toFloat(actual[worst])
       << ", expected " << expected.data[worst] << " (reference RMS " << rms
       << ")";
+}
+
+// ---- tensors of the generated entry points -------------------------------
+
+template <typename T> rt::DType dtypeOf() {
+  if constexpr (std::is_same_v<T, float>)
+    return rt::DType::kF32;
+  else if constexpr (std::is_same_v<T, __half>)
+    return rt::DType::kF16;
+  else if constexpr (std::is_same_v<T, std::int32_t>)
+    return rt::DType::kI32;
+  else if constexpr (std::is_same_v<T, std::int64_t>)
+    return rt::DType::kI64;
+  else
+    return rt::DType::kBF16;
+}
+
+inline rt::Shape toShape(const std::vector<std::int64_t> &dims) {
+  switch (dims.size()) {
+  case 1:
+    return {dims[0]};
+  case 2:
+    return {dims[0], dims[1]};
+  case 3:
+    return {dims[0], dims[1], dims[2]};
+  default:
+    return {dims[0], dims[1], dims[2], dims[3]};
+  }
+}
+
+/// A tensor on the device, with its exact values for the reference.
+struct Input {
+  rt::DeviceBuffer buffer;
+  rt::TensorView view;
+  reference::Tensor reference;
+};
+
+template <typename T>
+Input uploadInput(const std::vector<T> &host, std::vector<std::int64_t> shape) {
+  Input input{upload(host), {}, toReference(host, shape)};
+  input.view = {input.buffer.data(), dtypeOf<T>(), toShape(shape)};
+  return input;
+}
+
+/// Random values of T uniform in [-bound, bound).
+template <typename T>
+Input randomInput(Random &rng, std::vector<std::int64_t> shape, double bound) {
+  return uploadInput(
+      rng.values<T>(
+          static_cast<std::size_t>(reference::Tensor::elementCount(shape)),
+          -bound, bound),
+      shape);
+}
+
+/// Random integer positions in [lo, hi].
+template <typename P>
+Input randomPositions(Random &rng, std::vector<std::int64_t> shape,
+                      std::int64_t lo, std::int64_t hi) {
+  std::vector<P> host(
+      static_cast<std::size_t>(reference::Tensor::elementCount(shape)));
+  for (P &p : host)
+    p = static_cast<P>(rng.integer(lo, hi));
+  return uploadInput(host, shape);
+}
+
+/// A NaN-poisoned output of T and its view.
+struct Output {
+  rt::DeviceBuffer buffer;
+  rt::TensorView view;
+  std::size_t count;
+};
+
+template <typename T> Output poisoned(std::vector<std::int64_t> shape) {
+  const auto count =
+      static_cast<std::size_t>(reference::Tensor::elementCount(shape));
+  Output out{poisonedOutput<T>(count), {}, count};
+  out.view = {out.buffer.data(), dtypeOf<T>(), toShape(shape)};
+  return out;
+}
+
+/// Waits for the stream and checks `out` against the float64 reference.
+template <typename T>
+void expectOutput(const Output &out, const reference::Tensor &expected) {
+  synchronizeAndCheck();
+  expectMatches(download<T>(out.buffer, out.count), expected, tolerance<T>());
 }
 
 } // namespace xfuse::test

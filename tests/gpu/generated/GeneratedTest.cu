@@ -21,52 +21,8 @@ using T = __nv_bfloat16;
 namespace gen = generated;
 namespace ref = reference;
 
-/// A random bf16 tensor on the device, with its exact reference values.
-struct Input {
-  rt::DeviceBuffer buffer;
-  rt::TensorView view;
-  ref::Tensor reference;
-};
-
-rt::Shape toShape(const std::vector<std::int64_t> &dims) {
-  switch (dims.size()) {
-  case 1:
-    return {dims[0]};
-  case 2:
-    return {dims[0], dims[1]};
-  case 3:
-    return {dims[0], dims[1], dims[2]};
-  default:
-    return {dims[0], dims[1], dims[2], dims[3]};
-  }
-}
-
-Input randomInput(Random &rng, std::vector<std::int64_t> shape, double bound) {
-  const auto host = rng.values<T>(
-      static_cast<std::size_t>(ref::Tensor::elementCount(shape)), -bound,
-      bound);
-  Input input{upload(host), {}, toReference(host, shape)};
-  input.view = {input.buffer.data(), rt::DType::kBF16, toShape(shape)};
-  return input;
-}
-
-/// A NaN-poisoned output and its view.
-struct Output {
-  rt::DeviceBuffer buffer;
-  rt::TensorView view;
-  std::size_t count;
-};
-
-Output poisoned(std::vector<std::int64_t> shape) {
-  const auto count = static_cast<std::size_t>(ref::Tensor::elementCount(shape));
-  Output out{poisonedOutput<T>(count), {}, count};
-  out.view = {out.buffer.data(), rt::DType::kBF16, toShape(shape)};
-  return out;
-}
-
 void expectOutput(const Output &out, const ref::Tensor &expected) {
-  synchronizeAndCheck();
-  expectMatches(download<T>(out.buffer, out.count), expected, tolerance<T>());
+  test::expectOutput<T>(out, expected);
 }
 
 // Token counts of the rank-2 graphs; graphs of [batch, seq, ...] tensors
@@ -80,14 +36,14 @@ TEST_P(BatchCount, SinusoidalFfnRelu) {
   Random rng;
   SCOPED_TRACE(::testing::Message() << "seed " << rng.seed());
   const std::int64_t batch = GetParam();
-  Input x = randomInput(rng, {batch, 64, 256}, 1.0);
-  Input w1 = randomInput(rng, {256, 1024}, 1.0 / 16);
-  Input b1 = randomInput(rng, {1024}, 0.1);
-  Input w2 = randomInput(rng, {1024, 256}, 1.0 / 32);
-  Input b2 = randomInput(rng, {256}, 0.1);
+  Input x = randomInput<T>(rng, {batch, 64, 256}, 1.0);
+  Input w1 = randomInput<T>(rng, {256, 1024}, 1.0 / 16);
+  Input b1 = randomInput<T>(rng, {1024}, 0.1);
+  Input w2 = randomInput<T>(rng, {1024, 256}, 1.0 / 32);
+  Input b2 = randomInput<T>(rng, {256}, 0.1);
   const auto w1p = check(gen::encoder_ffn_pack_arg1(w1.view, nullptr));
   const auto w2p = check(gen::encoder_ffn_pack_arg3(w2.view, nullptr));
-  Output y = poisoned({batch, 64, 256});
+  Output y = poisoned<T>({batch, 64, 256});
   rt::Workspace workspace;
   ASSERT_OK(gen::encoder_ffn(x.view, w1p, b1.view, w2p, b2.view, y.view,
                              workspace, nullptr));
@@ -103,14 +59,14 @@ TEST_P(TokenCount, SwigluFfn) {
   Random rng;
   SCOPED_TRACE(::testing::Message() << "seed " << rng.seed());
   const std::int64_t tokens = GetParam();
-  Input x = randomInput(rng, {tokens, 256}, 1.0);
-  Input wg = randomInput(rng, {688, 256}, 1.0 / 16);
-  Input wu = randomInput(rng, {688, 256}, 1.0 / 16);
-  Input wd = randomInput(rng, {256, 688}, 1.0 / 26);
+  Input x = randomInput<T>(rng, {tokens, 256}, 1.0);
+  Input wg = randomInput<T>(rng, {688, 256}, 1.0 / 16);
+  Input wu = randomInput<T>(rng, {688, 256}, 1.0 / 16);
+  Input wd = randomInput<T>(rng, {256, 688}, 1.0 / 26);
   const auto wgp = check(gen::swiglu_pack_arg1(wg.view, nullptr));
   const auto wup = check(gen::swiglu_pack_arg2(wu.view, nullptr));
   const auto wdp = check(gen::swiglu_pack_arg3(wd.view, nullptr));
-  Output y = poisoned({tokens, 256});
+  Output y = poisoned<T>({tokens, 256});
   rt::Workspace workspace;
   ASSERT_OK(gen::swiglu(x.view, wgp, wup, wdp, y.view, workspace, nullptr));
   expectOutput(y, ref::gatedFfn(x.reference, wg.reference, nullptr,
@@ -124,15 +80,15 @@ TEST_P(TokenCount, PrenormFfnResidual) {
   Random rng;
   SCOPED_TRACE(::testing::Message() << "seed " << rng.seed());
   const std::int64_t tokens = GetParam();
-  Input x = randomInput(rng, {tokens, 256}, 1.0);
-  Input g = randomInput(rng, {256}, 1.0);
-  Input w1 = randomInput(rng, {256, 1024}, 1.0 / 16);
-  Input b1 = randomInput(rng, {1024}, 0.1);
-  Input w2 = randomInput(rng, {1024, 256}, 1.0 / 32);
-  Input b2 = randomInput(rng, {256}, 0.1);
+  Input x = randomInput<T>(rng, {tokens, 256}, 1.0);
+  Input g = randomInput<T>(rng, {256}, 1.0);
+  Input w1 = randomInput<T>(rng, {256, 1024}, 1.0 / 16);
+  Input b1 = randomInput<T>(rng, {1024}, 0.1);
+  Input w2 = randomInput<T>(rng, {1024, 256}, 1.0 / 32);
+  Input b2 = randomInput<T>(rng, {256}, 0.1);
   const auto w1p = check(gen::prenorm_ffn_pack_arg2(w1.view, nullptr));
   const auto w2p = check(gen::prenorm_ffn_pack_arg4(w2.view, nullptr));
-  Output y = poisoned({tokens, 256});
+  Output y = poisoned<T>({tokens, 256});
   rt::Workspace workspace;
   ASSERT_OK(gen::prenorm_ffn(x.view, g.view, w1p, b1.view, w2p, b2.view,
                              y.view, workspace, nullptr));
@@ -149,8 +105,8 @@ TEST_P(BatchCount, LinearRope) {
   Random rng;
   SCOPED_TRACE(::testing::Message() << "seed " << rng.seed());
   const std::int64_t batch = GetParam();
-  Input x = randomInput(rng, {batch, 32, 256}, 1.0);
-  Input wq = randomInput(rng, {256, 256}, 1.0 / 16);
+  Input x = randomInput<T>(rng, {batch, 32, 256}, 1.0);
+  Input wq = randomInput<T>(rng, {256, 256}, 1.0 / 16);
   // Decode-like positions, far from 0 to exercise the angle accuracy.
   std::vector<std::int64_t> positions(static_cast<std::size_t>(batch) * 32);
   for (auto &p : positions)
@@ -159,7 +115,7 @@ TEST_P(BatchCount, LinearRope) {
   const rt::TensorView positionsView{positionsMem.data(), rt::DType::kI64,
                                      {batch, 32}};
   const auto wqp = check(gen::query_rope_pack_arg1(wq.view, nullptr));
-  Output y = poisoned({batch, 32, 4, 64});
+  Output y = poisoned<T>({batch, 32, 4, 64});
   rt::Workspace workspace;
   ASSERT_OK(gen::query_rope(x.view, wqp, positionsView, y.view, workspace,
                             nullptr));
@@ -181,12 +137,12 @@ TEST_P(BatchCount, LinearRope) {
 TEST(GeneratedEntryPoint, RejectsMismatchedSizes) {
   XFUSE_REQUIRE_GPU();
   Random rng;
-  Input x = randomInput(rng, {3, 256}, 1.0);
-  Input w = randomInput(rng, {688, 256}, 0.1);
-  Input wd = randomInput(rng, {256, 688}, 0.1);
+  Input x = randomInput<T>(rng, {3, 256}, 1.0);
+  Input w = randomInput<T>(rng, {688, 256}, 0.1);
+  Input wd = randomInput<T>(rng, {256, 688}, 0.1);
   const auto wp = check(gen::swiglu_pack_arg1(w.view, nullptr));
   const auto wdp = check(gen::swiglu_pack_arg3(wd.view, nullptr));
-  Output y = poisoned({4, 256});
+  Output y = poisoned<T>({4, 256});
   rt::Workspace workspace;
   const rt::Status status =
       gen::swiglu(x.view, wp, wp, wdp, y.view, workspace, nullptr);

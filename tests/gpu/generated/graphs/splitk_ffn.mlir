@@ -1,0 +1,10 @@
+// A decode-sized FFN: 16 tokens leave most SMs idle, so launch planning
+// splits K; the emitter runs the plan unsplit.
+func.func @small_ffn(%x: tensor<16x1024xbf16>, %w1: tensor<1024x1024xbf16>,
+                     %b1: tensor<1024xbf16>, %w2: tensor<1024x1024xbf16>,
+                     %b2: tensor<1024xbf16>) -> tensor<16x1024xbf16> {
+  %y = xfuse.ffn %x, %w1 bias %b1, %w2 bias %b2 {activation = #xfuse.activation<silu>}
+      : (tensor<16x1024xbf16>, tensor<1024x1024xbf16>, tensor<1024xbf16>,
+         tensor<1024x1024xbf16>, tensor<1024xbf16>) -> tensor<16x1024xbf16>
+  return %y : tensor<16x1024xbf16>
+}
