@@ -1,0 +1,281 @@
+#!/usr/bin/env python3
+"""End-to-end benchmark of xfuse against PyTorch peers on the GPU machine.
+
+One command (after bench/e2e was built where MLIR is, into bench/build):
+    python3 bench/run_bench.py [--out DIR]
+
+It measures the two ceilings (bf16 GEMM rate: an 8192^3 product; copy
+bandwidth: a 1 GiB device copy, bytes read + written), draws fresh random
+inputs in torch for every config and writes them as raw files, runs the xfuse
+binary on those files (it checks each config against a float64 reference and
+times it), times the peers on the very same tensors with the same protocol,
+and prints the table last. JSON and (when matplotlib is there) a PNG go to
+--out (default $OUT, else bench/results).
+
+Protocol, shared with bench/e2e/main.cu: warm-up calls, then each call between
+its own pair of CUDA events on one stream, median of 100; when one call's
+activations and output would stay in L2, calls rotate over copies of them
+(the binary picks the count, the peers reuse it).
+Peers: torch eager; torch.compile (default mode); cuBLASLt through torch
+(_addmm_activation's ReLU+bias epilogue then addmm's bias epilogue; for
+SwiGLU the fastest of three compositions; for linear+RoPE the GEMM then the
+compiled rotation). RoPE and PE alone have no cuBLASLt peer.
+"""
+import argparse, json, math, os, subprocess, sys, tempfile, time
+
+import torch
+import torch.nn.functional as F
+
+DEV = "cuda"
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BINARY = os.path.join(ROOT, "bench", "build", "xfuse_e2e_bench")
+WARMUP, TIMED = 10, 100
+
+
+def median_ms(fn, sets):
+    """fn(i) runs the call on input set i; median of TIMED event-timed calls."""
+    for i in range(WARMUP):
+        fn(i % sets)
+    starts = [torch.cuda.Event(enable_timing=True) for _ in range(TIMED)]
+    stops = [torch.cuda.Event(enable_timing=True) for _ in range(TIMED)]
+    for i in range(TIMED):
+        starts[i].record()
+        fn(i % sets)
+        stops[i].record()
+    torch.cuda.synchronize()
+    times = sorted(s.elapsed_time(e) for s, e in zip(starts, stops))
+    return times[len(times) // 2]
+
+
+def ceilings():
+    a = torch.randn(8192, 8192, device=DEV, dtype=torch.bfloat16)
+    b = torch.randn(8192, 8192, device=DEV, dtype=torch.bfloat16)
+    gemm_tflops = 2 * 8192**3 / median_ms(lambda i: a @ b, 1) / 1e9
+    src = torch.randint(0, 255, (1 << 30,), dtype=torch.uint8, device=DEV)
+    dst = torch.empty_like(src)
+    copy_tbps = 2 * src.numel() / median_ms(lambda i: dst.copy_(src), 1) / 1e9
+    return gemm_tflops, copy_tbps
+
+
+def sinusoid(seq, d):
+    """PE(p, 2i) = sin(p / 10000^(2i/d)), PE(p, 2i+1) = cos(...): interleaved."""
+    pos = torch.arange(seq, device=DEV, dtype=torch.float64)[:, None]
+    ang = pos / torch.pow(10000.0, torch.arange(0, d, 2, device=DEV, dtype=torch.float64) / d)
+    return torch.stack([ang.sin(), ang.cos()], dim=-1).flatten(1).to(torch.bfloat16)
+
+
+INV_FREQ = 1.0 / (10000.0 ** (torch.arange(0, 128, 2, dtype=torch.float32) / 128))
+
+
+def rope_neox(q, positions, inv_freq):
+    """q [T, H, 128] rotated at positions [T]: cos/sin computed from positions."""
+    ang = positions.float()[:, None] * inv_freq[None]
+    cos = ang.cos()[:, None, :].to(q.dtype)
+    sin = ang.sin()[:, None, :].to(q.dtype)
+    q1, q2 = q[..., :64], q[..., 64:]
+    return torch.cat([q1 * cos - q2 * sin, q2 * cos + q1 * sin], dim=-1)
+
+
+def pe_ffn(x, pe, w1, b1, w2, b2):
+    return F.linear(F.relu(F.linear(x + pe, w1, b1)), w2, b2)
+
+
+def ffn(x, w1, b1, w2, b2):
+    return F.linear(F.relu(F.linear(x, w1, b1)), w2, b2)
+
+
+def swiglu(x, wg, wu, wd):
+    return F.linear(F.silu(F.linear(x, wg)) * F.linear(x, wu), wd)
+
+
+def silu_mul(gu):
+    g, u = gu.chunk(2, dim=-1)
+    return F.silu(g) * u
+
+
+def q_rope(x, wq, positions, inv_freq):
+    return rope_neox(F.linear(x, wq).view(x.shape[0], 32, 128), positions, inv_freq)
+
+
+def pe_add(x, pe):
+    return x + pe
+
+
+def randn(*shape, scale=1.0):
+    return (torch.randn(*shape, device=DEV) * scale).to(torch.bfloat16)
+
+
+def make_inputs():
+    """{config: (ordered {arg name: tensor}, flops)}; names match main.cu."""
+    cfg = {}
+    for name, b, s, d, dff in (("bert_pe_ffn", 32, 512, 768, 3072),
+                               ("gpt_pe_ffn", 4, 2048, 4096, 16384)):
+        cfg[name] = (dict(x=randn(b, s, d), w1=randn(dff, d, scale=d**-0.5), b1=randn(dff, scale=0.1),
+                          w2=randn(d, dff, scale=dff**-0.5), b2=randn(d, scale=0.1)),
+                     2 * 2 * b * s * d * dff)
+    cfg["llama_swiglu"] = (dict(x=randn(4096, 4096), wg=randn(11008, 4096, scale=4096**-0.5),
+                                wu=randn(11008, 4096, scale=4096**-0.5),
+                                wd=randn(4096, 11008, scale=11008**-0.5)),
+                           3 * 2 * 4096 * 4096 * 11008)
+    cfg["llama_q_rope"] = (dict(x=randn(4096, 4096), wq=randn(4096, 4096, scale=4096**-0.5),
+                                positions=torch.randint(0, 8192, (4096,), device=DEV)),
+                           2 * 4096 * 4096 * 4096)
+    cfg["decode_ffn"] = (dict(x=randn(16, 4096), w1=randn(16384, 4096, scale=4096**-0.5),
+                              b1=randn(16384, scale=0.1), w2=randn(4096, 16384, scale=16384**-0.5),
+                              b2=randn(4096, scale=0.1)),
+                         2 * 2 * 16 * 4096 * 16384)
+    cfg["rope"] = (dict(q=randn(16384, 32, 128), positions=torch.randint(0, 8192, (16384,), device=DEV)), 0)
+    cfg["pe"] = (dict(x=randn(32, 512, 768)), 0)
+    return cfg
+
+
+def write_raw(tensor, path):
+    t = tensor.contiguous()
+    if t.dtype == torch.bfloat16:
+        t = t.view(torch.int16)  # numpy has no bf16: the same bytes
+    t.cpu().numpy().tofile(path)
+
+
+def peers(name, args, sets):
+    """{peer: median ms} on `args` (args['x'] or ['q'] rotated over `sets` copies)."""
+    key = "q" if name == "rope" else "x"
+    xs = [args[key]] + [args[key].clone() for _ in range(sets - 1)]
+    a = dict(args)
+    out = {}
+    if name in ("bert_pe_ffn", "gpt_pe_ffn"):
+        pe = sinusoid(a["x"].shape[1], a["x"].shape[2])
+        rest = (a["w1"], a["b1"], a["w2"], a["b2"])
+        comp = torch.compile(pe_ffn)
+        d = a["x"].shape[2]
+        out["eager"] = median_ms(lambda i: pe_ffn(xs[i], pe, *rest), sets)
+        out["compile"] = median_ms(lambda i: comp(xs[i], pe, *rest), sets)
+        out["cublaslt"] = median_ms(lambda i: torch.addmm(
+            a["b2"], torch._addmm_activation(a["b1"], (xs[i] + pe).view(-1, d), a["w1"].t()),
+            a["w2"].t()), sets)
+    elif name == "decode_ffn":
+        rest = (a["w1"], a["b1"], a["w2"], a["b2"])
+        comp = torch.compile(ffn)
+        out["eager"] = median_ms(lambda i: ffn(xs[i], *rest), sets)
+        out["compile"] = median_ms(lambda i: comp(xs[i], *rest), sets)
+        out["cublaslt"] = median_ms(lambda i: torch.addmm(
+            a["b2"], torch._addmm_activation(a["b1"], xs[i], a["w1"].t()), a["w2"].t()), sets)
+    elif name == "llama_swiglu":
+        wg, wu, wd = a["wg"], a["wu"], a["wd"]
+        comp = torch.compile(swiglu)
+        out["eager"] = median_ms(lambda i: swiglu(xs[i], wg, wu, wd), sets)
+        out["compile"] = median_ms(lambda i: comp(xs[i], wg, wu, wd), sets)
+        # cuBLASLt compositions: two GEMMs (= eager), one GEMM on the
+        # concatenated gate/up weight (packed once, as xfuse packs), and that
+        # with the silu * up step compiled. The fastest counts.
+        wgu = torch.cat([wg, wu]).contiguous()
+        silu_mul_c = torch.compile(silu_mul)
+        out["cublaslt"] = min(
+            out["eager"],
+            median_ms(lambda i: silu_mul(xs[i] @ wgu.t()) @ wd.t(), sets),
+            median_ms(lambda i: silu_mul_c(xs[i] @ wgu.t()) @ wd.t(), sets))
+    elif name == "llama_q_rope":
+        inv = INV_FREQ.to(DEV)
+        comp = torch.compile(q_rope)
+        rope_c = torch.compile(rope_neox)
+        out["eager"] = median_ms(lambda i: q_rope(xs[i], a["wq"], a["positions"], inv), sets)
+        out["compile"] = median_ms(lambda i: comp(xs[i], a["wq"], a["positions"], inv), sets)
+        out["cublaslt"] = median_ms(lambda i: rope_c(
+            (xs[i] @ a["wq"].t()).view(-1, 32, 128), a["positions"], inv), sets)
+    elif name == "rope":
+        inv = INV_FREQ.to(DEV)
+        comp = torch.compile(rope_neox)
+        out["eager"] = median_ms(lambda i: rope_neox(xs[i], a["positions"], inv), sets)
+        out["compile"] = median_ms(lambda i: comp(xs[i], a["positions"], inv), sets)
+    elif name == "pe":
+        pe = sinusoid(512, 768)
+        comp = torch.compile(pe_add)
+        out["eager"] = median_ms(lambda i: pe_add(xs[i], pe), sets)
+        out["compile"] = median_ms(lambda i: comp(xs[i], pe), sets)
+    return out
+
+
+def plot(rows, path):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib not found: no plot")
+        return
+    peers_ = ["xfuse", "cublaslt", "compile", "eager"]
+    fig, ax = plt.subplots(figsize=(11, 4.5))
+    width = 0.2
+    for j, p in enumerate(peers_):
+        vals = [r["floor_ms"] / r[p + "_ms"] if r.get(p + "_ms") else 0 for r in rows]
+        ax.bar([i + (j - 1.5) * width for i in range(len(rows))], vals, width, label=p)
+    ax.set_xticks(range(len(rows)), [r["config"] for r in rows], rotation=15)
+    ax.set_ylabel("floor / time (1 = at the floor)")
+    ax.legend()
+    ax.set_title(rows[0]["device"])
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    print(f"plot: {path}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--out", default=os.environ.get("OUT") or os.path.join(ROOT, "bench", "results"))
+    opts = parser.parse_args()
+    os.makedirs(opts.out, exist_ok=True)
+    seed = int(time.time())
+    torch.manual_seed(seed)
+    device = torch.cuda.get_device_name()
+    print(f"{device}, torch {torch.__version__}, seed {seed}", flush=True)
+
+    gemm_tflops, copy_tbps = ceilings()
+    print(f"ceilings: bf16 GEMM {gemm_tflops:.0f} TFLOP/s, copy {copy_tbps:.2f} TB/s", flush=True)
+
+    inputs = make_inputs()
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, (args, _) in inputs.items():
+            for arg, t in args.items():
+                write_raw(t, os.path.join(tmp, f"{name}.{arg}.bin"))
+        xjson = os.path.join(opts.out, "xfuse.json")
+        proc = subprocess.run([BINARY, tmp, xjson])
+    xres = json.load(open(xjson))["configs"]
+
+    rows = []
+    for name, (args, flops) in inputs.items():
+        x = xres.get(name, {})
+        sets = x.get("sets", 1)
+        p = peers(name, args, sets)
+        nbytes = sum(t.numel() * t.element_size() for t in args.values())
+        # The bf16 output has as many elements as the activations, everywhere.
+        nbytes += args["q" if name == "rope" else "x"].numel() * 2
+        floor = max(flops / (gemm_tflops * 1e9), nbytes / (copy_tbps * 1e9))
+        rows.append(dict(config=name, device=device, ok=x.get("ok", False), rel_l2=x.get("rel_l2"),
+                         sets=sets, xfuse_ms=x.get("median_ms"), host_us=x.get("host_us_median"),
+                         cublaslt_ms=p.get("cublaslt"), eager_ms=p["eager"], compile_ms=p["compile"],
+                         floor_ms=floor, flops=flops, bytes=nbytes))
+        print(f"timed {name}", flush=True)
+
+    result = dict(device=device, torch=torch.__version__, seed=seed, gemm_tflops=gemm_tflops,
+                  copy_tbps=copy_tbps, timed_calls=TIMED, rows=rows)
+    json.dump(result, open(os.path.join(opts.out, "bench.json"), "w"), indent=1)
+    plot(rows, os.path.join(opts.out, "bench.png"))
+
+    def f(v, fmt="{:.4f}"):
+        return fmt.format(v) if v else "-"
+
+    print(f"\n{device}; bf16 GEMM {gemm_tflops:.0f} TFLOP/s, copy {copy_tbps:.2f} TB/s (measured now); "
+          f"median of {TIMED} event-timed calls (ms)")
+    print("| config | check | xfuse | cuBLASLt | eager | compile | floor | floor/xfuse | "
+          "cuBLASLt/xfuse | eager/xfuse | compile/xfuse |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for r in rows:
+        xf = r["xfuse_ms"] if r["xfuse_ms"] and r["xfuse_ms"] > 0 else None
+        ratio = lambda v: f(v / xf, "{:.2f}") if (v and xf) else "-"
+        print(f"| {r['config']} | {'PASS' if r['ok'] else 'FAIL'} {f(r['rel_l2'], '{:.1e}')} | {f(xf)} | "
+              f"{f(r['cublaslt_ms'])} | {f(r['eager_ms'])} | {f(r['compile_ms'])} | {f(r['floor_ms'])} | "
+              f"{ratio(r['floor_ms'])} | {ratio(r['cublaslt_ms'])} | {ratio(r['eager_ms'])} | "
+              f"{ratio(r['compile_ms'])} |")
+    return proc.returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())
