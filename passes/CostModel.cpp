@@ -45,6 +45,22 @@ TargetCostModel::gemmTileNChoices(const GemmProblem &problem) const {
   // registers per thread: two 256-wide ones would take all 255 and more.
   if (problem.gated || widestTileN == narrowTileN)
     return {narrowTileN};
+  // A single row of tiles (a few tokens: decode) streams the weights, and
+  // the tile width decides how many multiprocessors read them. Take the
+  // width whose last wave is fullest, the wider one on a tie.
+  if (problem.tokens && *problem.tokens <= gemmSmallTileM) {
+    auto waveEfficiency = [&](int64_t tileN) {
+      int64_t tiles = llvm::divideCeilSigned(problem.outFeatures, tileN);
+      int64_t waves = llvm::divideCeilSigned(tiles, multiprocessors);
+      return static_cast<double>(tiles) / (waves * multiprocessors);
+    };
+    int64_t best = widestTileN;
+    for (int64_t tileN = widestTileN / 2; tileN >= narrowTileN / 2;
+         tileN /= 2)
+      if (waveEfficiency(tileN) > waveEfficiency(best))
+        best = tileN;
+    return {best};
+  }
   // A wide tile over a narrow output would be mostly padding.
   if (problem.outFeatures <= narrowTileN)
     return {narrowTileN, widestTileN};

@@ -16,12 +16,14 @@ func.func @prefill(%x: tensor<?x4096xbf16>, %w: tensor<4096x16384xbf16>) -> tens
   return %y : tensor<?x16384xbf16>
 }
 
-// Decode: 16 tokens fit one 64-row tile; 64 tiles of 256 columns would leave
-// half of the 132 SMs idle, so the reduction is split in two, the most that
-// fits one wave (128 blocks). One tile row has nothing to multicast to. On sm_80 the 128
-// tiles of 128 columns already fill the 108 SMs.
+// Decode: 16 tokens fit one 64-row tile, and the GEMM streams its weights.
+// The tile width sets how many SMs read them: 64 tiles of 256 columns fill
+// 48% of the 132 SMs, 128 tiles of 128 columns 97%, 256 of 64 columns (two
+// waves) 97% too, so 128 wins the tie; 128 blocks leave no room for split-K.
+// One tile row has nothing to multicast to. On sm_80 the 128 tiles of 128
+// columns already fill the 108 SMs.
 // CHECK-LABEL: func.func @decode
-// SM90: plan <target = sm_90a, tile_m = 64, tile_n = 256, tile_k = 64, stages = 5, warpgroups = 1, split_k = 2>
+// SM90: plan <target = sm_90a, tile_m = 64, tile_n = 128, tile_k = 64, stages = 8, warpgroups = 1>
 // SM80: plan <target = sm_80, tile_m = 128, tile_n = 128, tile_k = 32, stages = 4, warpgroups = 2>
 func.func @decode(%x: tensor<16x4096xbf16>, %w: tensor<16384x4096xbf16>) -> tensor<16x16384xbf16> {
   %y = xkernel.gemm(%x, %w : tensor<16x4096xbf16>, tensor<16384x4096xbf16>) -> tensor<16x16384xbf16> {
@@ -32,12 +34,13 @@ func.func @decode(%x: tensor<16x4096xbf16>, %w: tensor<16384x4096xbf16>) -> tens
   return %y : tensor<16x16384xbf16>
 }
 
-// A single output tile splits its 4096-deep reduction as far as splits of
-// at least 8 main-loop steps allow: 8 splits of 64-deep steps on sm_90a
-// (whose 8 steps then need no more than 8 stages), 16 of 32-deep steps on
-// sm_80.
+// A single row of 128 output columns takes two 64-wide tiles on sm_90a
+// (twice the SMs reading the weight), and each splits its 4096-deep
+// reduction as far as splits of at least 8 main-loop steps allow: 8 splits
+// of 64-deep steps (whose 8 steps then need no more than 8 stages); 16 of
+// 32-deep steps on sm_80.
 // CHECK-LABEL: func.func @one_tile
-// SM90: plan <target = sm_90a, tile_m = 64, tile_n = 128, tile_k = 64, stages = 8, warpgroups = 1, split_k = 8>
+// SM90: plan <target = sm_90a, tile_m = 64, tile_n = 64, tile_k = 64, stages = 8, warpgroups = 1, split_k = 8>
 // SM80: plan <target = sm_80, tile_m = 128, tile_n = 128, tile_k = 32, stages = 4, warpgroups = 2, split_k = 16>
 func.func @one_tile(%x: tensor<8x4096xf16>, %w: tensor<4096x128xf16>) -> tensor<8x128xf16> {
   %y = xkernel.gemm(%x, %w : tensor<8x4096xf16>, tensor<4096x128xf16>) -> tensor<8x128xf16> {
