@@ -1,7 +1,10 @@
 // Checks and times the Hopper GEMM (codegen/device/Sm90Gemm.h) against the
 // sm_80 GEMM (codegen/device/Gemm.h) and cuBLASLt on the FFN shapes of the
 // product configs, bf16 in and out, f32 accumulation:
-//   C[M, N] = epilogue(A[M, K] . B[N, K]^T), B the packed weight.
+//   C[M, N] = epilogue(A[M, K] . B[N, K]^T), B the packed weight,
+// and the gated (SwiGLU) case C = silu(A . Bgate^T) * (A . Bup^T), against
+// cuBLASLt's best composition: one GEMM on the concatenated [2N, K]
+// weights, then an elementwise silu * mul kernel.
 //
 // Correctness: every kernel's first output (into a NaN-poisoned C, from
 // fresh random inputs) is compared with a float64 CPU reference on all rows
@@ -68,9 +71,19 @@ template <typename T> T check(rt::StatusOr<T> value) {
 
 // ---- problems --------------------------------------------------------------
 
-enum class Epi { kNone, kBias, kReluBias };
+enum class Epi { kNone, kBias, kReluBias, kSwiGLU };
 const char *epiName(Epi e) {
-  return e == Epi::kNone ? "none" : e == Epi::kBias ? "bias" : "relu+bias";
+  switch (e) {
+  case Epi::kNone:
+    return "none";
+  case Epi::kBias:
+    return "bias";
+  case Epi::kReluBias:
+    return "relu+bias";
+  case Epi::kSwiGLU:
+    return "swiglu";
+  }
+  return "?";
 }
 
 struct Shape {
@@ -78,14 +91,17 @@ struct Shape {
   Epi epi;
   bool timed;
 
-  double flops() const { return 2.0 * m * n * double(k); }
+  /// Weight operands: gate and up for the gated product.
+  int numB() const { return epi == Epi::kSwiGLU ? 2 : 1; }
+  double flops() const { return 2.0 * m * n * double(k) * numB(); }
   /// The fewest bytes: each input read once, the output written once.
   double bytes() const {
-    return 2.0 * (double(m) * k + double(n) * k + double(m) * n + n);
+    return 2.0 * (double(m) * k + double(n) * k * numB() + double(m) * n + n);
   }
 };
 
 /// One set of device operands; the bias is used only by kBias/kReluBias.
+/// For kSwiGLU, b holds the gate rows [0, N) then the up rows [N, 2N).
 struct Operands {
   rt::DeviceBuffer a, b, bias;
 };
@@ -127,7 +143,8 @@ rt::DeviceBuffer randomBuffer(std::size_t count, std::uint64_t seed, float lo,
 
 Problem makeProblem(const Shape &s, std::uint64_t seed, std::size_t l2Bytes) {
   Problem p{s, {}, {}};
-  const double inputBytes = 2.0 * (double(s.m) * s.k + double(s.n) * s.k);
+  const double inputBytes =
+      2.0 * (double(s.m) * s.k + double(s.n) * s.k * s.numB());
   // Enough copies that one rotation of inputs overflows L2 twice over.
   const int copies =
       s.timed ? std::clamp(int(std::ceil(2.0 * l2Bytes / inputBytes)), 1, 8)
@@ -136,8 +153,8 @@ Problem makeProblem(const Shape &s, std::uint64_t seed, std::size_t l2Bytes) {
   for (int i = 0; i < copies; ++i) {
     const std::uint64_t base = seed + 1000003ull * i;
     p.sets.push_back({randomBuffer(std::size_t(s.m) * s.k, base + 1, -1, 1),
-                      randomBuffer(std::size_t(s.n) * s.k, base + 2, -wBound,
-                                   wBound),
+                      randomBuffer(std::size_t(s.n) * s.k * s.numB(), base + 2,
+                                   -wBound, wBound),
                       randomBuffer(s.n, base + 3, -0.5f, 0.5f)});
   }
   p.c = check(rt::DeviceBuffer::allocate(std::size_t(s.m) * s.n * 2));
@@ -182,7 +199,8 @@ struct Reference {
 Reference computeReference(const Problem &p, std::vector<int> rows) {
   const Shape &s = p.shape;
   const Operands &ops = p.sets.front();
-  const std::vector<float> b = toHostFloats(ops.b, 0, std::size_t(s.n) * s.k);
+  const std::vector<float> b =
+      toHostFloats(ops.b, 0, std::size_t(s.n) * s.k * s.numB());
   const std::vector<float> bias = toHostFloats(ops.bias, 0, s.n);
   std::vector<std::vector<float>> aRows;
   for (int r : rows)
@@ -197,11 +215,17 @@ Reference computeReference(const Problem &p, std::vector<int> rows) {
       for (std::size_t i = w; i < ref.rows.size(); i += workers)
         for (int n = 0; n < s.n; ++n) {
           const float *a = aRows[i].data();
-          const float *bn = b.data() + std::size_t(n) * s.k;
-          double sum = 0;
-          for (int k = 0; k < s.k; ++k)
-            sum += double(a[k]) * double(bn[k]);
-          if (s.epi != Epi::kNone)
+          auto dot = [&](int row) {
+            const float *bn = b.data() + std::size_t(row) * s.k;
+            double sum = 0;
+            for (int k = 0; k < s.k; ++k)
+              sum += double(a[k]) * double(bn[k]);
+            return sum;
+          };
+          double sum = dot(n);
+          if (s.epi == Epi::kSwiGLU)
+            sum = sum / (1.0 + std::exp(-sum)) * dot(s.n + n);
+          else if (s.epi != Epi::kNone)
             sum += bias[n];
           if (s.epi == Epi::kReluBias)
             sum = std::max(sum, 0.0);
@@ -242,26 +266,39 @@ CheckResult compare(const Problem &p, const Reference &ref) {
 /// Launches one GEMM on operand set `set` of the problem.
 using Launch = std::function<void(int set, cudaStream_t)>;
 
-/// Calls f with the epilogue functor of `epi` built on `bias`.
-template <typename F> void withEpilogue(Epi epi, const bf16 *bias, F &&f) {
+/// Calls f with the epilogue functor of `epi` built on `bias`: the gated
+/// product for kNumB = 2, else the chain of `epi`.
+template <int kNumB, typename F>
+void withEpilogue(Epi epi, const bf16 *bias, F &&f) {
   using device::Activate;
   using device::Activation;
   using device::BiasAdd;
-  switch (epi) {
-  case Epi::kNone:
-    return f(device::EpilogueChain<>());
-  case Epi::kBias:
-    return f(device::makeEpilogueChain(BiasAdd<bf16>{bias}));
-  case Epi::kReluBias:
-    return f(device::makeEpilogueChain(BiasAdd<bf16>{bias},
-                                       Activate<Activation::kRelu>{}));
+  if constexpr (kNumB == 2) {
+    if (epi != Epi::kSwiGLU)
+      fail("a gated kernel on a non-gated problem");
+    return f(device::GatedProduct<Activation::kSilu>{});
+  } else {
+    switch (epi) {
+    case Epi::kSwiGLU:
+      fail("a non-gated kernel on the gated problem");
+    case Epi::kNone:
+      return f(device::EpilogueChain<>());
+    case Epi::kBias:
+      return f(device::makeEpilogueChain(BiasAdd<bf16>{bias}));
+    case Epi::kReluBias:
+      return f(device::makeEpilogueChain(BiasAdd<bf16>{bias},
+                                         Activate<Activation::kRelu>{}));
+    }
   }
 }
 
-device::GemmParams<bf16, bf16, 1> gemmParams(const Problem &p, int set) {
-  device::GemmParams<bf16, bf16, 1> params{};
+template <int kNumB>
+device::GemmParams<bf16, bf16, kNumB> gemmParams(const Problem &p, int set) {
+  device::GemmParams<bf16, bf16, kNumB> params{};
   params.a = p.sets[set].a.as<bf16>();
-  params.b[0] = p.sets[set].b.as<bf16>();
+  for (int i = 0; i < kNumB; ++i)
+    params.b[i] =
+        p.sets[set].b.as<bf16>() + std::size_t(i) * p.shape.n * p.shape.k;
   params.c = p.c.as<bf16>();
   params.m = p.shape.m;
   params.n = p.shape.n;
@@ -269,19 +306,38 @@ device::GemmParams<bf16, bf16, 1> gemmParams(const Problem &p, int set) {
   return params;
 }
 
-template <typename Tile> Launch sm90Launch(const Problem &p) {
-  // Tensor maps are encoded once per operand set, outside the timed loop.
-  auto prepared =
-      std::make_shared<std::vector<device::GemmSm90Params<bf16>>>();
-  for (std::size_t set = 0; set < p.sets.size(); ++set) {
-    device::GemmSm90Params<bf16> params{};
-    CUDA_CHECK(device::prepareGemmSm90<Tile>(gemmParams(p, int(set)), &params));
-    prepared->push_back(params);
+/// The Hopper GEMM with Tile; splits > 1: split-K over that many slices,
+/// with its own zeroed workspace.
+template <typename Tile, int kNumB = 1>
+Launch sm90Launch(const Problem &p, int splits = 1) {
+  using Params = device::GemmSm90Params<bf16, kNumB>;
+  struct State {
+    std::vector<Params> prepared; // one per operand set
+    rt::DeviceBuffer workspace;
+  };
+  auto state = std::make_shared<State>();
+  if (splits > 1) {
+    const std::size_t bytes =
+        device::Sm90SplitKWorkspace<Tile, kNumB>::bytes(p.shape.m, p.shape.n,
+                                                         splits);
+    state->workspace = check(rt::DeviceBuffer::allocate(bytes));
+    CUDA_CHECK(cudaMemset(state->workspace.data(), 0, bytes));
   }
-  return [&p, prepared](int set, cudaStream_t stream) {
-    withEpilogue(p.shape.epi, p.sets[set].bias.as<bf16>(), [&](auto epi) {
-      CUDA_CHECK((device::launchGemmSm90<Tile>((*prepared)[set], epi, stream)));
-    });
+  // Tensor maps are encoded once per operand set, outside the timed loop.
+  for (std::size_t set = 0; set < p.sets.size(); ++set) {
+    Params params{};
+    CUDA_CHECK(device::prepareGemmSm90<Tile>(gemmParams<kNumB>(p, int(set)),
+                                             &params));
+    CUDA_CHECK(device::setGemmSm90SplitK<Tile>(&params, splits,
+                                               state->workspace.data()));
+    state->prepared.push_back(params);
+  }
+  return [&p, state](int set, cudaStream_t stream) {
+    withEpilogue<kNumB>(p.shape.epi, p.sets[set].bias.as<bf16>(),
+                        [&](auto epi) {
+                          CUDA_CHECK((device::launchGemmSm90<Tile>(
+                              state->prepared[set], epi, stream)));
+                        });
   };
 }
 
@@ -289,13 +345,34 @@ template <typename Tile> Launch sm90Launch(const Problem &p) {
 // 4 warps of 64x64.
 using Sm80Tile = device::GemmTile<128, 128, 32, 4, 2, 2>;
 
-Launch sm80Launch(const Problem &p) {
+template <int kNumB = 1> Launch sm80Launch(const Problem &p) {
   return [&p](int set, cudaStream_t stream) {
-    withEpilogue(p.shape.epi, p.sets[set].bias.as<bf16>(), [&](auto epi) {
-      CUDA_CHECK(
-          (device::launchGemm<Sm80Tile>(gemmParams(p, set), epi, stream)));
-    });
+    withEpilogue<kNumB>(p.shape.epi, p.sets[set].bias.as<bf16>(),
+                        [&](auto epi) {
+                          CUDA_CHECK((device::launchGemm<Sm80Tile>(
+                              gemmParams<kNumB>(p, set), epi, stream)));
+                        });
   };
+}
+
+/// The elementwise half of cuBLASLt's SwiGLU: out[m, n] =
+/// silu(gu[m, n]) * gu[m, N + n] on the [M, 2N] output of the GEMM on the
+/// concatenated weights, 8 columns per thread (N % 8 == 0).
+__global__ void siluMul(const bf16 *gu, bf16 *out, int m, int n) {
+  const std::size_t groups = std::size_t(m) * n / 8;
+  for (std::size_t g = blockIdx.x * std::size_t(blockDim.x) + threadIdx.x;
+       g < groups; g += std::size_t(gridDim.x) * blockDim.x) {
+    const std::size_t row = g * 8 / n, col = g * 8 % n;
+    const bf16 *gate = gu + row * 2 * n + col;
+    const device::Vec<bf16, 8> gv = device::loadVec<8>(gate);
+    const device::Vec<bf16, 8> uv = device::loadVec<8>(gate + n);
+    device::Vec<bf16, 8> o;
+    for (int i = 0; i < 8; ++i)
+      o[i] = __float2bfloat16_rn(
+          device::activate<device::Activation::kSilu>(__bfloat162float(gv[i])) *
+          __bfloat162float(uv[i]));
+    device::storeVec(out + row * n + col, o);
+  }
 }
 
 /// cuBLASLt in column-major terms: C^T[N, M] = B[N, K] . A^T[K, M], i.e.
@@ -303,9 +380,15 @@ Launch sm80Launch(const Problem &p) {
 /// (op N, [K, M] column-major); the bias runs along its rows, our columns.
 class CublasLtGemm {
 public:
-  CublasLtGemm(cublasLtHandle_t handle, const Problem &p, cudaStream_t stream)
-      : handle_(handle), p_(p) {
-    const Shape &s = p.shape;
+  /// The GEMM of `p` with `n` output columns (2N for the gated problem,
+  /// on the concatenated weights) into `c` ([M, n] row-major).
+  CublasLtGemm(cublasLtHandle_t handle, const Problem &p, int n, void *c,
+               cudaStream_t stream)
+      : handle_(handle), p_(p), c_(c) {
+    Shape s = p.shape;
+    s.n = n;
+    if (s.epi == Epi::kSwiGLU)
+      s.epi = Epi::kNone;
     CUBLAS_CHECK(cublasLtMatmulDescCreate(&desc_, CUBLAS_COMPUTE_32F,
                                           CUDA_R_32F));
     const cublasOperation_t opT = CUBLAS_OP_T, opN = CUBLAS_OP_N;
@@ -368,15 +451,15 @@ public:
 
   void run(int set, cudaStream_t stream) const {
     const Operands &ops = p_.sets[set];
-    if (p_.shape.epi != Epi::kNone) {
+    if (p_.shape.epi == Epi::kBias || p_.shape.epi == Epi::kReluBias) {
       const void *bias = ops.bias.data();
       CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(
           desc_, CUBLASLT_MATMUL_DESC_BIAS_POINTER, &bias, sizeof(bias)));
     }
     const float alpha = 1.0f, beta = 0.0f;
     CUBLAS_CHECK(cublasLtMatmul(handle_, desc_, &alpha, ops.b.data(), aDesc_,
-                                ops.a.data(), bDesc_, &beta, p_.c.data(),
-                                cDesc_, p_.c.data(), cDesc_, &algo_,
+                                ops.a.data(), bDesc_, &beta, c_, cDesc_, c_,
+                                cDesc_, &algo_,
                                 workspace_.data(), kWorkspaceBytes, stream));
   }
   std::string choice() const {
@@ -402,6 +485,7 @@ private:
 
   cublasLtHandle_t handle_;
   const Problem &p_;
+  void *c_;
   cublasLtMatmulDesc_t desc_{};
   cublasLtMatrixLayout_t aDesc_{}, bDesc_{}, cDesc_{};
   rt::DeviceBuffer workspace_;
@@ -484,11 +568,14 @@ int main(int argc, char **argv) {
       {127, 3072, 768, Epi::kReluBias, false},
       {4097, 1000, 776, Epi::kBias, false},
       {4097, 3072, 768, Epi::kNone, false},
+      {3, 1000, 776, Epi::kSwiGLU, false},
+      {4097, 1000, 776, Epi::kSwiGLU, false},
       {16384, 3072, 768, Epi::kReluBias, true},
       {16384, 768, 3072, Epi::kBias, true},
       {8192, 16384, 4096, Epi::kNone, true},
       {8192, 4096, 16384, Epi::kNone, true},
       {4096, 11008, 4096, Epi::kNone, true},
+      {4096, 11008, 4096, Epi::kSwiGLU, true},
       {16, 16384, 4096, Epi::kNone, true},
       {16, 4096, 16384, Epi::kNone, true},
   };
@@ -506,15 +593,59 @@ int main(int argc, char **argv) {
     const Problem p = makeProblem(s, seed + 7919 * si, prop.l2CacheSize);
     const Reference ref = computeReference(p, sampledRows(s, rng));
 
-    CublasLtGemm cublasGemm(cublas, p, stream.get());
-    std::vector<std::pair<std::string, Launch>> kernels = {
-        {"sm90 128x256", sm90Launch<device::Sm90GemmTile<128, 256, 4>>(p)},
-        {"sm90 128x128", sm90Launch<device::Sm90GemmTile<128, 128, 6>>(p)},
-        {"sm90 64x128", sm90Launch<device::Sm90GemmTile<64, 128, 8>>(p)},
-        {"sm90 64x64", sm90Launch<device::Sm90GemmTile<64, 64, 12>>(p)},
-        {"sm80 128x128", sm80Launch(p)},
-        {"cublasLt", [&](int set, cudaStream_t st) { cublasGemm.run(set, st); }},
+    const bool gated = s.epi == Epi::kSwiGLU;
+    // cuBLASLt's gated composition writes [M, 2N] here, then siluMul.
+    rt::DeviceBuffer gateUp;
+    if (gated)
+      gateUp =
+          check(rt::DeviceBuffer::allocate(std::size_t(s.m) * 2 * s.n * 2));
+    CublasLtGemm cublasGemm(cublas, p, s.n * s.numB(),
+                            gated ? gateUp.data() : p.c.data(), stream.get());
+    Launch cublasLaunch = [&](int set, cudaStream_t st) {
+      cublasGemm.run(set, st);
+      if (gated) {
+        siluMul<<<4 * prop.multiProcessorCount, 256, 0, st>>>(
+            gateUp.as<bf16>(), p.c.as<bf16>(), s.m, s.n);
+        CUDA_CHECK(cudaGetLastError());
+      }
     };
+    using device::Sm90GemmTile;
+    constexpr auto kPingPong = device::Sm90Schedule::kPingPong;
+    constexpr auto kCoop = device::Sm90Schedule::kCooperative;
+    std::vector<std::pair<std::string, Launch>> kernels;
+    if (gated) {
+      kernels = {
+          {"sm90 128x128", sm90Launch<Sm90GemmTile<128, 128, 4>, 2>(p)},
+          {"sm90 pp64x128", sm90Launch<Sm90GemmTile<64, 128, 5, kPingPong>, 2>(p)},
+          {"sm80 128x128", sm80Launch<2>(p)},
+      };
+    } else {
+      kernels = {
+          {"sm90 128x256", sm90Launch<Sm90GemmTile<128, 256, 4>>(p)},
+          {"sm90 128x128", sm90Launch<Sm90GemmTile<128, 128, 6, kCoop>>(p)},
+          {"sm90 pp128x128", sm90Launch<Sm90GemmTile<128, 128, 6, kPingPong>>(p)},
+          {"sm90 pp64x256", sm90Launch<Sm90GemmTile<64, 256, 5, kPingPong>>(p)},
+          {"sm90 64x128", sm90Launch<Sm90GemmTile<64, 128, 8, kCoop>>(p)},
+          {"sm90 64x64", sm90Launch<Sm90GemmTile<64, 64, 12, kCoop>>(p)},
+          {"sm80 128x128", sm80Launch(p)},
+      };
+      // Split-K where the tiles leave more than half the SMs idle: as many
+      // slices as fill the SMs once (`extra` = 0), or more.
+      auto addSplitK = [&](auto tile, const char *name, int extra) {
+        using Tile = decltype(tile);
+        const long long tiles = device::Sm90TileGrid<Tile>(s.m, s.n).tiles();
+        const int kTiles = (s.k + Tile::kBlockK - 1) / Tile::kBlockK;
+        const int fill = int(prop.multiProcessorCount / tiles);
+        const int splits = std::min(fill + extra, kTiles);
+        if (fill > 1)
+          kernels.emplace_back(name + std::to_string(splits),
+                               sm90Launch<Tile>(p, splits));
+      };
+      addSplitK(Sm90GemmTile<64, 128, 8, kCoop>{}, "sm90 64x128 sk", 0);
+      for (int extra = 0; extra <= 2; ++extra)
+        addSplitK(Sm90GemmTile<64, 64, 12, kCoop>{}, "sm90 64x64 sk", extra);
+    }
+    kernels.emplace_back("cublasLt", cublasLaunch);
     for (auto &[name, launch] : kernels) {
       Result r{shapeName(s), name};
       poison(p, stream.get());

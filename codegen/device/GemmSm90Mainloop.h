@@ -8,13 +8,21 @@
 // layout wgmma reads without a transpose.
 //
 // Roles (warp-specialized): warpgroup 0 is the producer, whose one thread
-// walks k and issues two TMA copies per k-tile (A box, B box) into a ring
-// of kStages shared-memory stages; warpgroups 1..kConsumers are consumers,
-// each owning 64 rows of the tile. Every stage has two mbarriers:
+// walks k and issues 1 + kNumB TMA copies per k-tile (the A box and one box
+// per B operand: kNumB = 2 is the gated product, gate and up read with the
+// same A tile) into a ring of kStages shared-memory stages; warpgroups
+// 1..kConsumers are consumers. Two schedules (Sm90Schedule):
+//   kCooperative: every consumer works on every tile, 64 rows each;
+//   kPingPong:    two consumers take alternate tiles, each all kBlockM rows,
+//                 so one runs its epilogue while the other runs the MMAs of
+//                 the next tile. Their main loops take turns (turn barriers
+//                 in the Pipeline), which also keeps a consumer from waiting
+//                 on a stage two rounds ahead of its barrier's phase.
+// Every stage has two mbarriers:
 //   full[s]  completes when the copies into stage s have landed
 //            (one expect_tx arrival + the TMA transaction bytes);
-//   empty[s] completes when every consumer warp has finished reading it
-//            (one arrival per consumer warp).
+//   empty[s] completes when every warp reading it has finished
+//            (one arrival per warp of the consumers of that tile).
 // A consumer issues the four k16 wgmmas of a k-tile as one group, keeps it
 // in flight while it waits for the next stage, and releases a stage only
 // once the group that read it has retired (wgmma.wait_group 1).
@@ -29,59 +37,84 @@
 
 namespace xfuse::device {
 
+/// How the consumer warpgroups share the tiles of a persistent block.
+enum class Sm90Schedule { kCooperative, kPingPong };
+
 /// Tile shape of a Hopper GEMM block: kBlockM x kBlockN outputs, k-tiles of
-/// 64 (one 128-byte swizzle row of bf16), kStages pipeline stages, one
-/// consumer warpgroup per 64 rows.
-template <int kBlockM_, int kBlockN_, int kStages_> struct Sm90GemmTile {
+/// 64 (one 128-byte swizzle row of bf16), kStages pipeline stages, and the
+/// consumer schedule: cooperative (one consumer warpgroup per 64 rows of
+/// the tile) or ping-pong (two consumers, each owning whole tiles).
+template <int kBlockM_, int kBlockN_, int kStages_,
+          Sm90Schedule kSchedule_ = Sm90Schedule::kCooperative>
+struct Sm90GemmTile {
   static constexpr int kBlockM = kBlockM_;
   static constexpr int kBlockN = kBlockN_;
   static constexpr int kBlockK = 64;
   static constexpr int kStages = kStages_;
-  static constexpr int kConsumers = kBlockM / 64;
+  static constexpr Sm90Schedule kSchedule = kSchedule_;
+  static constexpr bool kPingPong = kSchedule == Sm90Schedule::kPingPong;
+  static constexpr int kConsumers = kPingPong ? 2 : kBlockM / 64;
+  /// Consumer warpgroups that work on one tile, and the rows each owns.
+  static constexpr int kTileConsumers = kPingPong ? 1 : kConsumers;
+  static constexpr int kConsumerRows = kBlockM / kTileConsumers;
   static constexpr int kThreads = 128 * (1 + kConsumers);
 
   static_assert(kBlockM == 64 || kBlockM == 128,
-                "one or two consumer warpgroups of 64 rows");
+                "one or two wgmma row slices of 64");
   // wgmma's n of 64..256, and a TMA box of at most 256 rows.
   static_assert(kBlockN == 64 || kBlockN == 128 || kBlockN == 256,
                 "kBlockN must be 64, 128 or 256");
   static_assert(kStages >= 2, "the pipeline needs at least two stages");
 };
 
-template <typename Tile> struct GemmSm90Mainloop {
+template <typename Tile, int kNumB = 1> struct GemmSm90Mainloop {
   using T = __nv_bfloat16;
+  static_assert(kNumB == 1 || kNumB == 2, "one operand or a gate/up pair");
+  /// 64-row wgmma slices per consumer; each has kNumB accumulator sets.
+  static constexpr int kSlices = Tile::kConsumerRows / 64;
+  static constexpr int kAccumulatorsPerThread =
+      kNumB * kSlices * Tile::kBlockN / 2;
+  // The consumers hold 232-256 registers (Sm90RegisterSplit): beyond 128
+  // accumulators the rest of the thread's state spills.
+  static_assert(kAccumulatorsPerThread <= 128,
+                "at most 128 accumulators per consumer thread");
+
   static constexpr int kATileBytes = Tile::kBlockM * Tile::kBlockK * 2;
   static constexpr int kBTileBytes = Tile::kBlockN * Tile::kBlockK * 2;
-  static constexpr int kStageBytes = kATileBytes + kBTileBytes;
+  static constexpr int kStageBytes = kATileBytes + kNumB * kBTileBytes;
   // Swizzled tiles must start on 1024-byte boundaries (the swizzle pattern
   // repeats every 8 rows of 128 bytes).
   static_assert(kATileBytes % 1024 == 0 && kBTileBytes % 1024 == 0);
   static constexpr int kSmemAlignment = 1024;
-  /// Dynamic shared memory to launch with: the stages, the barriers, and
-  /// slack to align the base (dynamic shared memory is only 16-byte
-  /// aligned).
+  /// Dynamic shared memory to launch with: the stages, the barriers (two
+  /// per stage and the two turn barriers), and slack to align the base
+  /// (dynamic shared memory is only 16-byte aligned).
   static constexpr std::size_t kSmemBytes =
       static_cast<std::size_t>(kStageBytes) * Tile::kStages +
-      2 * Tile::kStages * sizeof(sm90::Mbarrier) + kSmemAlignment;
+      (2 * Tile::kStages + 2) * sizeof(sm90::Mbarrier) + kSmemAlignment;
   static_assert(kSmemBytes <= 227 * 1024, "more than a block's shared memory");
 
-  /// The 64 x kBlockN accumulators of one consumer warpgroup, per thread in
-  /// the wgmma D layout (see sm90::Wgmma).
+  /// One consumer warpgroup's kConsumerRows x kBlockN accumulators per B
+  /// operand, per thread in the wgmma D layout (see sm90::Wgmma):
+  /// d[b][slice] covers rows [64 slice, 64 slice + 64) of the consumer's.
   struct Accumulators {
-    float d[Tile::kBlockN / 2];
+    float d[kNumB][kSlices][Tile::kBlockN / 2];
   };
 
-  /// The shared-memory ring: stage s holds the A tile then the B tile.
+  /// The shared-memory ring: stage s holds the A tile then the B tiles.
   struct Pipeline {
     unsigned char *stages;
     sm90::Mbarrier *full;
     sm90::Mbarrier *empty;
+    /// Ping-pong only: turn[c] completes a phase each time consumer c has
+    /// waited for every stage of its tile's main loop.
+    sm90::Mbarrier *turn;
 
     __device__ unsigned char *aTile(int s) const {
       return stages + s * kStageBytes;
     }
-    __device__ unsigned char *bTile(int s) const {
-      return aTile(s) + kATileBytes;
+    __device__ unsigned char *bTile(int s, int b) const {
+      return aTile(s) + kATileBytes + b * kBTileBytes;
     }
   };
 
@@ -109,11 +142,14 @@ template <typename Tile> struct GemmSm90Mainloop {
     pipe.full = reinterpret_cast<sm90::Mbarrier *>(
         pipe.stages + static_cast<std::size_t>(kStageBytes) * Tile::kStages);
     pipe.empty = pipe.full + Tile::kStages;
+    pipe.turn = pipe.empty + Tile::kStages;
     if (threadIdx.x == 0) {
       for (int s = 0; s < Tile::kStages; ++s) {
         pipe.full[s].init(1);
-        pipe.empty[s].init(4 * Tile::kConsumers);
+        pipe.empty[s].init(4 * Tile::kTileConsumers);
       }
+      for (int c = 0; c < 2; ++c)
+        pipe.turn[c].init(4);
       sm90::fenceBarrierInit();
     }
     __syncthreads();
@@ -121,12 +157,14 @@ template <typename Tile> struct GemmSm90Mainloop {
   }
 
   /// The producer of one tile: run by a single thread. Fills the next
-  /// kTiles stages with the k-tiles of A rows [row0, row0 + kBlockM) and
-  /// B rows [col0, col0 + kBlockN), each once the consumers released it.
+  /// kTileEnd - kTileBegin stages with those k-tiles of A rows
+  /// [row0, row0 + kBlockM) and of the B rows [col0, col0 + kBlockN) of
+  /// each b[i], each stage once the consumers released it.
   __device__ static void produce(const Pipeline &pipe, const CUtensorMap *a,
                                  const CUtensorMap *b, int row0, int col0,
-                                 int kTiles, PipelineState &state) {
-    for (int kt = 0; kt < kTiles; ++kt, ++state.iteration) {
+                                 int kTileBegin, int kTileEnd,
+                                 PipelineState &state) {
+    for (int kt = kTileBegin; kt < kTileEnd; ++kt, ++state.iteration) {
       const int s = state.stage();
       // Round r reuses the stage the consumers released in round r - 1;
       // round 0 waits for parity 1, which a fresh barrier passes at once.
@@ -134,27 +172,47 @@ template <typename Tile> struct GemmSm90Mainloop {
       pipe.full[s].arriveExpectTx(kStageBytes);
       const int k0 = kt * Tile::kBlockK;
       sm90::tmaLoad2d(pipe.aTile(s), a, &pipe.full[s], k0, row0);
-      sm90::tmaLoad2d(pipe.bTile(s), b, &pipe.full[s], k0, col0);
+#pragma unroll
+      for (int i = 0; i < kNumB; ++i)
+        sm90::tmaLoad2d(pipe.bTile(s, i), &b[i], &pipe.full[s], k0, col0);
     }
   }
 
-  /// A consumer warpgroup (`consumer` in [0, kConsumers), all 128 threads)
-  /// on one tile: acc = rows [64 consumer, 64 consumer + 64) of
-  /// A_tile . B_tile^T over the next kTiles stages. Every stage is released
-  /// before it returns, so the producer can load the next tile while the
-  /// epilogue runs.
+  /// Ping-pong: consumer `consumer` waits for its turn to run the main loop
+  /// of its `round`-th tile: the other consumer must have finished waiting
+  /// for the stages of the tile before (consumer 0's first tile waits for
+  /// nothing). All 128 threads of the warpgroup call it.
+  __device__ static void awaitTurn(const Pipeline &pipe, int consumer,
+                                   int round) {
+    const int phase = consumer == 0 ? round - 1 : round;
+    if (phase >= 0)
+      pipe.turn[consumer ^ 1].wait(phase & 1);
+  }
+
+  /// Ping-pong: hands the main loop to the other consumer (one arrival per
+  /// warp, after all its lanes have passed their last stage wait).
+  __device__ static void passTurn(const Pipeline &pipe, int consumer) {
+    __syncwarp();
+    if (threadIdx.x % 32 == 0)
+      pipe.turn[consumer].arrive();
+  }
+
+  /// A consumer warpgroup (all 128 threads) on one tile: acc = the
+  /// consumer's rows (rows [64 consumer, 64 consumer + 64) of the tile when
+  /// cooperative, all of them when ping-pong) of A_tile . B_tile^T over the
+  /// next kTiles stages. Every stage is released before it returns, so the
+  /// producer can load the next tile while the epilogue runs.
   __device__ static void consume(const Pipeline &pipe, int consumer,
                                  int kTiles, Accumulators &acc,
                                  PipelineState &state) {
-#pragma unroll
-    for (int i = 0; i < Tile::kBlockN / 2; ++i)
-      acc.d[i] = 0.0f;
+    zero(acc);
+    const int firstRow = Tile::kPingPong ? 0 : 64 * consumer;
     const bool releasesStages = threadIdx.x % 32 == 0;
     int previous = -1; // the stage read by the group still in flight
     for (int kt = 0; kt < kTiles; ++kt, ++state.iteration) {
       const int s = state.stage();
       pipe.full[s].wait(state.roundParity());
-      mmaStage(pipe, s, consumer, acc);
+      mmaStage(pipe, s, firstRow, acc);
       // The group just issued stays in flight; the one before it has
       // retired, so its stage may be refilled.
       sm90::wgmmaWaitGroup<1>();
@@ -165,32 +223,54 @@ template <typename Tile> struct GemmSm90Mainloop {
     }
     sm90::wgmmaWaitGroup<0>();
     fenceAccumulators(acc);
-    if (releasesStages)
+    if (previous >= 0 && releasesStages)
       pipe.empty[previous].arrive();
   }
 
 private:
-  __device__ static void fenceAccumulators(Accumulators &acc) {
+  __device__ static void zero(Accumulators &acc) {
 #pragma unroll
-    for (int i = 0; i < Tile::kBlockN / 2; ++i)
-      sm90::fenceRegister(acc.d[i]);
+    for (int b = 0; b < kNumB; ++b)
+#pragma unroll
+      for (int j = 0; j < kSlices; ++j)
+#pragma unroll
+        for (int i = 0; i < Tile::kBlockN / 2; ++i)
+          acc.d[b][j][i] = 0.0f;
   }
 
-  /// Issues the kBlockK / 16 wgmmas of stage s as one committed group.
-  __device__ static void mmaStage(const Pipeline &pipe, int s, int consumer,
+  __device__ static void fenceAccumulators(Accumulators &acc) {
+#pragma unroll
+    for (int b = 0; b < kNumB; ++b)
+#pragma unroll
+      for (int j = 0; j < kSlices; ++j)
+#pragma unroll
+        for (int i = 0; i < Tile::kBlockN / 2; ++i)
+          sm90::fenceRegister(acc.d[b][j][i]);
+  }
+
+  /// Issues the wgmmas of stage s (kBlockK / 16 per slice and operand) as
+  /// one committed group; the consumer's rows start at row firstRow of
+  /// the A tile.
+  __device__ static void mmaStage(const Pipeline &pipe, int s, int firstRow,
                                   Accumulators &acc) {
-    // This warpgroup's 64 rows of A start 64 rows x 128 bytes further in.
-    const std::uint64_t aDesc = sm90::sw128KMajorDescriptor(
-        pipe.aTile(s) + consumer * 64 * Tile::kBlockK * 2);
-    const std::uint64_t bDesc = sm90::sw128KMajorDescriptor(pipe.bTile(s));
     fenceAccumulators(acc);
     sm90::wgmmaFence();
 #pragma unroll
-    for (int kk = 0; kk < Tile::kBlockK / 16; ++kk) {
-      // 16 bf16 = 32 bytes further along the row: +2 in the descriptor's
-      // 16-byte address units.
-      sm90::Wgmma<Tile::kBlockN>::mma(acc.d, aDesc + 2 * kk, bDesc + 2 * kk);
-    }
+    for (int kk = 0; kk < Tile::kBlockK / 16; ++kk)
+#pragma unroll
+      for (int b = 0; b < kNumB; ++b)
+#pragma unroll
+        for (int j = 0; j < kSlices; ++j) {
+          // Slice j's 64 rows start 64 rows x 128 bytes further in; 16
+          // bf16 = 32 bytes further along the row is +2 in the
+          // descriptor's 16-byte address units.
+          const std::uint64_t aDesc = sm90::sw128KMajorDescriptor(
+              pipe.aTile(s) + (firstRow + 64 * j) * Tile::kBlockK * 2);
+          const std::uint64_t bDesc =
+              sm90::sw128KMajorDescriptor(pipe.bTile(s, b));
+          sm90::Wgmma<Tile::kBlockN>::mma(acc.d[b][j], aDesc + 2 * kk,
+                                          bDesc + 2 * kk);
+        }
     sm90::wgmmaCommitGroup();
   }
 };

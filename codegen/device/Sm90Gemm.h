@@ -1,18 +1,23 @@
 // Hopper (sm_90a) tensor-core GEMM with a fused epilogue:
-//   C[m, n] = epilogue(A[m, k] . W[k, n])
-// with W passed packed as B = W^T, [n, k] row-major (runtime/WeightPacking.h)
-// and bf16 A and B. The same GemmParams and epilogue functors (Epilogue.h)
-// as the sm_80 GEMM of Gemm.h; the main loop is GemmSm90Mainloop (TMA +
-// wgmma, warp-specialized), and the epilogue runs on its f32 accumulators
-// in registers before one rounding to OutT on the store.
+//   C[m, n] = epilogue(A[m, k] . W[k, n])                       (kNumB = 1)
+//   C[m, n] = epilogue(A . Wgate, A . Wup)  e.g. act(g) * u    (kNumB = 2)
+// with each W passed packed as B = W^T, [n, k] row-major
+// (runtime/WeightPacking.h) and bf16 A and B. The same GemmParams and
+// epilogue functors (Epilogue.h) as the sm_80 GEMM of Gemm.h; the main loop
+// is GemmSm90Mainloop (TMA + wgmma, warp-specialized), and the epilogue runs
+// on its f32 accumulators in registers before one rounding to OutT on the
+// store. The gated product reads gate and up through two tensor maps
+// (GemmParams::b[0] and b[1], each [n, k]), not the interleaved packing of
+// #xkernel.interleave: one TMA box per operand and stage either way.
 //
 // Use: prepareGemmSm90 once per set of operands (it encodes the TMA tensor
-// maps on the host), then launchGemmSm90 as often as needed.
+// maps on the host), optionally setGemmSm90SplitK, then launchGemmSm90 as
+// often as needed.
 // Requirements (gemmSm90UnsupportedReason checks them): n % 8 == 0,
-// k % 8 == 0, k > 0, A and B 16-byte aligned, C aligned to 2 elements.
-// m may be anything >= 0: TMA zero-fills the rows past m and the stores
-// skip them. n and k need not be multiples of the tile. Not yet: the gated
-// product (kNumB = 2).
+// k % 8 == 0, k > 0, A, B and C 16-byte aligned (C is written in 16-byte
+// vectors of 2-byte types). m may be anything >= 0: TMA zero-fills the rows
+// past m and the stores skip them. n and k need not be multiples of the
+// tile.
 #pragma once
 
 #include "codegen/device/Epilogue.h"
@@ -24,41 +29,53 @@
 #include <cuda_bf16.h>
 #include <cuda_runtime.h>
 
+#include <cstddef>
 #include <cstdint>
 
 namespace xfuse::device {
 
-template <typename OutT> struct GemmSm90Params {
-  CUtensorMap a; // A [m, k], boxes of kBlockM x 64
-  CUtensorMap b; // B [n, k], boxes of kBlockN x 64
-  OutT *c;       // [m, n] row-major
+template <typename OutT, int kNumB = 1> struct GemmSm90Params {
+  CUtensorMap a;        // A [m, k], boxes of kBlockM x 64
+  CUtensorMap b[kNumB]; // B [n, k] each ({gate, up}), boxes of kBlockN x 64
+  OutT *c;              // [m, n] row-major
   int m, n, k;
+  // Split-K (setGemmSm90SplitK): each tile's k-tiles are cut into `splits`
+  // slices run by different blocks; f32 partials meet in `partials`, and
+  // the last slice to arrive (counted in `arrivals`) sums them in slice
+  // order and runs the epilogue.
+  int splits = 1;
+  float *partials = nullptr;
+  unsigned *arrivals = nullptr;
 };
 
 /// nullptr when prepareGemmSm90<Tile> accepts `p`, else why not.
-template <typename OutT>
+template <typename OutT, int kNumB>
 const char *
-gemmSm90UnsupportedReason(const GemmParams<__nv_bfloat16, OutT, 1> &p) {
+gemmSm90UnsupportedReason(const GemmParams<__nv_bfloat16, OutT, kNumB> &p) {
+  auto misaligned = [](const void *ptr) {
+    return reinterpret_cast<std::uintptr_t>(ptr) % 16 != 0;
+  };
   if (p.m < 0 || p.n <= 0 || p.k <= 0)
     return "m must be >= 0, n and k > 0";
   if (p.n % 8 != 0 || p.k % 8 != 0)
     return "n and k must be multiples of 8";
-  if (reinterpret_cast<std::uintptr_t>(p.a) % 16 != 0 ||
-      reinterpret_cast<std::uintptr_t>(p.b[0]) % 16 != 0)
-    return "A and the packed weight must be 16-byte aligned";
-  if (reinterpret_cast<std::uintptr_t>(p.c) % (2 * sizeof(OutT)) != 0)
-    return "C must be aligned to 2 elements";
+  if (misaligned(p.a) || misaligned(p.c))
+    return "A and C must be 16-byte aligned";
+  for (int i = 0; i < kNumB; ++i)
+    if (misaligned(p.b[i]))
+      return "packed weights must be 16-byte aligned";
   return nullptr;
 }
 
-/// Encodes the tensor maps of `p` for Tile. cudaErrorInvalidValue when
-/// gemmSm90UnsupportedReason(p) is not null; cudaErrorNotSupported when the
-/// driver has no cuTensorMapEncodeTiled.
-template <typename Tile, typename OutT>
-cudaError_t prepareGemmSm90(const GemmParams<__nv_bfloat16, OutT, 1> &p,
-                            GemmSm90Params<OutT> *out) {
+/// Encodes the tensor maps of `p` for Tile (no split-K). cudaErrorInvalidValue
+/// when gemmSm90UnsupportedReason(p) is not null; cudaErrorNotSupported when
+/// the driver has no cuTensorMapEncodeTiled.
+template <typename Tile, typename OutT, int kNumB>
+cudaError_t prepareGemmSm90(const GemmParams<__nv_bfloat16, OutT, kNumB> &p,
+                            GemmSm90Params<OutT, kNumB> *out) {
   if (gemmSm90UnsupportedReason(p))
     return cudaErrorInvalidValue;
+  *out = GemmSm90Params<OutT, kNumB>{};
   out->c = p.c;
   out->m = p.m;
   out->n = p.n;
@@ -67,13 +84,70 @@ cudaError_t prepareGemmSm90(const GemmParams<__nv_bfloat16, OutT, 1> &p,
     return cudaSuccess;
   cudaError_t error =
       sm90::encodeKMajorTensorMap(&out->a, p.a, p.m, p.k, Tile::kBlockM);
-  if (error == cudaSuccess)
-    error =
-        sm90::encodeKMajorTensorMap(&out->b, p.b[0], p.n, p.k, Tile::kBlockN);
+  for (int i = 0; i < kNumB && error == cudaSuccess; ++i)
+    error = sm90::encodeKMajorTensorMap(&out->b[i], p.b[i], p.n, p.k,
+                                        Tile::kBlockN);
   return error;
 }
 
-/// Maps a linear block index to (row tile, column tile) so that blocks
+/// The tiles of an m x n output for Tile.
+template <typename Tile> struct Sm90TileGrid {
+  int rowTiles, colTiles;
+
+  __host__ __device__ Sm90TileGrid(int m, int n)
+      : rowTiles((m + Tile::kBlockM - 1) / Tile::kBlockM),
+        colTiles((n + Tile::kBlockN - 1) / Tile::kBlockN) {}
+  __host__ __device__ long long tiles() const {
+    return static_cast<long long>(rowTiles) * colTiles;
+  }
+};
+
+/// Split-K workspace: one arrival counter per warp of a tile's consumers
+/// (the warps that hold rows past m never arrive), then the partials,
+/// kBlockM x kBlockN x kNumB floats per tile and slice.
+template <typename Tile, int kNumB = 1> struct Sm90SplitKWorkspace {
+  static constexpr int kWarpsPerTile = 4 * Tile::kTileConsumers;
+
+  static std::size_t counterBytes(long long tiles) {
+    // Rounded up so that the partials start 256-byte aligned.
+    return (static_cast<std::size_t>(tiles) * kWarpsPerTile * 4 + 255) / 256 *
+           256;
+  }
+  static std::size_t bytes(int m, int n, int splits) {
+    const long long tiles = Sm90TileGrid<Tile>(m, n).tiles();
+    return counterBytes(tiles) + static_cast<std::size_t>(tiles) * splits *
+                                     Tile::kBlockM * Tile::kBlockN * kNumB * 4;
+  }
+};
+
+/// Cuts each tile's k-tiles into `splits` slices (1 <= splits <= number of
+/// 64-wide k-tiles) for shapes with fewer tiles than multiprocessors.
+/// `workspace`: Sm90SplitKWorkspace<Tile, kNumB>::bytes(m, n, splits)
+/// bytes, 256-byte aligned (cudaMalloc's), zeroed once before the first
+/// launch (each launch leaves its counters at zero again), and used by one
+/// launch at a time. splits = 1 turns split-K off (workspace unused).
+template <typename Tile, typename OutT, int kNumB>
+cudaError_t setGemmSm90SplitK(GemmSm90Params<OutT, kNumB> *p, int splits,
+                              void *workspace) {
+  const int kTiles = (p->k + Tile::kBlockK - 1) / Tile::kBlockK;
+  if (splits < 1 || splits > kTiles ||
+      (splits > 1 &&
+       (workspace == nullptr ||
+        reinterpret_cast<std::uintptr_t>(workspace) % 256 != 0)))
+    return cudaErrorInvalidValue;
+  p->splits = splits;
+  p->arrivals = splits > 1 ? static_cast<unsigned *>(workspace) : nullptr;
+  p->partials =
+      splits > 1
+          ? reinterpret_cast<float *>(
+                static_cast<unsigned char *>(workspace) +
+                Sm90SplitKWorkspace<Tile, kNumB>::counterBytes(
+                    Sm90TileGrid<Tile>(p->m, p->n).tiles()))
+          : nullptr;
+  return cudaSuccess;
+}
+
+/// Maps a linear tile index to (row tile, column tile) so that blocks
 /// running at the same time share A rows and B columns in L2: tiles go
 /// column by column inside bands of kGroupRows row tiles.
 struct GroupedTileOrder {
@@ -91,33 +165,209 @@ struct GroupedTileOrder {
   }
 };
 
-/// Runs the epilogue on one consumer warpgroup's accumulators (64 rows from
-/// row0) and stores the elements inside C, two columns per store.
-template <typename Tile, typename OutT, typename Epilogue>
-__device__ void storeSm90Epilogue(
-    const typename GemmSm90Mainloop<Tile>::Accumulators &acc,
-    const GemmSm90Params<OutT> &p, const Epilogue &epilogue, int row0,
-    int col0) {
-  const int lane = threadIdx.x % 32;
-  const int warpRow = row0 + 16 * (threadIdx.x / 32 % 4);
-  const int laneCol = col0 + 2 * (lane % 4);
+/// One unit of a persistent block's work: k-tiles [kTileBegin, kTileEnd)
+/// of tile `tile`. Unit u is slice u / tiles of tile u % tiles, so that the
+/// blocks running at the same time cover different tiles.
+template <typename Tile> struct Sm90WorkUnit {
+  int tile, split, row0, col0, kTileBegin, kTileEnd;
+
+  __device__ Sm90WorkUnit(int unit, const Sm90TileGrid<Tile> &grid,
+                          int tiles, int splits, int kTiles) {
+    tile = unit % tiles;
+    split = unit / tiles;
+    const GroupedTileOrder order(tile, grid.rowTiles, grid.colTiles);
+    row0 = order.rowTile * Tile::kBlockM;
+    col0 = order.colTile * Tile::kBlockN;
+    kTileBegin = static_cast<int>(static_cast<long long>(kTiles) * split /
+                                  splits);
+    kTileEnd = static_cast<int>(static_cast<long long>(kTiles) * (split + 1) /
+                                splits);
+  }
+  __device__ int kTileCount() const { return kTileEnd - kTileBegin; }
+};
+
+/// The epilogue op on one output pair: v[b] holds columns col, col + 1 of
+/// row `row` of operand b's product.
+template <typename Epilogue>
+__device__ float2 applyEpilogue(const Epilogue &epilogue, const float2 (&v)[1],
+                                int row, int col) {
+  return epilogue(v[0], row, col);
+}
+template <typename Epilogue>
+__device__ float2 applyEpilogue(const Epilogue &epilogue, const float2 (&v)[2],
+                                int row, int col) {
+  return epilogue(v[0], v[1], row, col);
+}
+
+/// Two OutT packed in one word, the unit the store transpose shuffles.
+template <typename OutT> __device__ std::uint32_t packPair(float2 v) {
+  static_assert(sizeof(OutT) == 2, "the 16-byte stores pack 2-byte types");
+  Vec<OutT, 2> pair;
+  pair[0] = fromFloat<OutT>(v.x);
+  pair[1] = fromFloat<OutT>(v.y);
+  std::uint32_t word;
+  memcpy(&word, &pair, 4);
+  return word;
+}
+
+/// Transposes 4 words among the 4 lanes of a quad (lanes 4r .. 4r + 3): on
+/// return lane q holds w[q] of lanes 0..3 of its quad, in lane order. Two
+/// rounds of exchanges (lane bit 0, then bit 1), one shuffle per word.
+__device__ inline void transposeQuad(std::uint32_t (&w)[4]) {
+  const int q = threadIdx.x % 4;
 #pragma unroll
-  for (int j = 0; j < Tile::kBlockN / 8; ++j)
+  for (int bit = 1; bit <= 2; bit <<= 1) {
+    const bool upper = (q & bit) != 0;
+#pragma unroll
+    for (int lo = 0; lo < 4; ++lo) {
+      if (lo & bit)
+        continue;
+      // Words lo and lo + bit: the lane keeps the one matching its bit and
+      // trades the other for its partner's.
+      const std::uint32_t sent = upper ? w[lo] : w[lo + bit];
+      const std::uint32_t received = __shfl_xor_sync(0xFFFFFFFFu, sent, bit);
+      if (upper)
+        w[lo] = received;
+      else
+        w[lo + bit] = received;
+    }
+  }
+}
+
+/// Runs the epilogue on one consumer warpgroup's accumulators (its rows
+/// from row0, columns from col0) and stores the elements inside C. The
+/// wgmma layout gives each lane of a quad two columns of every 8; a quad
+/// transpose over 4 such blocks gives each lane 8 contiguous columns, so
+/// every row is written in 16-byte vectors covering whole 32-byte sectors.
+template <typename Mainloop, typename OutT, int kNumB, typename Epilogue>
+__device__ void storeSm90Epilogue(const typename Mainloop::Accumulators &acc,
+                                  const GemmSm90Params<OutT, kNumB> &p,
+                                  const Epilogue &epilogue, int row0,
+                                  int col0) {
+  constexpr int kBlocks = sizeof(acc.d[0][0]) / sizeof(float) / 4; // n8
+  static_assert(kBlocks % 4 == 0, "quads of n8 blocks");
+  const int lane = threadIdx.x % 32;
+  const int q = lane % 4;
+  const int warpRow = row0 + 16 * (threadIdx.x / 32 % 4);
+#pragma unroll
+  for (int slice = 0; slice < Mainloop::kSlices; ++slice)
 #pragma unroll
     for (int half = 0; half < 2; ++half) {
-      const int row = warpRow + lane / 4 + 8 * half;
-      const int col = laneCol + 8 * j;
-      // n % 8 == 0, so col < n implies col + 1 < n.
-      if (row >= p.m || col >= p.n)
-        continue;
-      const float2 v = epilogue(
-          make_float2(acc.d[4 * j + 2 * half], acc.d[4 * j + 2 * half + 1]),
-          row, col);
-      Vec<OutT, 2> out;
-      out[0] = fromFloat<OutT>(v.x);
-      out[1] = fromFloat<OutT>(v.y);
-      storeVec(p.c + static_cast<std::int64_t>(row) * p.n + col, out);
+      const int row = warpRow + 64 * slice + lane / 4 + 8 * half;
+#pragma unroll
+      for (int j0 = 0; j0 < kBlocks; j0 += 4) {
+        std::uint32_t w[4];
+#pragma unroll
+        for (int jj = 0; jj < 4; ++jj) {
+          const int i = 4 * (j0 + jj) + 2 * half;
+          float2 v[kNumB];
+#pragma unroll
+          for (int b = 0; b < kNumB; ++b)
+            v[b] = make_float2(acc.d[b][slice][i], acc.d[b][slice][i + 1]);
+          // Outside C the epilogue's operands (bias, residual) may not
+          // exist: those words are never stored.
+          const int col = col0 + 8 * (j0 + jj) + 2 * q;
+          w[jj] = row < p.m && col < p.n
+                      ? packPair<OutT>(applyEpilogue(epilogue, v, row, col))
+                      : 0u;
+        }
+        transposeQuad(w);
+        // n % 8 == 0: the 8 columns are all inside C or all outside.
+        const int col = col0 + 8 * (j0 + q);
+        if (row < p.m && col < p.n) {
+          Vec<OutT, 8> out;
+          memcpy(&out, w, 16);
+          storeVec(p.c + static_cast<std::int64_t>(row) * p.n + col, out);
+        }
+      }
     }
+}
+
+/// Split-K: the f32 partials of one consumer warpgroup's accumulators, as
+/// float4s; chunk r of tile thread t of (tile, slice) lives at
+/// [(tile * splits + slice) * kChunks + r] * kTileThreads + t, so that a
+/// warp's accesses are contiguous.
+template <typename Mainloop, typename Tile> struct Sm90SplitKSlab {
+  static constexpr int kChunks = Mainloop::kAccumulatorsPerThread / 4;
+  static constexpr int kTileThreads = 128 * Tile::kTileConsumers;
+  static constexpr int kBlockChunks = Tile::kBlockN / 8; // per (b, slice)
+
+  float4 *partials;
+  std::size_t tileBase; // (tile * splits) * kChunks * kTileThreads + t
+
+  __device__ float4 *at(int slice, int chunk) const {
+    return partials + tileBase +
+           (static_cast<std::size_t>(slice) * kChunks + chunk) * kTileThreads;
+  }
+};
+
+/// Split-K: publishes this slice's accumulators and counts the warp's
+/// arrival; the warp that arrives last for its rows of the tile replaces
+/// its accumulators by the sum of all slices, in slice order (the same sum
+/// whichever slice comes last), and returns true: it runs the epilogue.
+/// Warps whose rows all lie past m neither publish nor arrive.
+template <typename Mainloop, typename Tile, typename OutT, int kNumB>
+__device__ bool reduceSplitK(typename Mainloop::Accumulators &acc,
+                             const GemmSm90Params<OutT, kNumB> &p, int tile,
+                             int split, int tileThread, bool warpHasRows) {
+  using Slab = Sm90SplitKSlab<Mainloop, Tile>;
+  if (!warpHasRows)
+    return false;
+  const Slab slab{reinterpret_cast<float4 *>(p.partials),
+                  static_cast<std::size_t>(tile) * p.splits * Slab::kChunks *
+                          Slab::kTileThreads +
+                      tileThread};
+#pragma unroll
+  for (int b = 0; b < kNumB; ++b)
+#pragma unroll
+    for (int s = 0; s < Mainloop::kSlices; ++s)
+#pragma unroll
+      for (int i = 0; i < Slab::kBlockChunks; ++i)
+        __stcg(slab.at(split, (b * Mainloop::kSlices + s) * Slab::kBlockChunks +
+                                  i),
+               make_float4(acc.d[b][s][4 * i], acc.d[b][s][4 * i + 1],
+                           acc.d[b][s][4 * i + 2], acc.d[b][s][4 * i + 3]));
+  // Release: every lane's partials are visible before the warp arrives.
+  __threadfence();
+  __syncwarp();
+  unsigned *counter = p.arrivals + static_cast<std::size_t>(tile) *
+                                       (Slab::kTileThreads / 32) +
+                      tileThread / 32;
+  unsigned arrived = 0;
+  if (threadIdx.x % 32 == 0)
+    arrived = atomicAdd(counter, 1u);
+  arrived = __shfl_sync(0xFFFFFFFFu, arrived, 0);
+  if (arrived != static_cast<unsigned>(p.splits - 1))
+    return false;
+  __threadfence(); // acquire: the other slices' partials
+#pragma unroll
+  for (int b = 0; b < kNumB; ++b)
+#pragma unroll
+    for (int s = 0; s < Mainloop::kSlices; ++s)
+#pragma unroll
+      for (int i = 0; i < Slab::kBlockChunks; ++i) {
+        float *own = &acc.d[b][s][4 * i];
+        float4 sum = make_float4(0.0f, 0.0f, 0.0f, 0.0f);
+        for (int slice = 0; slice < p.splits; ++slice) {
+          const float4 v =
+              slice == split
+                  ? make_float4(own[0], own[1], own[2], own[3])
+                  : __ldcg(slab.at(slice, (b * Mainloop::kSlices + s) *
+                                                  Slab::kBlockChunks +
+                                              i));
+          sum.x += v.x;
+          sum.y += v.y;
+          sum.z += v.z;
+          sum.w += v.w;
+        }
+        own[0] = sum.x;
+        own[1] = sum.y;
+        own[2] = sum.z;
+        own[3] = sum.w;
+      }
+  if (threadIdx.x % 32 == 0)
+    *counter = 0; // ready for the next launch
+  return true;
 }
 
 /// Registers per thread after setmaxnreg: the producer needs few; the
@@ -128,22 +378,26 @@ template <typename Tile> struct Sm90RegisterSplit {
   static_assert(128 * (kProducer + Tile::kConsumers * kConsumer) <= 65536);
 };
 
-template <typename Tile, typename OutT, typename Epilogue>
+/// kSplitK: the variant for p.splits > 1 (a separate kernel because the
+/// reduction's registers would otherwise spill the 128-accumulator tiles).
+template <typename Tile, typename OutT, int kNumB, bool kSplitK,
+          typename Epilogue>
 __global__ void __launch_bounds__(Tile::kThreads, 1)
-    gemmSm90Kernel(const __grid_constant__ GemmSm90Params<OutT> p,
+    gemmSm90Kernel(const __grid_constant__ GemmSm90Params<OutT, kNumB> p,
                    const Epilogue epilogue) {
-  using Mainloop = GemmSm90Mainloop<Tile>;
+  using Mainloop = GemmSm90Mainloop<Tile, kNumB>;
   extern __shared__ unsigned char gemmSm90Smem[];
   const typename Mainloop::Pipeline pipe =
       Mainloop::initPipeline(gemmSm90Smem);
 
-  const int rowTiles = (p.m + Tile::kBlockM - 1) / Tile::kBlockM;
-  const int colTiles = (p.n + Tile::kBlockN - 1) / Tile::kBlockN;
-  const int tiles = rowTiles * colTiles;
+  const Sm90TileGrid<Tile> grid(p.m, p.n);
+  const int tiles = static_cast<int>(grid.tiles());
+  const int units = tiles * p.splits;
   const int kTiles = (p.k + Tile::kBlockK - 1) / Tile::kBlockK;
+  using Unit = Sm90WorkUnit<Tile>;
 
-  // Persistent: block b runs tiles b, b + gridDim.x, ... Producer and
-  // consumers walk the same sequence, so the producer loads the next tile
+  // Persistent: block b runs units b, b + gridDim.x, ... Producer and
+  // consumers walk the same sequence, so the producer loads the next unit
   // while the consumers run the epilogue of the current one.
   // Each role is one branch, so that setmaxnreg applies (see HOPPER.md).
   const int warpgroup = threadIdx.x / 128;
@@ -152,44 +406,68 @@ __global__ void __launch_bounds__(Tile::kThreads, 1)
     sm90::releaseRegisters<Sm90RegisterSplit<Tile>::kProducer>();
     if (threadIdx.x == 0) {
       sm90::prefetchTensorMap(&p.a);
-      sm90::prefetchTensorMap(&p.b);
-      for (int t = blockIdx.x; t < tiles; t += gridDim.x) {
-        const GroupedTileOrder tile(t, rowTiles, colTiles);
-        Mainloop::produce(pipe, &p.a, &p.b, tile.rowTile * Tile::kBlockM,
-                          tile.colTile * Tile::kBlockN, kTiles, state);
+#pragma unroll
+      for (int i = 0; i < kNumB; ++i)
+        sm90::prefetchTensorMap(&p.b[i]);
+      for (int u = blockIdx.x; u < units; u += gridDim.x) {
+        const Unit unit(u, grid, tiles, p.splits, kTiles);
+        Mainloop::produce(pipe, &p.a, p.b, unit.row0, unit.col0,
+                          unit.kTileBegin, unit.kTileEnd, state);
       }
     }
   } else {
     sm90::claimRegisters<Sm90RegisterSplit<Tile>::kConsumer>();
     const int consumer = warpgroup - 1;
-    for (int t = blockIdx.x; t < tiles; t += gridDim.x) {
-      const GroupedTileOrder tile(t, rowTiles, colTiles);
+    // Ping-pong: this block's units alternate between the two consumers;
+    // `round` counts the units this consumer ran.
+    int round = 0;
+    for (int u = blockIdx.x, i = 0; u < units; u += gridDim.x, ++i) {
+      const Unit unit(u, grid, tiles, p.splits, kTiles);
+      if (Tile::kPingPong && i % 2 != consumer) {
+        state.iteration += unit.kTileCount(); // the other consumer's stages
+        continue;
+      }
       typename Mainloop::Accumulators acc;
-      Mainloop::consume(pipe, consumer, kTiles, acc, state);
-      storeSm90Epilogue<Tile>(acc, p, epilogue,
-                              tile.rowTile * Tile::kBlockM + 64 * consumer,
-                              tile.colTile * Tile::kBlockN);
+      if constexpr (Tile::kPingPong) {
+        Mainloop::awaitTurn(pipe, consumer, round++);
+        Mainloop::consume(pipe, consumer, unit.kTileCount(), acc, state);
+        Mainloop::passTurn(pipe, consumer);
+      } else {
+        Mainloop::consume(pipe, consumer, unit.kTileCount(), acc, state);
+      }
+      const int row0 = unit.row0 + (Tile::kPingPong ? 0 : 64 * consumer);
+      if constexpr (kSplitK) {
+        const int tileThread =
+            Tile::kPingPong ? threadIdx.x % 128 : threadIdx.x - 128;
+        if (!reduceSplitK<Mainloop, Tile>(
+                acc, p, unit.tile, unit.split, tileThread,
+                row0 + 16 * (threadIdx.x / 32 % 4) < p.m))
+          continue;
+      }
+      storeSm90Epilogue<Mainloop>(acc, p, epilogue, row0, unit.col0);
     }
   }
 }
 
-/// Launches the GEMM prepared by prepareGemmSm90<Tile> on `stream`.
-template <typename Tile, typename OutT, typename Epilogue>
-cudaError_t launchGemmSm90(const GemmSm90Params<OutT> &p,
+/// Launches the GEMM prepared by prepareGemmSm90<Tile> (and
+/// setGemmSm90SplitK<Tile>) on `stream`.
+template <typename Tile, typename OutT, int kNumB, typename Epilogue>
+cudaError_t launchGemmSm90(const GemmSm90Params<OutT, kNumB> &p,
                            const Epilogue &epilogue, cudaStream_t stream) {
   if (p.m == 0)
     return cudaSuccess;
-  constexpr std::size_t smemBytes = GemmSm90Mainloop<Tile>::kSmemBytes;
-  auto *kernel = gemmSm90Kernel<Tile, OutT, Epilogue>;
+  constexpr std::size_t smemBytes =
+      GemmSm90Mainloop<Tile, kNumB>::kSmemBytes;
+  auto *kernel = p.splits > 1
+                     ? gemmSm90Kernel<Tile, OutT, kNumB, true, Epilogue>
+                     : gemmSm90Kernel<Tile, OutT, kNumB, false, Epilogue>;
   const cudaError_t error = cudaFuncSetAttribute(
       kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
       static_cast<int>(smemBytes));
   if (error != cudaSuccess)
     return error;
-  const long long tiles =
-      static_cast<long long>((p.m + Tile::kBlockM - 1) / Tile::kBlockM) *
-      ((p.n + Tile::kBlockN - 1) / Tile::kBlockN);
-  if (tiles > 0x7FFFFFFF)
+  const long long units = Sm90TileGrid<Tile>(p.m, p.n).tiles() * p.splits;
+  if (units > 0x7FFFFFFF)
     return cudaErrorInvalidValue;
   // One block per multiprocessor (the ring fills its shared memory).
   int device = 0, multiprocessors = 0;
@@ -200,7 +478,7 @@ cudaError_t launchGemmSm90(const GemmSm90Params<OutT> &p,
   if (queried != cudaSuccess)
     return queried;
   const unsigned blocks = static_cast<unsigned>(
-      tiles < multiprocessors ? tiles : multiprocessors);
+      units < multiprocessors ? units : multiprocessors);
   kernel<<<blocks, Tile::kThreads, smemBytes, stream>>>(p, epilogue);
   return cudaGetLastError();
 }
