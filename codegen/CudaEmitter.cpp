@@ -321,8 +321,6 @@ std::string sm90GemmUnsupportedReason(kernel::GemmPlanAttr plan,
                                       const GemmBody &body, Type element) {
   if (plan.getTarget() != kernel::Target::sm_90a)
     return "the plan is for sm_80";
-  if (body.gate)
-    return "the Hopper GEMM has no gated product (two weights) yet";
   if (!element.isBF16())
     return "the Hopper GEMM's TMA maps describe bf16 operands only";
   int64_t tileM = plan.getTileM(), tileN = plan.getTileN();
@@ -331,10 +329,17 @@ std::string sm90GemmUnsupportedReason(kernel::GemmPlanAttr plan,
       (tileN != 64 && tileN != 128 && tileN != 256))
     return "the Hopper GEMM's tiles are 64|128 x 64|128|256 x 64 with one "
            "warpgroup per 64 rows";
-  // GemmSm90Mainloop::kSmemBytes: the stages, two 8-byte mbarriers each,
-  // and 1024 bytes of alignment slack, within a block's 227 KiB.
-  int64_t smemBytes =
-      plan.getStages() * ((tileM + tileN) * 64 * 2 + 16) + 1024;
+  // A gated GEMM keeps a gate and an up accumulator per output: a consumer
+  // thread holds 2 * tile_n / 2 of them, at most 128 (GemmSm90Mainloop).
+  int64_t operandsB = body.gate ? 2 : 1;
+  if (operandsB * tileN / 2 > 128)
+    return "a gated Hopper GEMM holds two accumulators per output, so its "
+           "tile_n is at most 128";
+  // GemmSm90Mainloop::kSmemBytes: the stages (an A tile and a B tile per
+  // weight), two 8-byte mbarriers per stage and two more, and 1024 bytes of
+  // alignment slack, within a block's 227 KiB.
+  int64_t smemBytes = plan.getStages() * (tileM + operandsB * tileN) * 64 * 2 +
+                      (2 * plan.getStages() + 2) * 8 + 1024;
   if (plan.getStages() < 2 || smemBytes > 227 * 1024)
     return "the plan's stages do not fit the Hopper GEMM's shared memory";
   return "";
@@ -578,8 +583,9 @@ void CudaEmitter::emitPackHelper(const Signature &sig, const Parameter &arg) {
     os << "// The plan interleaves " << arg.name << " with arg"
        << interleave.getPartner() << " in blocks of "
        << interleave.getBlockN()
-       << " rows for TMA; the sm_80 main loop reads\n"
-       << "// gate and up from separate buffers, so each is packed alone.\n";
+       << " rows for one TMA load; both main loops read gate and up\n"
+       << "// from separate buffers (two tensor maps on sm_90a), so each is "
+          "packed alone.\n";
   SmallVector<std::string> dims;
   for (int64_t d : arg.type.getShape())
     dims.push_back(std::to_string(d));
@@ -1128,7 +1134,8 @@ LogicalResult CudaEmitter::emitGemm(kernel::GemmOp op, const Buffer &result,
     // The TMA maps hold A's address and m, both known only per call, so
     // they are encoded on every call: host work alone (two
     // cuTensorMapEncodeTiled, no device round trip).
-    out << fmt::format("device::GemmSm90Params<{}> sm90Params;\n", *outType);
+    out << fmt::format("device::GemmSm90Params<{}, {}> sm90Params;\n",
+                       *outType, weights.size());
     out << "XFUSE_CUDA_TRY((device::prepareGemmSm90<Tile>(params, "
            "&sm90Params)));\n";
     out << "XFUSE_CUDA_TRY((device::launchGemmSm90<Tile>(sm90Params, "

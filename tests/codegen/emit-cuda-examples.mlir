@@ -21,14 +21,16 @@
 // PE-NEXT: XFUSE_CUDA_TRY(device::launchElementwise(op, stream));
 // PE: static_cast<const __nv_bfloat16 *>(scratch0), {static_cast<const __nv_bfloat16 *>(arg1.data())},
 
-// SWIGLU: // Main loop: GemmSm80Mainloop (mma.sync), not the Hopper one: the Hopper GEMM has no gated product (two weights) yet.
-// SWIGLU-NEXT: using Tile = device::GemmTile<128, 128, 64, 4, 2, 4>;
+// SWIGLU: // Main loop: GemmSm90Mainloop (TMA + wgmma)
+// SWIGLU-NEXT: using Tile = device::Sm90GemmTile<128, 128, 4>;
 // SWIGLU-NEXT: const device::GemmParams<__nv_bfloat16, __nv_bfloat16, 2> params{
 // SWIGLU-NEXT: {static_cast<const __nv_bfloat16 *>(arg1.data()), static_cast<const __nv_bfloat16 *>(arg2.data())},
 // SWIGLU: const device::GatedProduct<device::Activation::kSilu, device::EpilogueChain<>, device::EpilogueChain<>, device::EpilogueChain<>> epilogue{
+// SWIGLU: device::GemmSm90Params<__nv_bfloat16, 2> sm90Params;
 // SWIGLU: // Main loop: GemmSm90Mainloop (TMA + wgmma)
 // SWIGLU-NEXT: using Tile = device::Sm90GemmTile<128, 256, 4>;
-// SWIGLU: // The plan interleaves arg1 with arg2 in blocks of 128 rows for TMA
+// SWIGLU: device::GemmSm90Params<__nv_bfloat16, 1> sm90Params;
+// SWIGLU: // The plan interleaves arg1 with arg2 in blocks of 128 rows for one TMA load
 // SWIGLU: return rt::PackedWeight::pack(weight, rt::WeightLayout::kOutIn, rt::DType::kBF16, stream);
 
 // NORM: const auto op = device::makeRowChain<__nv_bfloat16, 256>(

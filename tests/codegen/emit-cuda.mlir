@@ -46,7 +46,7 @@
 // CHECK-NEXT: static_cast<__nv_bfloat16 *>(kernel0Result0),
 // CHECK-NEXT: static_cast<int>(s0), 1024, 256};
 // CHECK: device::EpilogueChain<device::BiasAdd<__nv_bfloat16>, device::Activate<device::Activation::kRelu>>(
-// CHECK: device::GemmSm90Params<__nv_bfloat16> sm90Params;
+// CHECK: device::GemmSm90Params<__nv_bfloat16, 1> sm90Params;
 // CHECK-NEXT: XFUSE_CUDA_TRY((device::prepareGemmSm90<Tile>(params, &sm90Params)));
 // CHECK-NEXT: XFUSE_CUDA_TRY((device::launchGemmSm90<Tile>(sm90Params, epilogue, stream)));
 // CHECK: // Kernel 1: xkernel.gemm
