@@ -21,8 +21,14 @@ template <typename PosT> struct TokenPositions {
   std::int64_t seqLen = 1;
 
   __device__ std::int64_t operator()(std::int64_t token) const {
-    return positions ? static_cast<std::int64_t>(positions[token])
-                     : token % seqLen;
+    if (positions)
+      return static_cast<std::int64_t>(positions[token]);
+    // 32-bit division where both fit: the 64-bit one is a long subroutine.
+    if (((static_cast<std::uint64_t>(token) |
+          static_cast<std::uint64_t>(seqLen)) >> 32) == 0)
+      return static_cast<std::uint32_t>(token) %
+             static_cast<std::uint32_t>(seqLen);
+    return token % seqLen;
   }
 };
 

@@ -1,54 +1,121 @@
 // The launch skeleton of the memory-bound elementwise kernels (positional
-// encodings): a grid-stride loop in which each thread first issues the loads
-// of kUnroll independent items and only then computes and stores them, so
-// that kUnroll loads per thread are in flight to hide DRAM latency.
+// encodings): each block owns one contiguous, equal share of the items and
+// walks it in steps in which each thread first issues the loads of kUnroll
+// independent items and only then computes and stores them, so that kUnroll
+// loads per thread are in flight to hide DRAM latency. The grid is
+// persistent (as many blocks as fit on the device at once, or fewer for
+// small problems) and the shares are equal to within one vector per thread,
+// so that no partial last wave leaves SMs idle. Index math is 32-bit where
+// the item count allows.
 //
 // An Op provides:
 //   struct Loaded;                                  // registers of one item
 //   std::int64_t numItems() const;
-//   __device__ Loaded load(std::int64_t item) const;     // global reads only
-//   __device__ void store(std::int64_t item, const Loaded &) const;
+//   template <typename Index>
+//   __device__ Loaded load(Index item) const;       // global reads only
+//   template <typename Index>
+//   __device__ void store(Index item, const Loaded &) const;
+// and optionally `static constexpr int kUnroll` (items in flight per thread;
+// default kElementwiseUnroll) for ops whose items are already wide.
 #pragma once
 
 #include <cuda_runtime.h>
 
 #include <algorithm>
 #include <cstdint>
+#include <type_traits>
 
 namespace xfuse::device {
 
 inline constexpr int kElementwiseThreads = 256;
 inline constexpr int kElementwiseUnroll = 4;
-// Far more blocks than any GPU runs at once; larger problems stride.
+// At least this many blocks per SM (a register cap of 85 at 256 threads):
+// one block alone would alternate between its load and compute phases.
+inline constexpr int kElementwiseMinBlocks = 3;
+// Upper bound of the persistent grid, whatever the occupancy query says.
 inline constexpr std::int64_t kElementwiseMaxBlocks = 1 << 16;
 
-template <int kUnroll, typename Op>
-__device__ void gridStrideUnrolled(const Op &op, std::int64_t numItems) {
-  // Block b covers kUnroll consecutive blockDim-sized chunks, so each of the
-  // kUnroll accesses of a warp is coalesced.
-  const std::int64_t step = static_cast<std::int64_t>(blockDim.x) * kUnroll;
-  for (std::int64_t base = blockIdx.x * step + threadIdx.x; base < numItems;
-       base += static_cast<std::int64_t>(gridDim.x) * step) {
+template <typename Op, typename = void> struct ElementwiseUnroll {
+  static constexpr int value = kElementwiseUnroll;
+};
+template <typename Op>
+struct ElementwiseUnroll<Op, std::void_t<decltype(Op::kUnroll)>> {
+  static constexpr int value = Op::kUnroll;
+};
+
+template <int kUnroll, typename Index, typename Op>
+__device__ void gridStrideUnrolled(const Op &op, Index numItems) {
+  // Block b owns items [begin, end), rounded to 8 items so that warps stay
+  // aligned to whole 128-byte lines; within it each of the kUnroll accesses
+  // of a warp is coalesced.
+  const Index blocks = static_cast<Index>(gridDim.x);
+  const Index share = ((numItems + blocks - 1) / blocks + 7) / 8 * 8;
+  const Index begin = static_cast<Index>(blockIdx.x) * share;
+  const Index end = begin + share < numItems ? begin + share : numItems;
+  const Index step = static_cast<Index>(blockDim.x) * kUnroll;
+  for (Index base = begin + threadIdx.x; base < end; base += step) {
     typename Op::Loaded loaded[kUnroll];
 #pragma unroll
     for (int u = 0; u < kUnroll; ++u) {
-      std::int64_t item = base + static_cast<std::int64_t>(u) * blockDim.x;
-      if (item < numItems)
+      const Index item = base + static_cast<Index>(u) * blockDim.x;
+      if (item < end)
         loaded[u] = op.load(item);
     }
 #pragma unroll
     for (int u = 0; u < kUnroll; ++u) {
-      std::int64_t item = base + static_cast<std::int64_t>(u) * blockDim.x;
-      if (item < numItems)
+      const Index item = base + static_cast<Index>(u) * blockDim.x;
+      if (item < end)
         op.store(item, loaded[u]);
     }
   }
 }
 
-template <typename Op>
-__global__ void __launch_bounds__(kElementwiseThreads)
-    elementwiseKernel(const Op op, std::int64_t numItems) {
-  gridStrideUnrolled<kElementwiseUnroll>(op, numItems);
+template <typename Op, typename Index>
+__global__ void __launch_bounds__(kElementwiseThreads, kElementwiseMinBlocks)
+    elementwiseKernel(const Op op, Index numItems) {
+  gridStrideUnrolled<ElementwiseUnroll<Op>::value>(op, numItems);
+}
+
+/// Blocks of `kernel` that run at once on the current device (cached per
+/// kernel and device).
+template <typename Kernel>
+inline std::int64_t residentBlocks(Kernel kernel, int threads) {
+  constexpr int kMaxDevices = 64;
+  static int cached[kMaxDevices] = {};
+  int device = 0;
+  if (cudaGetDevice(&device) != cudaSuccess)
+    return kElementwiseMaxBlocks;
+  if (device < kMaxDevices && cached[device] > 0)
+    return cached[device];
+  int sms = 0, perSm = 0;
+  if (cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device) !=
+          cudaSuccess ||
+      cudaOccupancyMaxActiveBlocksPerMultiprocessor(&perSm, kernel, threads,
+                                                    0) != cudaSuccess ||
+      sms * perSm <= 0) {
+    (void)cudaGetLastError();
+    return kElementwiseMaxBlocks;
+  }
+  if (device < kMaxDevices)
+    cached[device] = sms * perSm;
+  return static_cast<std::int64_t>(sms) * perSm;
+}
+
+template <typename Index, typename Op>
+cudaError_t launchElementwiseWith(const Op &op, std::int64_t numItems,
+                                  cudaStream_t stream) {
+  constexpr int kUnroll = ElementwiseUnroll<Op>::value;
+  const std::int64_t perBlock =
+      static_cast<std::int64_t>(kElementwiseThreads) * kUnroll;
+  const std::int64_t resident =
+      residentBlocks(elementwiseKernel<Op, Index>, kElementwiseThreads);
+  const std::int64_t blocks =
+      std::min({(numItems + perBlock - 1) / perBlock, resident,
+                kElementwiseMaxBlocks});
+  elementwiseKernel<Op, Index>
+      <<<static_cast<unsigned>(blocks), kElementwiseThreads, 0, stream>>>(
+          op, static_cast<Index>(numItems));
+  return cudaGetLastError();
 }
 
 /// Launches `op` over all its items; returns the launch error, if any.
@@ -57,13 +124,11 @@ cudaError_t launchElementwise(const Op &op, cudaStream_t stream) {
   const std::int64_t numItems = op.numItems();
   if (numItems == 0)
     return cudaSuccess;
-  const std::int64_t perBlock =
-      static_cast<std::int64_t>(kElementwiseThreads) * kElementwiseUnroll;
-  const std::int64_t blocks =
-      std::min((numItems + perBlock - 1) / perBlock, kElementwiseMaxBlocks);
-  elementwiseKernel<<<static_cast<unsigned>(blocks), kElementwiseThreads, 0,
-                      stream>>>(op, numItems);
-  return cudaGetLastError();
+  // 32-bit indices while every index the loop forms (up to the last share's
+  // end plus one step) stays below 2^31.
+  if (numItems < (std::int64_t{1} << 30))
+    return launchElementwiseWith<std::int32_t>(op, numItems, stream);
+  return launchElementwiseWith<std::int64_t>(op, numItems, stream);
 }
 
 } // namespace xfuse::device

@@ -38,20 +38,21 @@ struct LearnedPE {
 
   std::int64_t numItems() const { return rows * kVecsPerRow; }
 
-  __device__ Loaded load(std::int64_t item) const {
+  template <typename Index> __device__ Loaded load(Index item) const {
     const std::int64_t row =
         clampedTableRow<kMaxPositions>(positions(item / kVecsPerRow));
     const int col = static_cast<int>(item % kVecsPerRow) * kVec;
-    return {loadVec<kVec>(x + item * kVec),
+    return {loadVec<kVec>(x + static_cast<std::int64_t>(item) * kVec),
             loadVec<kVec>(table + row * kDim + col)};
   }
 
-  __device__ void store(std::int64_t item, const Loaded &in) const {
+  template <typename Index>
+  __device__ void store(Index item, const Loaded &in) const {
     Vec<T, kVec> out;
 #pragma unroll
     for (int t = 0; t < kVec; ++t)
       out[t] = fromFloat<T>(toFloat(in.x[t]) + toFloat(in.pe[t]));
-    storeVec(y + item * kVec, out);
+    storeVec(y + static_cast<std::int64_t>(item) * kVec, out);
   }
 };
 

@@ -42,6 +42,28 @@ struct RoPE {
   static constexpr int kItemsPerHead =
       kRotaryItems + (kHeadDim - kRotaryDim) / kVec;
 
+  // The angles depend on the token and the channel, not on the head: a work
+  // item is one vector position (channel range) of kHeadsPerItem heads of a
+  // token, heads g, g + kHeadGroups, ... (g < kHeadGroups), so that its
+  // cos/sin are computed once and applied to kHeadsPerItem heads, and all of
+  // its 16-byte loads are issued before the first is used. Consecutive
+  // items are consecutive vectors of a token's heads: a warp's accesses are
+  // coalesced.
+  static constexpr int kHeadsPerItem = [] {
+    int h = 4;
+    while (kHeads % h != 0)
+      --h;
+    return h;
+  }();
+  static constexpr int kHeadGroups = kHeads / kHeadsPerItem;
+  static constexpr int kItemsPerToken = kHeadGroups * kItemsPerHead;
+  static constexpr int kLoadsPerHead = kStyle == RopeStyle::kNeox ? 2 : 1;
+  // Items in flight per thread (GridStride.h): about 8 vectors or more.
+  // (4 heads per item: 8 take 164 registers, one block per SM.)
+  static constexpr int kUnroll =
+      kHeadsPerItem * kLoadsPerHead >= 8 ? 1
+                                         : 8 / (kHeadsPerItem * kLoadsPerHead);
+
   const T *x;
   T *y;
   const float2 *invFreq; // [kRotaryDim / 2] {hi, lo}
@@ -50,37 +72,48 @@ struct RoPE {
   std::int64_t tokens;
 
   struct Loaded {
-    Vec<T, kVec> a; // channels [channel, channel + kVec)
-    Vec<T, kVec> b; // neox partner channels [channel + rd/2, ...)
+    Vec<T, kVec> a[kHeadsPerItem]; // channels [channel, channel + kVec)
+    Vec<T, kVec> b[kHeadsPerItem]; // neox partner channels [channel + rd/2, ...)
     float pos;
   };
 
-  std::int64_t numItems() const { return tokens * kHeads * kItemsPerHead; }
+  std::int64_t numItems() const { return tokens * kItemsPerToken; }
 
-  /// Offset of the item's first element, and its channel within the head.
+  /// Offset of the item's first element (its first head), and its channel
+  /// within the head.
   struct Place {
     std::int64_t offset;
     int channel;
     bool rotated;
   };
-  __device__ static Place place(std::int64_t item) {
-    const std::int64_t head = item / kItemsPerHead;
-    const int k = static_cast<int>(item % kItemsPerHead);
+  template <typename Index> __device__ static Place place(Index item) {
+    const Index token = item / kItemsPerToken;
+    const int r = static_cast<int>(item - token * kItemsPerToken);
+    const int group = r / kItemsPerHead;
+    const int k = r - group * kItemsPerHead;
     const bool rotated = k < kRotaryItems;
     const int channel =
         rotated ? k * kVec : kRotaryDim + (k - kRotaryItems) * kVec;
-    return {head * kHeadDim + channel, channel, rotated};
+    return {static_cast<std::int64_t>(token) * (kHeads * kHeadDim) +
+                group * kHeadDim + channel,
+            channel, rotated};
   }
+  static constexpr std::int64_t kHeadStride =
+      static_cast<std::int64_t>(kHeadGroups) * kHeadDim;
 
-  __device__ Loaded load(std::int64_t item) const {
+  template <typename Index> __device__ Loaded load(Index item) const {
     const Place p = place(item);
     Loaded in;
-    in.a = loadVec<kVec>(x + p.offset);
-    if (kStyle == RopeStyle::kNeox && p.rotated)
-      in.b = loadVec<kVec>(x + p.offset + kHalf);
-    in.pos = p.rotated ? static_cast<float>(positions(item / kItemsPerHead /
-                                                       kHeads))
+    in.pos = p.rotated ? static_cast<float>(positions(item / kItemsPerToken))
                        : 0.0f;
+#pragma unroll
+    for (int h = 0; h < kHeadsPerItem; ++h)
+      in.a[h] = loadVec<kVec>(x + p.offset + h * kHeadStride);
+    if (kStyle == RopeStyle::kNeox && p.rotated) {
+#pragma unroll
+      for (int h = 0; h < kHeadsPerItem; ++h)
+        in.b[h] = loadVec<kVec>(x + p.offset + h * kHeadStride + kHalf);
+    }
     return in;
   }
 
@@ -91,35 +124,50 @@ struct RoPE {
     s *= attnFactor;
   }
 
-  __device__ void store(std::int64_t item, const Loaded &in) const {
+  template <typename Index>
+  __device__ void store(Index item, const Loaded &in) const {
     const Place p = place(item);
     if (!p.rotated) {
-      storeVec(y + p.offset, in.a);
+#pragma unroll
+      for (int h = 0; h < kHeadsPerItem; ++h)
+        storeVec(y + p.offset + h * kHeadStride, in.a[h]);
       return;
     }
-    Vec<T, kVec> outA;
     if constexpr (kStyle == RopeStyle::kNeox) {
-      Vec<T, kVec> outB;
+      float c[kVec], s[kVec];
 #pragma unroll
-      for (int t = 0; t < kVec; ++t) {
-        float c, s;
-        rotation(in.pos, p.channel + t, c, s);
-        const float xa = toFloat(in.a[t]), xb = toFloat(in.b[t]);
-        outA[t] = fromFloat<T>(xa * c - xb * s);
-        outB[t] = fromFloat<T>(xb * c + xa * s);
+      for (int t = 0; t < kVec; ++t)
+        rotation(in.pos, p.channel + t, c[t], s[t]);
+#pragma unroll
+      for (int h = 0; h < kHeadsPerItem; ++h) {
+        Vec<T, kVec> outA, outB;
+#pragma unroll
+        for (int t = 0; t < kVec; ++t) {
+          const float xa = toFloat(in.a[h][t]), xb = toFloat(in.b[h][t]);
+          outA[t] = fromFloat<T>(xa * c[t] - xb * s[t]);
+          outB[t] = fromFloat<T>(xb * c[t] + xa * s[t]);
+        }
+        storeVec(y + p.offset + h * kHeadStride, outA);
+        storeVec(y + p.offset + h * kHeadStride + kHalf, outB);
       }
-      storeVec(y + p.offset + kHalf, outB);
     } else {
+      constexpr int kPairs = kVec / 2;
+      float c[kPairs], s[kPairs];
 #pragma unroll
-      for (int t = 0; t < kVec; t += 2) {
-        float c, s;
-        rotation(in.pos, (p.channel + t) / 2, c, s);
-        const float xe = toFloat(in.a[t]), xo = toFloat(in.a[t + 1]);
-        outA[t] = fromFloat<T>(xe * c - xo * s);
-        outA[t + 1] = fromFloat<T>(xo * c + xe * s);
+      for (int t = 0; t < kPairs; ++t)
+        rotation(in.pos, p.channel / 2 + t, c[t], s[t]);
+#pragma unroll
+      for (int h = 0; h < kHeadsPerItem; ++h) {
+        Vec<T, kVec> outA;
+#pragma unroll
+        for (int t = 0; t < kVec; t += 2) {
+          const float xe = toFloat(in.a[h][t]), xo = toFloat(in.a[h][t + 1]);
+          outA[t] = fromFloat<T>(xe * c[t / 2] - xo * s[t / 2]);
+          outA[t + 1] = fromFloat<T>(xo * c[t / 2] + xe * s[t / 2]);
+        }
+        storeVec(y + p.offset + h * kHeadStride, outA);
       }
     }
-    storeVec(y + p.offset, outA);
   }
 };
 

@@ -223,17 +223,22 @@ template <typename T, int kDim, typename... Stages> struct RowChain {
     return rows * kVecsPerRow;
   }
 
-  __device__ Loaded load(std::int64_t item) const {
-    return loadVec<kVec>(x + item * kVec);
+  // Index: 32-bit where the item count allows (GridStride.h), so that the
+  // row / column split is a 32-bit multiply-high, not a 64-bit one.
+  template <typename Index> __device__ Loaded load(Index item) const {
+    return loadVec<kVec>(x + static_cast<std::int64_t>(item) * kVec);
   }
 
-  __device__ void store(std::int64_t item, const Loaded &in) const {
+  template <typename Index>
+  __device__ void store(Index item, const Loaded &in) const {
     float v[kVec];
 #pragma unroll
     for (int t = 0; t < kVec; ++t)
       v[t] = toFloat(in[t]);
-    stages(v, item / kVecsPerRow, static_cast<int>(item % kVecsPerRow) * kVec);
-    storeVec(y + item * kVec, toVec(v));
+    const Index row = item / kVecsPerRow;
+    stages(v, static_cast<std::int64_t>(row),
+           static_cast<int>(item - row * kVecsPerRow) * kVec);
+    storeVec(y + static_cast<std::int64_t>(item) * kVec, toVec(v));
   }
 
   // ---- one block per row ----

@@ -70,12 +70,13 @@ struct SinusoidalPE {
 
   std::int64_t numItems() const { return rows * kVecsPerRow; }
 
-  __device__ Loaded load(std::int64_t item) const {
-    return {loadVec<kVec>(x + item * kVec),
+  template <typename Index> __device__ Loaded load(Index item) const {
+    return {loadVec<kVec>(x + static_cast<std::int64_t>(item) * kVec),
             static_cast<float>(positions(item / kVecsPerRow))};
   }
 
-  __device__ void store(std::int64_t item, const Loaded &in) const {
+  template <typename Index>
+  __device__ void store(Index item, const Loaded &in) const {
     const int col = static_cast<int>(item % kVecsPerRow) * kVec;
     float v[kVec];
 #pragma unroll
@@ -86,7 +87,7 @@ struct SinusoidalPE {
 #pragma unroll
     for (int t = 0; t < kVec; ++t)
       out[t] = fromFloat<T>(v[t]);
-    storeVec(y + item * kVec, out);
+    storeVec(y + static_cast<std::int64_t>(item) * kVec, out);
   }
 };
 
