@@ -944,16 +944,16 @@ LogicalResult CudaEmitter::emitGemm(kernel::GemmOp op, const Buffer &result,
     return op.emitError("cannot emit an xkernel.gemm without a plan; run "
                         "xfuse-opt --xfuse-pipeline first");
   kernel::GemmPlanAttr plan = *op.getPlan();
-  // A plan is a performance hint: the device GEMMs have no split-K yet, so
-  // a split plan runs unsplit, with the same result.
-  if (plan.getSplitK() != 1)
-    out << "// The plan splits K in " << plan.getSplitK()
-        << "; the device GEMM has no split-K yet and runs it unsplit.\n";
   // The Hopper main loop runs the sm_90a plans it supports; every other plan
   // runs on the sm_80 one.
   const std::string sm90Unsupported = sm90GemmUnsupportedReason(
       plan, *body, getElementTypeOrSelf(body->linears.front().getInput()));
   const bool sm90 = sm90Unsupported.empty();
+  // A plan is a performance hint: the sm_80 GEMM has no split-K yet, so a
+  // split plan runs unsplit there, with the same result.
+  if (plan.getSplitK() != 1 && !sm90)
+    out << "// The plan splits K in " << plan.getSplitK()
+        << "; the sm_80 GEMM has no split-K yet and runs it unsplit.\n";
   int64_t tileK = plan.getTileK(), warpsM = 0, warpsN = 0;
   if (!sm90) {
     if (tileK != 16 && tileK != 32 && tileK != 64)
@@ -1138,6 +1138,50 @@ LogicalResult CudaEmitter::emitGemm(kernel::GemmOp op, const Buffer &result,
                        *outType, weights.size());
     out << "XFUSE_CUDA_TRY((device::prepareGemmSm90<Tile>(params, "
            "&sm90Params)));\n";
+    // Split-K: at most one slice per 64-wide k-tile (setGemmSm90SplitK).
+    const int64_t splits = std::min<int64_t>(plan.getSplitK(), (k + 63) / 64);
+    if (splits > 1) {
+      // The slices meet in scratch: arrival counters, then f32 partials.
+      // Only the counters must start at zero (each slice writes its
+      // partials before it arrives); the launch leaves them at zero again,
+      // but the scratch may have held anything before this call.
+      const std::string tile =
+          fmt::format("device::Sm90GemmTile<{}, {}, {}>", plan.getTileM(),
+                      plan.getTileN(), plan.getStages());
+      std::string scratch =
+          "scratch" + std::to_string(scope.scratchBytes.size());
+      scope.scratchBytes.push_back(fmt::format(
+          "device::Sm90SplitKWorkspace<{}, {}>::bytes(static_cast<int>({}), "
+          "{}, {})",
+          tile, weights.size(), m, n, splits));
+      int64_t staticRows;
+      // With no rows the scratch may be empty (null); the launch does
+      // nothing then, so it stays unsplit.
+      const bool mayBeEmpty = StringRef(m).getAsInteger(10, staticRows) ||
+                              staticRows <= 0;
+      out << fmt::format("// The plan splits K in {}: the slices meet in "
+                         "{} (arrival counters, then f32 partials).\n",
+                         splits, scratch);
+      if (mayBeEmpty) {
+        out << "if (sm90Params.m > 0) {\n";
+        out.indent();
+      }
+      out << fmt::format(
+          "XFUSE_CUDA_TRY(cudaMemsetAsync(\n"
+          "    {}, 0,\n"
+          "    device::Sm90SplitKWorkspace<Tile, {}>::counterBytes(\n"
+          "        device::Sm90TileGrid<Tile>(sm90Params.m, sm90Params.n)"
+          ".tiles()),\n"
+          "    stream));\n",
+          scratch, weights.size());
+      out << fmt::format("XFUSE_CUDA_TRY((device::setGemmSm90SplitK<Tile>("
+                         "&sm90Params, {}, {})));\n",
+                         splits, scratch);
+      if (mayBeEmpty) {
+        out.unindent();
+        out << "}\n";
+      }
+    }
     out << "XFUSE_CUDA_TRY((device::launchGemmSm90<Tile>(sm90Params, "
            "epilogue, stream)));\n";
     usesSm90Gemm = true;

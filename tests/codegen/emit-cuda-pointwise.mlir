@@ -1,11 +1,13 @@
 // Pointwise kernels: every chain the pipeline forms maps onto one RowChain
 // (device/RowChain.h), norms with one block per row; RoPE splits a chain
 // into launches; dynamic NTK reduces positions on the device; identity
-// results are copies; split-K plans run unsplit.
+// results are copies; split-K plans split on the Hopper GEMM (counters
+// zeroed in scratch right before the launch) and run unsplit on sm_80.
 // RUN: xfuse-translate --emit-cuda --xfuse-header=graph.h --xfuse-pipeline=sm_90a %S/../gpu/generated/graphs/pointwise_bf16.mlir | FileCheck %s --check-prefix=PW
 // RUN: xfuse-translate --emit-cuda --xfuse-header=graph.h --xfuse-pipeline=sm_90a %S/../gpu/generated/graphs/rope_variants.mlir | FileCheck %s --check-prefix=ROPE
 // RUN: xfuse-translate --emit-cuda --xfuse-header=graph.h --xfuse-pipeline=sm_90a %S/../gpu/generated/graphs/pointwise_f32.mlir | FileCheck %s --check-prefix=F32
 // RUN: xfuse-translate --emit-cuda --xfuse-header=graph.h --xfuse-pipeline=sm_90a %S/../gpu/generated/graphs/splitk_ffn.mlir | FileCheck %s --check-prefix=SPLITK
+// RUN: xfuse-translate --emit-cuda --xfuse-header=graph.h --xfuse-pipeline=sm_80 %S/../gpu/generated/graphs/splitk_ffn.mlir | FileCheck %s --check-prefix=SPLITK80
 
 // PW: #include "codegen/device/RowChain.h"
 // PW-LABEL: rt::Status every_activation(
@@ -69,4 +71,19 @@
 // F32: device::ActivationStage<device::Activation::kRelu>{},
 // F32-NEXT: device::AddStage<float>{static_cast<const float *>(arg3.data), 1, 200});
 
-// SPLITK: // The plan splits K in 2; the device GEMM has no split-K yet and runs it unsplit.
+// SPLITK-LABEL: rt::Status small_ffn(
+// SPLITK: const std::size_t scratch0Bytes = device::Sm90SplitKWorkspace<device::Sm90GemmTile<64, 64, 8>, 1>::bytes(static_cast<int>(16), 1024, 2);
+// SPLITK: XFUSE_ASSIGN_OR_RETURN(void *scratch0, workspace.carve(scratch0Bytes));
+// SPLITK: XFUSE_CUDA_TRY((device::prepareGemmSm90<Tile>(params, &sm90Params)));
+// SPLITK-NEXT: // The plan splits K in 2: the slices meet in scratch0 (arrival counters, then f32 partials).
+// SPLITK-NEXT: XFUSE_CUDA_TRY(cudaMemsetAsync(
+// SPLITK-NEXT: scratch0, 0,
+// SPLITK-NEXT: device::Sm90SplitKWorkspace<Tile, 1>::counterBytes(
+// SPLITK-NEXT: device::Sm90TileGrid<Tile>(sm90Params.m, sm90Params.n).tiles()),
+// SPLITK-NEXT: stream));
+// SPLITK-NEXT: XFUSE_CUDA_TRY((device::setGemmSm90SplitK<Tile>(&sm90Params, 2, scratch0)));
+// SPLITK-NEXT: XFUSE_CUDA_TRY((device::launchGemmSm90<Tile>(sm90Params, epilogue, stream)));
+// SPLITK: XFUSE_CUDA_TRY((device::setGemmSm90SplitK<Tile>(&sm90Params, 2, scratch1)));
+// SPLITK-NOT: unsplit
+// SPLITK80: // The plan splits K in 4; the sm_80 GEMM has no split-K yet and runs it unsplit.
+// SPLITK80-NOT: setGemmSm90SplitK

@@ -260,7 +260,7 @@ TEST_P(Batches, QkNormRopeSiluBf16) {
                                         ref::Activation::Silu));
 }
 
-// 16 tokens: the plan splits K in 2, the emitter runs it unsplit.
+// 16 tokens: the plan splits K in 2 and the Hopper GEMM runs the split.
 TEST(GeneratedGraph, SplitKSmallFfnBf16) {
   XFUSE_GRAPH_TEST_SETUP();
   Input x = randomInput<bf16>(rng, {16, 1024}, 1.0);
