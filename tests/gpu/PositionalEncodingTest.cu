@@ -1,10 +1,11 @@
 // Sinusoidal, learned and rotary positional encodings against the float64
 // reference, for f32/f16/bf16, token counts 1, 3, 127 and 4097, hidden sizes
 // that are not multiples of the 16-byte vector, implicit and explicit
-// (int32/int64) positions, and in-place use.
-#include "codegen/device/LearnedPE.h"
+// (int32/int64) positions, and in-place use. Sinusoidal and learned PE run
+// as the generated code runs them: a one-stage RowChain (SinusoidalStage,
+// LearnedStage) under launchElementwise.
 #include "codegen/device/RoPE.h"
-#include "codegen/device/SinusoidalPE.h"
+#include "codegen/device/RowChain.h"
 #include "tests/gpu/GpuTestUtil.h"
 
 #include <cstdint>
@@ -83,9 +84,10 @@ void checkSinusoidal(Random &rng, std::int64_t batch, std::int64_t seq,
   const rt::DeviceBuffer dy = poisonedOutput<T>(x.size());
   const float scale = 1.5f;
 
-  const device::SinusoidalPE<T, kDim, kLayout, PosT> op{
-      dx.as<T>(), dy.as<T>(), frequencies.as<float2>(),
-      positions.forKernel(seq), scale, rows};
+  const auto op = device::makeRowChain<T, kDim>(
+      dx.as<T>(), dy.as<T>(), rows,
+      device::SinusoidalStage<kDim, kLayout, PosT>{
+          frequencies.as<float2>(), positions.forKernel(seq), scale});
   check(XFUSE_CUDA_STATUS(device::launchElementwise(op, nullptr)));
   synchronizeAndCheck();
 
@@ -153,8 +155,10 @@ void checkLearned(Random &rng, std::int64_t batch, std::int64_t seq,
   const rt::DeviceBuffer dtable = upload(table);
   const rt::DeviceBuffer dy = poisonedOutput<T>(x.size());
 
-  const device::LearnedPE<T, kDim, kLearnedRows, PosT> op{
-      dx.as<T>(), dy.as<T>(), dtable.as<T>(), positions.forKernel(seq), rows};
+  const auto op = device::makeRowChain<T, kDim>(
+      dx.as<T>(), dy.as<T>(), rows,
+      device::LearnedStage<T, kDim, kLearnedRows, PosT>{
+          dtable.as<T>(), positions.forKernel(seq)});
   check(XFUSE_CUDA_STATUS(device::launchElementwise(op, nullptr)));
   synchronizeAndCheck();
 
