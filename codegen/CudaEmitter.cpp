@@ -90,33 +90,40 @@ std::string hexFloatLiteral(float value) {
   return fmt::format("{:a}f", value);
 }
 
-/// The C++ element type of a tensor, or failure for other types.
-FailureOr<std::string> cppElementType(Type type) {
+/// How generated code names an element type: its C++ type and its runtime
+/// DType.
+struct ElementTypeNames {
+  const char *cpp;
+  const char *dtype;
+};
+
+FailureOr<ElementTypeNames> elementTypeNames(Type type) {
   if (type.isBF16())
-    return std::string("__nv_bfloat16");
+    return ElementTypeNames{"__nv_bfloat16", "rt::DType::kBF16"};
   if (type.isF16())
-    return std::string("__half");
+    return ElementTypeNames{"__half", "rt::DType::kF16"};
   if (type.isF32())
-    return std::string("float");
+    return ElementTypeNames{"float", "rt::DType::kF32"};
   if (type.isInteger(32))
-    return std::string("std::int32_t");
+    return ElementTypeNames{"std::int32_t", "rt::DType::kI32"};
   if (type.isInteger(64))
-    return std::string("std::int64_t");
+    return ElementTypeNames{"std::int64_t", "rt::DType::kI64"};
   return failure();
 }
 
+/// The C++ element type of a tensor, or failure for other types.
+FailureOr<std::string> cppElementType(Type type) {
+  FailureOr<ElementTypeNames> names = elementTypeNames(type);
+  if (failed(names))
+    return failure();
+  return std::string(names->cpp);
+}
+
 FailureOr<std::string> rtDType(Type type) {
-  if (type.isBF16())
-    return std::string("rt::DType::kBF16");
-  if (type.isF16())
-    return std::string("rt::DType::kF16");
-  if (type.isF32())
-    return std::string("rt::DType::kF32");
-  if (type.isInteger(32))
-    return std::string("rt::DType::kI32");
-  if (type.isInteger(64))
-    return std::string("rt::DType::kI64");
-  return failure();
+  FailureOr<ElementTypeNames> names = elementTypeNames(type);
+  if (failed(names))
+    return failure();
+  return std::string(names->dtype);
 }
 
 std::string shapeText(RankedTensorType type) {
