@@ -228,24 +228,25 @@ template <typename Tile, int kNumB = 1> struct GemmSm90Mainloop {
   }
 
 private:
-  __device__ static void zero(Accumulators &acc) {
+  /// Applies `f` to every accumulator register, fully unrolled so that each
+  /// stays a register.
+  template <typename F>
+  __device__ static void forEachAccumulator(Accumulators &acc, F &&f) {
 #pragma unroll
     for (int b = 0; b < kNumB; ++b)
 #pragma unroll
       for (int j = 0; j < kSlices; ++j)
 #pragma unroll
         for (int i = 0; i < Tile::kBlockN / 2; ++i)
-          acc.d[b][j][i] = 0.0f;
+          f(acc.d[b][j][i]);
+  }
+
+  __device__ static void zero(Accumulators &acc) {
+    forEachAccumulator(acc, [](float &d) { d = 0.0f; });
   }
 
   __device__ static void fenceAccumulators(Accumulators &acc) {
-#pragma unroll
-    for (int b = 0; b < kNumB; ++b)
-#pragma unroll
-      for (int j = 0; j < kSlices; ++j)
-#pragma unroll
-        for (int i = 0; i < Tile::kBlockN / 2; ++i)
-          sm90::fenceRegister(acc.d[b][j][i]);
+    forEachAccumulator(acc, [](float &d) { sm90::fenceRegister(d); });
   }
 
   /// Issues the wgmmas of stage s (kBlockK / 16 per slice and operand) as
