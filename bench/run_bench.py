@@ -2,7 +2,7 @@
 """End-to-end benchmark of xfuse against PyTorch peers on the GPU machine.
 
 One command (after bench/e2e was built where MLIR is, into bench/build):
-    python3 bench/run_bench.py [--out DIR]
+    python3 bench/run_bench.py [--out DIR] [--configs a,b] [--no-peers]
 
 It measures the two ceilings (bf16 GEMM rate: an 8192^3 product; copy
 bandwidth: a 1 GiB device copy, bytes read + written), draws fresh random
@@ -220,6 +220,12 @@ def plot(rows, path):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", default=os.environ.get("OUT") or os.path.join(ROOT, "bench", "results"))
+    parser.add_argument("--configs", default="",
+                        help="comma-separated subset of the configs (default: all)")
+    parser.add_argument("--binary", default=BINARY,
+                        help="the xfuse side, built from bench/e2e (default: bench/build's)")
+    parser.add_argument("--no-peers", action="store_true",
+                        help="time xfuse alone (e.g. under a profiler); the table shows no peers")
     opts = parser.parse_args()
     os.makedirs(opts.out, exist_ok=True)
     seed = int(time.time())
@@ -231,19 +237,25 @@ def main():
     print(f"ceilings: bf16 GEMM {gemm_tflops:.0f} TFLOP/s, copy {copy_tbps:.2f} TB/s", flush=True)
 
     inputs = make_inputs()
+    if opts.configs:
+        wanted = opts.configs.split(",")
+        unknown = sorted(set(wanted) - set(inputs))
+        if unknown:
+            parser.error(f"unknown configs {unknown}; known: {sorted(inputs)}")
+        inputs = {k: v for k, v in inputs.items() if k in wanted}
     with tempfile.TemporaryDirectory() as tmp:
         for name, (args, _) in inputs.items():
             for arg, t in args.items():
                 write_raw(t, os.path.join(tmp, f"{name}.{arg}.bin"))
         xjson = os.path.join(opts.out, "xfuse.json")
-        proc = subprocess.run([BINARY, tmp, xjson])
+        proc = subprocess.run([opts.binary, tmp, xjson] + (list(inputs) if opts.configs else []))
     xres = json.load(open(xjson))["configs"]
 
     rows = []
     for name, (args, flops) in inputs.items():
         x = xres.get(name, {})
         sets = x.get("sets", 1)
-        p = peers(name, args, sets)
+        p = {"eager": None, "compile": None} if opts.no_peers else peers(name, args, sets)
         nbytes = sum(t.numel() * t.element_size() for t in args.values())
         # The bf16 output has as many elements as the activations, everywhere.
         nbytes += args["q" if name == "rope" else "x"].numel() * 2
