@@ -612,21 +612,37 @@ int main(int argc, char **argv) {
     using device::Sm90GemmTile;
     constexpr auto kPingPong = device::Sm90Schedule::kPingPong;
     constexpr auto kCoop = device::Sm90Schedule::kCooperative;
+    // "st": the staged (shared memory + TMA store) epilogue, "dir": direct
+    // stores; tiles without either store directly (the staging buffers do
+    // not fit beside their stages).
+    constexpr auto kDirect = device::Sm90Store::kDirect;
+    static_assert(device::Sm90StagedStore<Sm90GemmTile<128, 256, 4>, 1>::enabled(false) &&
+                  device::Sm90StagedStore<Sm90GemmTile<128, 128, 4>, 2>::enabled(false) &&
+                  device::Sm90StagedStore<Sm90GemmTile<128, 128, 4, kPingPong>, 1>::enabled(false) &&
+                  !device::Sm90StagedStore<Sm90GemmTile<128, 128, 6, kPingPong>, 1>::enabled(false) &&
+                  device::Sm90StagedStore<Sm90GemmTile<64, 64, 12>, 1>::enabled(false),
+                  "the labels below say which tiles stage their stores");
     std::vector<std::pair<std::string, Launch>> kernels;
     if (gated) {
       kernels = {
-          {"sm90 128x128", sm90Launch<Sm90GemmTile<128, 128, 4>, 2>(p)},
+          {"sm90 128x128 st", sm90Launch<Sm90GemmTile<128, 128, 4>, 2>(p)},
+          {"sm90 128x128 dir",
+           sm90Launch<Sm90GemmTile<128, 128, 4, kCoop, kDirect>, 2>(p)},
           {"sm90 pp64x128", sm90Launch<Sm90GemmTile<64, 128, 5, kPingPong>, 2>(p)},
           {"sm80 128x128", sm80Launch<2>(p)},
       };
     } else {
       kernels = {
-          {"sm90 128x256", sm90Launch<Sm90GemmTile<128, 256, 4>>(p)},
-          {"sm90 128x128", sm90Launch<Sm90GemmTile<128, 128, 6, kCoop>>(p)},
+          {"sm90 128x256 st", sm90Launch<Sm90GemmTile<128, 256, 4>>(p)},
+          {"sm90 128x256 dir",
+           sm90Launch<Sm90GemmTile<128, 256, 4, kCoop, kDirect>>(p)},
+          {"sm90 128x128 st", sm90Launch<Sm90GemmTile<128, 128, 6, kCoop>>(p)},
+          {"sm90 pp128x128 st",
+           sm90Launch<Sm90GemmTile<128, 128, 4, kPingPong>>(p)},
           {"sm90 pp128x128", sm90Launch<Sm90GemmTile<128, 128, 6, kPingPong>>(p)},
           {"sm90 pp64x256", sm90Launch<Sm90GemmTile<64, 256, 5, kPingPong>>(p)},
-          {"sm90 64x128", sm90Launch<Sm90GemmTile<64, 128, 8, kCoop>>(p)},
-          {"sm90 64x64", sm90Launch<Sm90GemmTile<64, 64, 12, kCoop>>(p)},
+          {"sm90 64x128 st", sm90Launch<Sm90GemmTile<64, 128, 8, kCoop>>(p)},
+          {"sm90 64x64 st", sm90Launch<Sm90GemmTile<64, 64, 12, kCoop>>(p)},
           {"sm80 128x128", sm80Launch(p)},
       };
       // Split-K where the tiles leave more than half the SMs idle: as many

@@ -15,14 +15,14 @@ TargetCostModel TargetCostModel::get(kernel::Target target) {
     // tile; cp.async gains little beyond 4 stages, and 4 stages of the widest
     // (gated) tile take 96 KB.
     return {target, 108, 1.5e12, 312e12, 108 * 16 * 1.41e9, 128,
-            163 * 1024, 32, 4, 128, 1};
+            163 * 1024, 32, 4, 128, 1, 0};
   case kernel::Target::sm_90a:
     // H100 SXM: copy and bf16 GEMM rates as measured on the lent H100
     // (3.0 TB/s, 782 TFLOP/s); 132 SMs at 1.755 GHz, 227 KB of shared memory
     // per block. wgmma takes 64 rows per warpgroup; 8 TMA loads in flight
-    // cover the memory latency.
+    // cover the memory latency; results leave through 64-column TMA stores.
     return {target, 132, 3.0e12, 782e12, 132 * 16 * 1.755e9, 256,
-            227 * 1024, 64, 8, 64, 2};
+            227 * 1024, 64, 8, 64, 2, 64};
   }
   llvm_unreachable("unknown target");
 }
@@ -92,12 +92,17 @@ kernel::GemmPlanAttr TargetCostModel::planGemm(MLIRContext *context,
                                 llvm::divideCeilSigned(problem.outFeatures, tileN),
                             kSteps, multiprocessors)
              : 1;
-  // One stage holds an A tile and one B tile per projection.
+  // One stage holds an A tile and one B tile per projection. The staged
+  // stores keep their buffers beside the pipeline (split-K slices store f32
+  // partials from registers instead).
   int64_t stageBytes = (tileM + tileN * (problem.gated ? 2 : 1)) * gemmTileK *
                        problem.elementBytes;
-  int64_t stages =
-      std::min({gemmMaxStages, sharedMemoryPerBlock / stageBytes,
-                llvm::divideCeilSigned(kSteps, splitK)});
+  int64_t stagingBytes =
+      splitK == 1 ? 2 * tileM * gemmStoreStagingCols * problem.elementBytes
+                  : 0;
+  int64_t stages = std::min(
+      {gemmMaxStages, (sharedMemoryPerBlock - stagingBytes) / stageBytes,
+       llvm::divideCeilSigned(kSteps, splitK)});
   // A cluster multicasts the B tile to blocks of neighbouring tile rows;
   // a grid of one tile row has none.
   int64_t clusterM = !tokens || tileRows > 1 ? gemmClusterM : 1;

@@ -42,6 +42,10 @@ struct TargetCostModel {
   int64_t gemmSmallTileM;
   /// Thread-block cluster size along M for grids with several tile rows.
   int64_t gemmClusterM;
+  /// Columns of the output tiles that an unsplit GEMM stages through shared
+  /// memory on their way to global memory, two buffers of tile_m rows (the
+  /// TMA stores of sm_90a); 0 where results are stored from registers.
+  int64_t gemmStoreStagingCols;
 
   static TargetCostModel get(kernel::Target target);
 

@@ -33,7 +33,8 @@ build() {
   # build machines are shared.
   cmake --build "$build" -j1
   mkdir -p "$bin"
-  cp "$build/tests-gpu/xfuse_runtime_tests" "$build/tests-gpu/xfuse_gpu_tests" "$bin/"
+  cp "$build/tests-gpu/xfuse_runtime_tests" "$build/tests-gpu/xfuse_gpu_tests" \
+    "$build/tests-gpu/xfuse_gpu_sm90_tests" "$bin/"
   local tools=${XFUSE_TOOLS_DIR:-$root/build/bin}
   if [[ -n ${XFUSE_PREGENERATED_DIR:-} || -x $tools/xfuse-translate ]]; then
     cmake -S "$root/tests/gpu/generated" -B "$build/generated" \
@@ -52,6 +53,9 @@ build() {
 # The sanitizers slow kernels 10-100x: they get the GEMM (cp.async, ldmatrix,
 # shared-memory pipeline), one of each PE kernel and the packing transpose.
 readonly memcheck_filter='Gemm.*:LearnedPE.*:RoPE.InPlace:PackedWeight.*'
+# The Hopper GEMM: both staged-store schedules (shared-memory buffers
+# handed between the consumers and the TMA unit).
+readonly hopper_filter='Sm90Gemm.StagedStores*:Sm90Gemm.StagedPingPong*'
 readonly racecheck_filter='Gemm.GeGluNarrowTileF16ToF32:Gemm.PlainBf16ToF32:PackedWeight.*'
 # Generated kernels: one small case per graph (RowChain's block reduction is
 # new shared-memory code).
@@ -76,6 +80,7 @@ run() {
   nvidia-smi --query-gpu=name,driver_version --format=csv,noheader || true
   step "runtime tests" "$bin/xfuse_runtime_tests"
   step "gpu tests" "$bin/xfuse_gpu_tests"
+  step "hopper gemm tests" "$bin/xfuse_gpu_sm90_tests"
   if [[ -x $bin/xfuse_generated_tests ]]; then
     step "generated kernels tests" "$bin/xfuse_generated_tests"
     step "example app" "$bin/xfuse_example_app"
@@ -86,6 +91,10 @@ run() {
     "$bin/xfuse_gpu_tests" --gtest_filter="$memcheck_filter"
   step "racecheck (subset)" "$sanitizer" --tool racecheck --error-exitcode 1 \
     "$bin/xfuse_gpu_tests" --gtest_filter="$racecheck_filter"
+  step "memcheck (hopper gemm)" "$sanitizer" --tool memcheck --error-exitcode 1 \
+    "$bin/xfuse_gpu_sm90_tests" --gtest_filter="$hopper_filter"
+  step "racecheck (hopper gemm)" "$sanitizer" --tool racecheck --error-exitcode 1 \
+    "$bin/xfuse_gpu_sm90_tests" --gtest_filter="$hopper_filter"
   if [[ -x $bin/xfuse_generated_tests ]]; then
     step "memcheck (generated)" "$sanitizer" --tool memcheck --error-exitcode 1 \
       "$bin/xfuse_generated_tests" --gtest_filter="$generated_filter"

@@ -40,18 +40,28 @@ namespace xfuse::device {
 /// How the consumer warpgroups share the tiles of a persistent block.
 enum class Sm90Schedule { kCooperative, kPingPong };
 
+/// How the epilogue writes C (Sm90Gemm.h):
+///   kStaged: through two shared-memory buffers per consumer and TMA stores,
+///            so a consumer is back at its MMAs while C is written (where
+///            the stages leave room for the buffers; else as kDirect);
+///   kDirect: 16-byte stores from registers.
+enum class Sm90Store { kStaged, kDirect };
+
 /// Tile shape of a Hopper GEMM block: kBlockM x kBlockN outputs, k-tiles of
-/// 64 (one 128-byte swizzle row of bf16), kStages pipeline stages, and the
+/// 64 (one 128-byte swizzle row of bf16), kStages pipeline stages, the
 /// consumer schedule: cooperative (one consumer warpgroup per 64 rows of
-/// the tile) or ping-pong (two consumers, each owning whole tiles).
+/// the tile) or ping-pong (two consumers, each owning whole tiles), and how
+/// the epilogue stores C.
 template <int kBlockM_, int kBlockN_, int kStages_,
-          Sm90Schedule kSchedule_ = Sm90Schedule::kCooperative>
+          Sm90Schedule kSchedule_ = Sm90Schedule::kCooperative,
+          Sm90Store kStore_ = Sm90Store::kStaged>
 struct Sm90GemmTile {
   static constexpr int kBlockM = kBlockM_;
   static constexpr int kBlockN = kBlockN_;
   static constexpr int kBlockK = 64;
   static constexpr int kStages = kStages_;
   static constexpr Sm90Schedule kSchedule = kSchedule_;
+  static constexpr Sm90Store kStore = kStore_;
   static constexpr bool kPingPong = kSchedule == Sm90Schedule::kPingPong;
   static constexpr int kConsumers = kPingPong ? 2 : kBlockM / 64;
   /// Consumer warpgroups that work on one tile, and the rows each owns.
@@ -86,12 +96,14 @@ template <typename Tile, int kNumB = 1> struct GemmSm90Mainloop {
   // repeats every 8 rows of 128 bytes).
   static_assert(kATileBytes % 1024 == 0 && kBTileBytes % 1024 == 0);
   static constexpr int kSmemAlignment = 1024;
-  /// Dynamic shared memory to launch with: the stages, the barriers (two
-  /// per stage and the two turn barriers), and slack to align the base
-  /// (dynamic shared memory is only 16-byte aligned).
+  static constexpr int kBarriers = 2 * Tile::kStages + 2;
+  /// Dynamic shared memory the ring needs: the barriers (two per stage and
+  /// the two turn barriers), slack to align the stages (dynamic shared
+  /// memory is only 16-byte aligned), and the stages. Pipeline::end() is
+  /// 1024-byte aligned: a kernel may place more buffers there.
   static constexpr std::size_t kSmemBytes =
-      static_cast<std::size_t>(kStageBytes) * Tile::kStages +
-      (2 * Tile::kStages + 2) * sizeof(sm90::Mbarrier) + kSmemAlignment;
+      kBarriers * sizeof(sm90::Mbarrier) + kSmemAlignment +
+      static_cast<std::size_t>(kStageBytes) * Tile::kStages;
   static_assert(kSmemBytes <= 227 * 1024, "more than a block's shared memory");
 
   /// One consumer warpgroup's kConsumerRows x kBlockN accumulators per B
@@ -116,6 +128,8 @@ template <typename Tile, int kNumB = 1> struct GemmSm90Mainloop {
     __device__ unsigned char *bTile(int s, int b) const {
       return aTile(s) + kATileBytes + b * kBTileBytes;
     }
+    /// The first byte after the stages, 1024-byte aligned.
+    __device__ unsigned char *end() const { return aTile(Tile::kStages); }
   };
 
   /// Where a role stands in the ring: its `iteration`-th use of a stage,
@@ -130,19 +144,21 @@ template <typename Tile, int kNumB = 1> struct GemmSm90Mainloop {
     }
   };
 
-  /// Lays out the ring in `smem` (kSmemBytes of dynamic shared memory) and
+  /// Lays out the ring in `smem` (kSmemBytes of dynamic shared memory:
+  /// the barriers, then the stages from the next 1024-byte boundary) and
   /// initializes the barriers. Every thread of the block must call it: it
   /// ends with __syncthreads().
   __device__ static Pipeline initPipeline(unsigned char *smem) {
-    const std::uint32_t misalignment =
-        sm90::sharedAddress(smem) % kSmemAlignment;
     Pipeline pipe;
-    pipe.stages =
-        smem + (misalignment ? kSmemAlignment - misalignment : 0);
-    pipe.full = reinterpret_cast<sm90::Mbarrier *>(
-        pipe.stages + static_cast<std::size_t>(kStageBytes) * Tile::kStages);
+    pipe.full = reinterpret_cast<sm90::Mbarrier *>(smem);
     pipe.empty = pipe.full + Tile::kStages;
     pipe.turn = pipe.empty + Tile::kStages;
+    unsigned char *const afterBarriers =
+        reinterpret_cast<unsigned char *>(pipe.full + kBarriers);
+    const std::uint32_t misalignment =
+        sm90::sharedAddress(afterBarriers) % kSmemAlignment;
+    pipe.stages =
+        afterBarriers + (misalignment ? kSmemAlignment - misalignment : 0);
     if (threadIdx.x == 0) {
       for (int s = 0; s < Tile::kStages; ++s) {
         pipe.full[s].init(1);

@@ -37,6 +37,7 @@ namespace xfuse::device {
 template <typename OutT, int kNumB = 1> struct GemmSm90Params {
   CUtensorMap a;        // A [m, k], boxes of kBlockM x 64
   CUtensorMap b[kNumB]; // B [n, k] each ({gate, up}), boxes of kBlockN x 64
+  CUtensorMap cStore;   // C, boxes of kConsumerRows x 64 (staged epilogue)
   OutT *c;              // [m, n] row-major
   int m, n, k;
   // Split-K (setGemmSm90SplitK): each tile's k-tiles are cut into `splits`
@@ -67,6 +68,28 @@ gemmSm90UnsupportedReason(const GemmParams<__nv_bfloat16, OutT, kNumB> &p) {
   return nullptr;
 }
 
+/// The staged epilogue's shared memory: two buffers per consumer
+/// warpgroup, each one 64-column box of the consumer's rows in the layout
+/// of a 128-byte-swizzled TMA box. `enabled`: the tile asks for it and the
+/// buffers fit beside the ring; split-K kernels store directly (their warps
+/// finish a tile at different times, the buffers need the whole warpgroup).
+template <typename Tile, int kNumB> struct Sm90StagedStore {
+  static constexpr int kBoxCols = sm90::kTmaBoxCols;
+  static constexpr int kBufferBytes = Tile::kConsumerRows * kBoxCols * 2;
+  static constexpr std::size_t kBytes =
+      static_cast<std::size_t>(Tile::kConsumers) * 2 * kBufferBytes;
+  static constexpr bool kFits =
+      GemmSm90Mainloop<Tile, kNumB>::kSmemBytes + kBytes <= 227 * 1024;
+
+  __host__ __device__ static constexpr bool enabled(bool splitK) {
+    return Tile::kStore == Sm90Store::kStaged && kFits && !splitK;
+  }
+  __host__ __device__ static constexpr std::size_t smemBytes(bool splitK) {
+    return GemmSm90Mainloop<Tile, kNumB>::kSmemBytes +
+           (enabled(splitK) ? kBytes : 0);
+  }
+};
+
 /// Encodes the tensor maps of `p` for Tile (no split-K). cudaErrorInvalidValue
 /// when gemmSm90UnsupportedReason(p) is not null; cudaErrorNotSupported when
 /// the driver has no cuTensorMapEncodeTiled.
@@ -82,11 +105,16 @@ cudaError_t prepareGemmSm90(const GemmParams<__nv_bfloat16, OutT, kNumB> &p,
   out->k = p.k;
   if (p.m == 0) // nothing to describe; launchGemmSm90 launches nothing
     return cudaSuccess;
-  cudaError_t error =
-      sm90::encodeKMajorTensorMap(&out->a, p.a, p.m, p.k, Tile::kBlockM);
+  constexpr CUtensorMapDataType kBf16 = CU_TENSOR_MAP_DATA_TYPE_BFLOAT16;
+  cudaError_t error = sm90::encodeSwizzledTensorMap(&out->a, kBf16, p.a, p.m,
+                                                    p.k, Tile::kBlockM);
   for (int i = 0; i < kNumB && error == cudaSuccess; ++i)
-    error = sm90::encodeKMajorTensorMap(&out->b[i], p.b[i], p.n, p.k,
-                                        Tile::kBlockN);
+    error = sm90::encodeSwizzledTensorMap(&out->b[i], kBf16, p.b[i], p.n, p.k,
+                                          Tile::kBlockN);
+  if (error == cudaSuccess && Sm90StagedStore<Tile, kNumB>::enabled(false))
+    error = sm90::encodeSwizzledTensorMap(
+        &out->cStore, sm90::tensorMapDataType<OutT>(), p.c, p.m, p.n,
+        Tile::kConsumerRows);
   return error;
 }
 
@@ -234,11 +262,52 @@ __device__ inline void transposeQuad(std::uint32_t (&w)[4]) {
   }
 }
 
+/// Where a consumer thread's accumulators lie in C: d[b][slice][i] with
+/// i = 4 block + 2 half + {0, 1} is row row(slice, half), columns
+/// col(block) + {0, 1} (the wgmma D layout, Sm90Primitives.h).
+struct Sm90FragmentCoords {
+  int warpRow, lane, q;
+
+  __device__ Sm90FragmentCoords(int row0)
+      : warpRow(row0 + 16 * (threadIdx.x / 32 % 4)), lane(threadIdx.x % 32),
+        q(threadIdx.x % 4) {}
+  __device__ int row(int slice, int half) const {
+    return warpRow + 64 * slice + lane / 4 + 8 * half;
+  }
+  __device__ static int col(int col0, int block) {
+    return col0 + 8 * block + 2 * (threadIdx.x % 4);
+  }
+};
+
+/// The epilogue on accumulator pair (slice, half, block) of a consumer
+/// thread, rounded and packed; 0 outside C, where the epilogue's operands
+/// (bias, residual) may not exist.
+template <typename Mainloop, typename OutT, int kNumB, typename Epilogue>
+__device__ std::uint32_t
+epilogueWord(const typename Mainloop::Accumulators &acc,
+             const GemmSm90Params<OutT, kNumB> &p, const Epilogue &epilogue,
+             const Sm90FragmentCoords &at, int col0, int slice, int half,
+             int block) {
+  const int row = at.row(slice, half);
+  const int col = Sm90FragmentCoords::col(col0, block);
+  if (row >= p.m || col >= p.n)
+    return 0u;
+  const int i = 4 * block + 2 * half;
+  float2 v[kNumB];
+#pragma unroll
+  for (int b = 0; b < kNumB; ++b)
+    v[b] = make_float2(acc.d[b][slice][i], acc.d[b][slice][i + 1]);
+  return packPair<OutT>(applyEpilogue(epilogue, v, row, col));
+}
+
 /// Runs the epilogue on one consumer warpgroup's accumulators (its rows
-/// from row0, columns from col0) and stores the elements inside C. The
-/// wgmma layout gives each lane of a quad two columns of every 8; a quad
-/// transpose over 4 such blocks gives each lane 8 contiguous columns, so
-/// every row is written in 16-byte vectors covering whole 32-byte sectors.
+/// from row0, columns from col0) and stores the elements inside C from
+/// registers. The wgmma layout gives each lane of a quad two columns of
+/// every 8; a quad transpose over 4 such blocks gives each lane 8
+/// contiguous columns, so every row is written in 16-byte vectors covering
+/// whole 32-byte sectors. A row's epilogue runs before any of its stores,
+/// so that its operand loads (bias, residual) are in flight together
+/// rather than each behind a store that might alias it.
 template <typename Mainloop, typename OutT, int kNumB, typename Epilogue>
 __device__ void storeSm90Epilogue(const typename Mainloop::Accumulators &acc,
                                   const GemmSm90Params<OutT, kNumB> &p,
@@ -246,34 +315,24 @@ __device__ void storeSm90Epilogue(const typename Mainloop::Accumulators &acc,
                                   int col0) {
   constexpr int kBlocks = sizeof(acc.d[0][0]) / sizeof(float) / 4; // n8
   static_assert(kBlocks % 4 == 0, "quads of n8 blocks");
-  const int lane = threadIdx.x % 32;
-  const int q = lane % 4;
-  const int warpRow = row0 + 16 * (threadIdx.x / 32 % 4);
+  const Sm90FragmentCoords at(row0);
 #pragma unroll
   for (int slice = 0; slice < Mainloop::kSlices; ++slice)
 #pragma unroll
     for (int half = 0; half < 2; ++half) {
-      const int row = warpRow + 64 * slice + lane / 4 + 8 * half;
+      std::uint32_t words[kBlocks];
+#pragma unroll
+      for (int block = 0; block < kBlocks; ++block)
+        words[block] = epilogueWord<Mainloop>(acc, p, epilogue, at, col0,
+                                              slice, half, block);
+      const int row = at.row(slice, half);
 #pragma unroll
       for (int j0 = 0; j0 < kBlocks; j0 += 4) {
-        std::uint32_t w[4];
-#pragma unroll
-        for (int jj = 0; jj < 4; ++jj) {
-          const int i = 4 * (j0 + jj) + 2 * half;
-          float2 v[kNumB];
-#pragma unroll
-          for (int b = 0; b < kNumB; ++b)
-            v[b] = make_float2(acc.d[b][slice][i], acc.d[b][slice][i + 1]);
-          // Outside C the epilogue's operands (bias, residual) may not
-          // exist: those words are never stored.
-          const int col = col0 + 8 * (j0 + jj) + 2 * q;
-          w[jj] = row < p.m && col < p.n
-                      ? packPair<OutT>(applyEpilogue(epilogue, v, row, col))
-                      : 0u;
-        }
+        std::uint32_t w[4] = {words[j0], words[j0 + 1], words[j0 + 2],
+                              words[j0 + 3]};
         transposeQuad(w);
         // n % 8 == 0: the 8 columns are all inside C or all outside.
-        const int col = col0 + 8 * (j0 + q);
+        const int col = col0 + 8 * (j0 + at.q);
         if (row < p.m && col < p.n) {
           Vec<OutT, 8> out;
           memcpy(&out, w, 16);
@@ -281,6 +340,63 @@ __device__ void storeSm90Epilogue(const typename Mainloop::Accumulators &acc,
         }
       }
     }
+}
+
+/// The staged epilogue of one consumer warpgroup (all 128 threads): per
+/// 64-column box of its rows, the epilogue's words go into one of the
+/// consumer's two shared-memory buffers in the 128-byte-swizzled box layout
+/// (row r's 16-byte chunk c at chunk c ^ (r % 8), which also keeps the
+/// warp's 4-byte writes free of bank conflicts), and one thread stores the
+/// box with TMA. The consumer returns as soon as its last box is issued;
+/// before refilling a buffer, the issuing thread waits until the store that
+/// read it (two boxes back, possibly of the previous tile) has.
+/// `boxesStored` counts this consumer's boxes over the block's tiles.
+template <typename Mainloop, typename Tile, typename OutT, int kNumB,
+          typename Epilogue>
+__device__ void
+storeSm90EpilogueStaged(const typename Mainloop::Accumulators &acc,
+                        const GemmSm90Params<OutT, kNumB> &p,
+                        const Epilogue &epilogue, int row0, int col0,
+                        unsigned char *buffers, int consumer,
+                        int &boxesStored) {
+  using Staged = Sm90StagedStore<Tile, kNumB>;
+  constexpr int kBoxBlocks = Staged::kBoxCols / 8; // n8 blocks per box
+  const Sm90FragmentCoords at(row0);
+  const bool issuer = threadIdx.x % 128 == 0;
+#pragma unroll
+  for (int box = 0; box < Tile::kBlockN / Staged::kBoxCols; ++box) {
+    std::uint32_t words[Mainloop::kSlices][2][kBoxBlocks];
+#pragma unroll
+    for (int slice = 0; slice < Mainloop::kSlices; ++slice)
+#pragma unroll
+      for (int half = 0; half < 2; ++half)
+#pragma unroll
+        for (int j = 0; j < kBoxBlocks; ++j)
+          words[slice][half][j] = epilogueWord<Mainloop>(
+              acc, p, epilogue, at, col0, slice, half, kBoxBlocks * box + j);
+    unsigned char *const buffer =
+        buffers + (boxesStored++ & 1) * Staged::kBufferBytes;
+    if (issuer)
+      sm90::bulkWaitGroupRead<1>();
+    sm90::namedBarrierSync(1 + consumer, 128);
+#pragma unroll
+    for (int slice = 0; slice < Mainloop::kSlices; ++slice)
+#pragma unroll
+      for (int half = 0; half < 2; ++half) {
+        const int r = at.row(slice, half) - row0; // r % 8 == lane / 4
+        unsigned char *const line = buffer + r * 128 + 4 * at.q;
+#pragma unroll
+        for (int j = 0; j < kBoxBlocks; ++j)
+          *reinterpret_cast<std::uint32_t *>(line + ((j ^ (at.lane / 4)) << 4)) =
+              words[slice][half][j];
+      }
+    sm90::fenceProxyAsyncShared();
+    sm90::namedBarrierSync(1 + consumer, 128);
+    if (issuer) {
+      sm90::tmaStore2d(&p.cStore, buffer, col0 + Staged::kBoxCols * box, row0);
+      sm90::bulkCommitGroup();
+    }
+  }
 }
 
 /// Split-K: the f32 partials of one consumer warpgroup's accumulators, as
@@ -386,6 +502,8 @@ __global__ void __launch_bounds__(Tile::kThreads, 1)
     gemmSm90Kernel(const __grid_constant__ GemmSm90Params<OutT, kNumB> p,
                    const Epilogue epilogue) {
   using Mainloop = GemmSm90Mainloop<Tile, kNumB>;
+  using Staged = Sm90StagedStore<Tile, kNumB>;
+  constexpr bool kStaged = Staged::enabled(kSplitK);
   extern __shared__ unsigned char gemmSm90Smem[];
   const typename Mainloop::Pipeline pipe =
       Mainloop::initPipeline(gemmSm90Smem);
@@ -418,6 +536,9 @@ __global__ void __launch_bounds__(Tile::kThreads, 1)
   } else {
     sm90::claimRegisters<Sm90RegisterSplit<Tile>::kConsumer>();
     const int consumer = warpgroup - 1;
+    unsigned char *const storeBuffers =
+        pipe.end() + consumer * 2 * Staged::kBufferBytes;
+    int boxesStored = 0;
     // Ping-pong: this block's units alternate between the two consumers;
     // `round` counts the units this consumer ran.
     int round = 0;
@@ -444,8 +565,16 @@ __global__ void __launch_bounds__(Tile::kThreads, 1)
                 row0 + 16 * (threadIdx.x / 32 % 4) < p.m))
           continue;
       }
-      storeSm90Epilogue<Mainloop>(acc, p, epilogue, row0, unit.col0);
+      if constexpr (kStaged)
+        storeSm90EpilogueStaged<Mainloop, Tile>(acc, p, epilogue, row0,
+                                                unit.col0, storeBuffers,
+                                                consumer, boxesStored);
+      else
+        storeSm90Epilogue<Mainloop>(acc, p, epilogue, row0, unit.col0);
     }
+    // The buffers must outlive the stores that read them.
+    if (kStaged && threadIdx.x % 128 == 0)
+      sm90::bulkWaitGroupRead<0>();
   }
 }
 
@@ -456,11 +585,11 @@ cudaError_t launchGemmSm90(const GemmSm90Params<OutT, kNumB> &p,
                            const Epilogue &epilogue, cudaStream_t stream) {
   if (p.m == 0)
     return cudaSuccess;
-  constexpr std::size_t smemBytes =
-      GemmSm90Mainloop<Tile, kNumB>::kSmemBytes;
-  auto *kernel = p.splits > 1
-                     ? gemmSm90Kernel<Tile, OutT, kNumB, true, Epilogue>
-                     : gemmSm90Kernel<Tile, OutT, kNumB, false, Epilogue>;
+  const bool splitK = p.splits > 1;
+  const std::size_t smemBytes =
+      Sm90StagedStore<Tile, kNumB>::smemBytes(splitK);
+  auto *kernel = splitK ? gemmSm90Kernel<Tile, OutT, kNumB, true, Epilogue>
+                        : gemmSm90Kernel<Tile, OutT, kNumB, false, Epilogue>;
   const cudaError_t error = cudaFuncSetAttribute(
       kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
       static_cast<int>(smemBytes));

@@ -3,7 +3,8 @@
 //   - mbarrier: the shared-memory barriers that hand pipeline stages from
 //     the TMA producer to the wgmma consumers and back,
 //   - cp.async.bulk.tensor (TMA): one thread copies a whole 2-D tile from
-//     global to shared memory, swizzled, completing on an mbarrier,
+//     global to shared memory, swizzled, completing on an mbarrier, or
+//     back from shared to global memory (the staged epilogue's stores),
 //   - wgmma.mma_async: a warpgroup (4 warps) multiplies a 64xN tile with
 //     both operands read from shared memory through matrix descriptors,
 //   - setmaxnreg: moves registers from the producer to the consumers.
@@ -89,6 +90,43 @@ __device__ inline void tmaLoad2d(void *dst, const CUtensorMap *map,
                    sharedAddress(dst)),
                "l"(map), "r"(inner), "r"(outer), "r"(sharedAddress(bar))
                : "memory");
+}
+
+/// Stores the box at (inner, outer) of the 2-D tensor `map` from shared
+/// memory at `src` (laid out as tmaLoad2d would have written it); parts of
+/// the box outside the tensor are not written. Completes asynchronously, as
+/// part of the issuing thread's next bulkCommitGroup().
+__device__ inline void tmaStore2d(const CUtensorMap *map, const void *src,
+                                  int inner, int outer) {
+  asm volatile("cp.async.bulk.tensor.2d.global.shared::cta.bulk_group "
+               "[%0, {%1, %2}], [%3];\n" ::"l"(map),
+               "r"(inner), "r"(outer), "r"(sharedAddress(src))
+               : "memory");
+}
+
+/// Closes the bulk stores this thread issued since the last commit into a
+/// group.
+__device__ inline void bulkCommitGroup() {
+  asm volatile("cp.async.bulk.commit_group;\n" ::: "memory");
+}
+
+/// Waits until at most kPending of this thread's bulk groups still read
+/// their shared-memory sources (the buffers of older groups may be reused).
+template <int kPending> __device__ inline void bulkWaitGroupRead() {
+  asm volatile("cp.async.bulk.wait_group.read %0;\n" ::"n"(kPending)
+               : "memory");
+}
+
+/// Makes this thread's ordinary shared-memory writes visible to the async
+/// proxy (the TMA unit) before a bulk copy reads them.
+__device__ inline void fenceProxyAsyncShared() {
+  asm volatile("fence.proxy.async.shared::cta;\n" ::: "memory");
+}
+
+/// Synchronizes `threads` threads (whole warps) on named barrier `id`
+/// (1..15; 0 is __syncthreads's).
+__device__ inline void namedBarrierSync(int id, int threads) {
+  asm volatile("bar.sync %0, %1;\n" ::"r"(id), "r"(threads) : "memory");
 }
 
 // ---- register reallocation ---------------------------------------------------

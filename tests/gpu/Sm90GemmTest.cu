@@ -1,0 +1,128 @@
+// The Hopper GEMM (TMA + wgmma, Sm90Gemm.h) with its epilogues against the
+// float64 reference (GemmCheck.h): both epilogue stores (staged through
+// shared memory + TMA, and direct), both schedules, the gated product and
+// split-K. m covers 1, 3, 127 and 4097 tokens; n is a multiple of 8 but not
+// of the tile, so the TMA stores clip both edges. Built for sm_90a alone;
+// skips on other devices.
+#include "codegen/device/Sm90Gemm.h"
+#include "tests/gpu/GemmCheck.h"
+
+#include <string>
+
+namespace xfuse::test {
+namespace {
+
+using device::Sm90GemmTile;
+using device::Sm90Schedule;
+using device::Sm90Store;
+
+/// The Hopper GEMM with Tile (split over `kSplits` k-slices when > 1), as a
+/// GemmCheck.h launcher.
+template <typename Tile, int kSplits = 1> struct Sm90 {
+  template <typename OutT, int kNumB, typename Epilogue>
+  static cudaError_t
+  launch(const device::GemmParams<__nv_bfloat16, OutT, kNumB> &params,
+         const Epilogue &epilogue) {
+    device::GemmSm90Params<OutT, kNumB> prepared;
+    if (cudaError_t e = device::prepareGemmSm90<Tile>(params, &prepared))
+      return e;
+    rt::DeviceBuffer workspace;
+    if (kSplits > 1) {
+      const std::size_t bytes = device::Sm90SplitKWorkspace<Tile, kNumB>::bytes(
+          params.m, params.n, kSplits);
+      workspace = check(rt::DeviceBuffer::allocate(bytes));
+      if (cudaError_t e = cudaMemset(workspace.data(), 0, bytes))
+        return e;
+      if (cudaError_t e = device::setGemmSm90SplitK<Tile>(&prepared, kSplits,
+                                                          workspace.data()))
+        return e;
+    }
+    const cudaError_t error =
+        device::launchGemmSm90<Tile>(prepared, epilogue, nullptr);
+    // The workspace must outlive the launch.
+    const cudaError_t synced = cudaDeviceSynchronize();
+    return error != cudaSuccess ? error : synced;
+  }
+};
+
+using Staged128x256 = Sm90GemmTile<128, 256, 4>;
+using Direct128x256 =
+    Sm90GemmTile<128, 256, 4, Sm90Schedule::kCooperative, Sm90Store::kDirect>;
+using StagedPingPong = Sm90GemmTile<128, 128, 4, Sm90Schedule::kPingPong>;
+using Staged64x64 = Sm90GemmTile<64, 64, 8>;
+static_assert(device::Sm90StagedStore<Staged128x256, 1>::enabled(false) &&
+                  device::Sm90StagedStore<StagedPingPong, 1>::enabled(false) &&
+                  device::Sm90StagedStore<Sm90GemmTile<128, 128, 4>, 2>::enabled(
+                      false) &&
+                  !device::Sm90StagedStore<Direct128x256, 1>::enabled(false),
+              "the tiles below exercise the store they are named after");
+
+/// Empty when device 0 runs sm_90a code, else why not.
+std::string noHopperReason() {
+  if (std::string reason = noCudaDeviceReason(); !reason.empty())
+    return reason;
+  cudaDeviceProp prop{};
+  if (cudaGetDeviceProperties(&prop, 0) != cudaSuccess)
+    return "cudaGetDeviceProperties(0) failed";
+  if (prop.major != 9)
+    return std::string(prop.name) + " is sm_" + std::to_string(prop.major) +
+           std::to_string(prop.minor) + "; the Hopper GEMM needs sm_90a";
+  return "";
+}
+
+#define XFUSE_REQUIRE_HOPPER()                                                 \
+  if (const std::string xfuse_reason = noHopperReason(); !xfuse_reason.empty()) \
+  GTEST_SKIP() << "no Hopper device: " << xfuse_reason
+
+using bf16 = __nv_bfloat16;
+
+TEST(Sm90Gemm, StagedStoresBiasReluResidual) {
+  XFUSE_REQUIRE_HOPPER();
+  Random rng;
+  SCOPED_TRACE("seed " + std::to_string(rng.seed()));
+  for (int m : kTokenCounts) {
+    checkLinear<Sm90<Staged128x256>, bf16, bf16, Activation::kRelu>(
+        rng, m, 264, 392, WeightLayout::kOutIn, true);
+    checkLinear<Sm90<Staged64x64>, bf16, bf16, Activation::kIdentity>(
+        rng, m, 200, 1032, WeightLayout::kInOut, false);
+  }
+}
+
+TEST(Sm90Gemm, StagedPingPongGeluF16) {
+  XFUSE_REQUIRE_HOPPER();
+  Random rng;
+  SCOPED_TRACE("seed " + std::to_string(rng.seed()));
+  for (int m : kTokenCounts)
+    checkLinear<Sm90<StagedPingPong>, bf16, __half, Activation::kGelu>(
+        rng, m, 200, 392, WeightLayout::kOutIn, true);
+}
+
+TEST(Sm90Gemm, DirectStoresSiluResidual) {
+  XFUSE_REQUIRE_HOPPER();
+  Random rng;
+  SCOPED_TRACE("seed " + std::to_string(rng.seed()));
+  for (int m : kTokenCounts)
+    checkLinear<Sm90<Direct128x256>, bf16, bf16, Activation::kSilu>(
+        rng, m, 264, 392, WeightLayout::kOutIn, true);
+}
+
+TEST(Sm90Gemm, StagedGatedSwiGlu) {
+  XFUSE_REQUIRE_HOPPER();
+  Random rng;
+  SCOPED_TRACE("seed " + std::to_string(rng.seed()));
+  for (int m : kTokenCounts)
+    checkGated<Sm90<Sm90GemmTile<128, 128, 4>>, bf16, bf16, Activation::kSilu>(
+        rng, m, 200, 1032, WeightLayout::kOutIn);
+}
+
+TEST(Sm90Gemm, SplitKStoresDirectly) {
+  XFUSE_REQUIRE_HOPPER();
+  Random rng;
+  SCOPED_TRACE("seed " + std::to_string(rng.seed()));
+  for (int m : {1, 3, 127})
+    checkLinear<Sm90<Staged64x64, 3>, bf16, bf16, Activation::kRelu>(
+        rng, m, 200, 1032, WeightLayout::kOutIn, true);
+}
+
+} // namespace
+} // namespace xfuse::test
