@@ -17,6 +17,8 @@
 //   __device__ void store(Index item, const Loaded &) const;
 // and optionally `static constexpr int kUnroll` (items in flight per thread;
 // default kElementwiseUnroll) for ops whose items are already wide.
+// An op may instead choose its own walk, `cudaError_t launch(cudaStream_t)
+// const`, which launchElementwise then calls (RowChain's periodic walk).
 #pragma once
 
 #include <cuda_runtime.h>
@@ -24,6 +26,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <type_traits>
+#include <utility>
 
 namespace xfuse::device {
 
@@ -42,6 +45,12 @@ template <typename Op>
 struct ElementwiseUnroll<Op, std::void_t<decltype(Op::kUnroll)>> {
   static constexpr int value = Op::kUnroll;
 };
+
+template <typename Op, typename = void>
+struct HasOwnLaunch : std::false_type {};
+template <typename Op>
+struct HasOwnLaunch<Op, std::void_t<decltype(std::declval<const Op &>().launch(
+                            cudaStream_t{}))>> : std::true_type {};
 
 template <int kUnroll, typename Index, typename Op>
 __device__ void gridStrideUnrolled(const Op &op, Index numItems) {
@@ -118,9 +127,10 @@ cudaError_t launchElementwiseWith(const Op &op, std::int64_t numItems,
   return cudaGetLastError();
 }
 
-/// Launches `op` over all its items; returns the launch error, if any.
+/// Launches the grid-stride walk of `op` over all its items; returns the
+/// launch error, if any.
 template <typename Op>
-cudaError_t launchElementwise(const Op &op, cudaStream_t stream) {
+cudaError_t launchGridStride(const Op &op, cudaStream_t stream) {
   const std::int64_t numItems = op.numItems();
   if (numItems == 0)
     return cudaSuccess;
@@ -129,6 +139,15 @@ cudaError_t launchElementwise(const Op &op, cudaStream_t stream) {
   if (numItems < (std::int64_t{1} << 30))
     return launchElementwiseWith<std::int32_t>(op, numItems, stream);
   return launchElementwiseWith<std::int64_t>(op, numItems, stream);
+}
+
+/// Launches `op`: its own walk where it has one, else the grid-stride walk.
+template <typename Op>
+cudaError_t launchElementwise(const Op &op, cudaStream_t stream) {
+  if constexpr (HasOwnLaunch<Op>::value)
+    return op.launch(stream);
+  else
+    return launchGridStride(op, stream);
 }
 
 } // namespace xfuse::device

@@ -8,15 +8,29 @@
 // A stage is a trivially copyable struct with
 //   static constexpr bool kReducesRow; // needs the whole row (a norm)
 //   static constexpr int kGranule;     // vectors must divide this extent
-// and, for an elementwise stage (kReducesRow = false),
-//   template <int N> __device__ void operator()(float (&v)[N],
-//                                               std::int64_t row, int col);
-// updating features [col, col + N) of `row`; a row-reducing stage
-// (NormStage, RowNorm.h) instead takes the thread's whole share of the row.
+// and, for an elementwise stage (kReducesRow = false), its update of the
+// features [col, col + N) of `row` in two steps: prepare loads or computes
+// the operands that depend on the row and column (PE: the sincos), apply
+// combines them with the values. The periodic walk below prepares once for
+// rows that share their operands.
+//   std::int64_t rowPeriod() const;  // host: its operands depend on the row
+//                                    // only through row % period (0: no
+//                                    // period, 1: not on the row at all)
+//   template <int N> __device__ auto prepare(std::int64_t row, int col) const;
+//   template <int N, typename Operand>
+//   __device__ void apply(float (&v)[N], const Operand &) const;
+// A row-reducing stage (NormStage, RowNorm.h) instead takes the thread's
+// whole share of the row.
 //
 // Launch shapes:
-//   launchElementwise (GridStride.h): a flat grid-stride loop over 16-byte
-//     vectors, for chains without a row-reducing stage;
+//   launchElementwise (GridStride.h) for chains without a row-reducing
+//     stage: where the stages' operands repeat with a period of P rows
+//     (token % seqLen positions, a broadcast operand) and the rows span at
+//     least two periods, the periodic walk: a thread takes one vector
+//     position of one row residue and kPeriodicRows rows P apart, prepares
+//     the operands once (PE: the sincos) and applies them to all of those
+//     rows, their loads in flight together. Otherwise a flat grid-stride
+//     loop over 16-byte vectors.
 //   launchRowChain<kThreads>: one block per row holding the row in
 //     registers, for chains with one (rows_per_block = 1 in the plan).
 // x, y and every operand must be aligned to 16 bytes; y may alias x.
@@ -49,12 +63,32 @@ __device__ inline void loadFloats(const T *ptr, float (&out)[N]) {
     out[t] = toFloat(in[t]);
 }
 
+/// prepare() results: nothing, or N f32 operands.
+struct NoOperand {};
+template <int N> struct FloatOperand {
+  float v[N];
+};
+
+/// Host: the period of two stages' operands together (0: none).
+inline std::int64_t combinedRowPeriod(std::int64_t a, std::int64_t b) {
+  if (a <= 0 || b <= 0)
+    return 0;
+  const std::int64_t g = std::gcd(a, b);
+  if (a / g > (std::int64_t{1} << 40) / b)
+    return 0; // too long to be of use
+  return a / g * b;
+}
+
 template <Activation kAct> struct ActivationStage {
   static constexpr bool kReducesRow = false;
   static constexpr int kGranule = 1;
 
+  std::int64_t rowPeriod() const { return 1; }
+  template <int N> __device__ NoOperand prepare(std::int64_t, int) const {
+    return {};
+  }
   template <int N>
-  __device__ void operator()(float (&v)[N], std::int64_t, int) const {
+  __device__ void apply(float (&v)[N], const NoOperand &) const {
 #pragma unroll
     for (int t = 0; t < N; ++t)
       v[t] = activate<kAct>(v[t]);
@@ -72,20 +106,25 @@ template <typename T> struct AddStage {
   std::int64_t periodRows;
   int rowLength;
 
+  std::int64_t rowPeriod() const { return periodRows == 0 ? 1 : periodRows; }
   template <int N>
-  __device__ void operator()(float (&v)[N], std::int64_t row, int col) const {
+  __device__ FloatOperand<N> prepare(std::int64_t row, int col) const {
+    FloatOperand<N> o;
     if (periodRows == 0) {
       const float scalar = toFloat(*other);
 #pragma unroll
       for (int t = 0; t < N; ++t)
-        v[t] += scalar;
-      return;
+        o.v[t] = scalar;
+    } else {
+      loadFloats<N>(other + (row % periodRows) * rowLength + col, o.v);
     }
-    float o[N];
-    loadFloats<N>(other + (row % periodRows) * rowLength + col, o);
+    return o;
+  }
+  template <int N>
+  __device__ void apply(float (&v)[N], const FloatOperand<N> &o) const {
 #pragma unroll
     for (int t = 0; t < N; ++t)
-      v[t] += o[t];
+      v[t] += o.v[t];
   }
 };
 
@@ -98,14 +137,19 @@ template <typename T, Activation kAct, bool kChainIsGate> struct GateStage {
   const T *other;
   int rowLength;
 
+  std::int64_t rowPeriod() const { return 0; } // of the chain's shape
   template <int N>
-  __device__ void operator()(float (&v)[N], std::int64_t row, int col) const {
-    float o[N];
-    loadFloats<N>(other + row * rowLength + col, o);
+  __device__ FloatOperand<N> prepare(std::int64_t row, int col) const {
+    FloatOperand<N> o;
+    loadFloats<N>(other + row * rowLength + col, o.v);
+    return o;
+  }
+  template <int N>
+  __device__ void apply(float (&v)[N], const FloatOperand<N> &o) const {
 #pragma unroll
     for (int t = 0; t < N; ++t)
-      v[t] = kChainIsGate ? activate<kAct>(v[t]) * o[t]
-                          : activate<kAct>(o[t]) * v[t];
+      v[t] = kChainIsGate ? activate<kAct>(v[t]) * o.v[t]
+                          : activate<kAct>(o.v[t]) * v[t];
   }
 };
 
@@ -121,10 +165,22 @@ struct SinusoidalStage {
   TokenPositions<PosT> positions;
   float scale;
 
+  // Implicit positions (token % seqLen) repeat every seqLen rows.
+  std::int64_t rowPeriod() const {
+    return positions.positions ? 0 : positions.seqLen;
+  }
   template <int N>
-  __device__ void operator()(float (&v)[N], std::int64_t row, int col) const {
-    addSinusoidal<kDim, kLayout>(v, static_cast<float>(positions(row)), col,
-                                 scale, frequencies);
+  __device__ FloatOperand<N> prepare(std::int64_t row, int col) const {
+    FloatOperand<N> pe;
+    sinusoidalValues<kDim, kLayout>(pe.v, static_cast<float>(positions(row)),
+                                    col, frequencies);
+    return pe;
+  }
+  template <int N>
+  __device__ void apply(float (&v)[N], const FloatOperand<N> &pe) const {
+#pragma unroll
+    for (int t = 0; t < N; ++t)
+      v[t] = fmaf(scale, v[t], pe.v[t]);
   }
 };
 
@@ -137,15 +193,22 @@ struct LearnedStage {
   const T *table; // [kMaxPositions, kDim]
   TokenPositions<PosT> positions;
 
+  std::int64_t rowPeriod() const {
+    return positions.positions ? 0 : positions.seqLen;
+  }
   template <int N>
-  __device__ void operator()(float (&v)[N], std::int64_t row, int col) const {
-    float pe[N];
+  __device__ FloatOperand<N> prepare(std::int64_t row, int col) const {
+    FloatOperand<N> pe;
     loadFloats<N>(
         table + clampedTableRow<kMaxPositions>(positions(row)) * kDim + col,
-        pe);
+        pe.v);
+    return pe;
+  }
+  template <int N>
+  __device__ void apply(float (&v)[N], const FloatOperand<N> &pe) const {
 #pragma unroll
     for (int t = 0; t < N; ++t)
-      v[t] += pe[t];
+      v[t] += pe.v[t];
   }
 };
 
@@ -156,10 +219,20 @@ template <typename... Stages> struct StageList {
   static constexpr bool kReducesRow = false;
   static constexpr int kGranule = 0; // gcd identity
 
-  template <int N>
-  __device__ void operator()(float (&)[N], std::int64_t, int) const {}
   template <int kThreads, int kVecsPerRow, int kPerThread, int kVec>
   __device__ void applyToRow(float (&)[kPerThread][kVec], std::int64_t) const {}
+
+  std::int64_t rowPeriod() const { return 1; }
+  template <int N> __device__ NoOperand prepare(std::int64_t, int) const {
+    return {};
+  }
+  template <int N>
+  __device__ void apply(float (&)[N], const NoOperand &) const {}
+};
+
+template <typename First, typename Rest> struct OperandPair {
+  First first;
+  Rest rest;
 };
 
 template <typename First, typename... Rest>
@@ -176,13 +249,6 @@ struct StageList<First, Rest...> {
   __host__ __device__ explicit StageList(First f, Rest... r)
       : first(f), rest(r...) {}
 
-  /// Elementwise chains: one vector of a row.
-  template <int N>
-  __device__ void operator()(float (&v)[N], std::int64_t row, int col) const {
-    first(v, row, col);
-    rest(v, row, col);
-  }
-
   /// Row-per-block chains: the thread's vectors threadIdx.x + i * kThreads
   /// of the row, those past its end (kVecsPerRow) left alone.
   template <int kThreads, int kVecsPerRow, int kPerThread, int kVec>
@@ -195,15 +261,41 @@ struct StageList<First, Rest...> {
       for (int i = 0; i < kPerThread; ++i) {
         const int vec = threadIdx.x + i * kThreads;
         if (vec < kVecsPerRow)
-          first(v[i], row, vec * kVec);
+          first.apply(v[i], first.template prepare<kVec>(row, vec * kVec));
       }
     }
     rest.template applyToRow<kThreads, kVecsPerRow>(v, row);
   }
+
+  /// Elementwise chains: the stages' operands of one vector of a row, and
+  /// their application.
+  std::int64_t rowPeriod() const {
+    return combinedRowPeriod(first.rowPeriod(), rest.rowPeriod());
+  }
+  template <int N>
+  __device__ auto prepare(std::int64_t row, int col) const {
+    auto f = first.template prepare<N>(row, col);
+    auto r = rest.template prepare<N>(row, col);
+    return OperandPair<decltype(f), decltype(r)>{f, r};
+  }
+  template <int N, typename Operand>
+  __device__ void apply(float (&v)[N], const Operand &operand) const {
+    first.apply(v, operand.first);
+    rest.apply(v, operand.rest);
+  }
 };
+
+template <typename Chain, int kRowsPerItem> struct PeriodicRowWalk;
+
+// Rows of one vector position that the periodic walk gives one thread: 4
+// loads in flight per item beat 8 and 16 on the H100, which hold more
+// registers and leave fewer items to spread over the grid
+// (docs/perf-notes.md, end-to-end attempt 5).
+inline constexpr int kPeriodicRows = 4;
 
 template <typename T, int kDim, typename... Stages> struct RowChain {
   static_assert(kDim > 0, "empty rows");
+  using Element = T;
   using List = StageList<Stages...>;
   static constexpr int kVec = vecWidthFor<T>(std::gcd(kDim, List::kGranule));
   static constexpr int kVecsPerRow = kDim / kVec;
@@ -231,14 +323,33 @@ template <typename T, int kDim, typename... Stages> struct RowChain {
 
   template <typename Index>
   __device__ void store(Index item, const Loaded &in) const {
+    const Index row = item / kVecsPerRow;
+    const int col = static_cast<int>(item - row * kVecsPerRow) * kVec;
+    applyAndStore(in, row, col, stages.template prepare<kVec>(row, col));
+  }
+
+  /// y[row, col..] = the stages, with their prepared operands, applied to
+  /// `in` (x[row, col..]).
+  template <typename Operand>
+  __device__ void applyAndStore(const Vec<T, kVec> &in, std::int64_t row,
+                                int col, const Operand &operand) const {
     float v[kVec];
 #pragma unroll
     for (int t = 0; t < kVec; ++t)
       v[t] = toFloat(in[t]);
-    const Index row = item / kVecsPerRow;
-    stages(v, static_cast<std::int64_t>(row),
-           static_cast<int>(item - row * kVecsPerRow) * kVec);
-    storeVec(y + static_cast<std::int64_t>(item) * kVec, toVec(v));
+    stages.apply(v, operand);
+    storeVec(y + row * kDim + col, toVec(v));
+  }
+
+  /// launchElementwise: the periodic walk where the operands repeat over at
+  /// least two periods of rows, else the flat grid-stride loop.
+  cudaError_t launch(cudaStream_t stream) const {
+    const std::int64_t period = rows > 0 ? stages.rowPeriod() : 0;
+    if (period > 0 && rows / period >= 2)
+      return launchGridStride(
+          PeriodicRowWalk<RowChain, kPeriodicRows>::of(*this, period),
+          stream);
+    return launchGridStride(*this, stream);
   }
 
   // ---- one block per row ----
@@ -267,6 +378,73 @@ private:
     for (int t = 0; t < kVec; ++t)
       out[t] = fromFloat<T>(v[t]);
     return out;
+  }
+};
+
+/// The periodic walk of a chain whose stages' operands repeat every `period`
+/// rows: item (g, p, vec), vec fastest, is vector position `vec` of rows
+/// p + (g * kRowsPerItem + k) * period, k < kRowsPerItem (those below
+/// rows). The operands are prepared once per item.
+template <typename Chain, int kRowsPerItem> struct PeriodicRowWalk {
+  using T = typename Chain::Element;
+  static constexpr int kVec = Chain::kVec;
+  static constexpr int kVecsPerRow = Chain::kVecsPerRow;
+  static constexpr int kDim = kVec * kVecsPerRow;
+  static constexpr int kUnroll = 1; // an item is kRowsPerItem loads
+
+  Chain chain;
+  std::int64_t period;    // in rows, 0 < period <= rows
+  std::int64_t rowGroups; // ceil(ceil(rows / period) / kRowsPerItem)
+
+  static PeriodicRowWalk of(const Chain &chain, std::int64_t period) {
+    const std::int64_t perResidue = (chain.rows + period - 1) / period;
+    return {chain, period, (perResidue + kRowsPerItem - 1) / kRowsPerItem};
+  }
+
+  std::int64_t numItems() const { return rowGroups * period * kVecsPerRow; }
+
+  struct Loaded {
+    Vec<T, kVec> v[kRowsPerItem];
+  };
+
+  /// The item's first row and column.
+  template <typename Index>
+  __device__ void place(Index item, std::int64_t &firstRow, int &col) const {
+    const Index columns = static_cast<Index>(period) * kVecsPerRow;
+    const Index group = item / columns;
+    const Index c = item - group * columns;
+    const Index residue = c / kVecsPerRow;
+    col = static_cast<int>(c - residue * kVecsPerRow) * kVec;
+    firstRow = static_cast<std::int64_t>(residue) +
+               static_cast<std::int64_t>(group) * kRowsPerItem * period;
+  }
+
+  template <typename Index> __device__ Loaded load(Index item) const {
+    std::int64_t row;
+    int col;
+    place(item, row, col);
+    Loaded in;
+#pragma unroll
+    for (int k = 0; k < kRowsPerItem; ++k, row += period)
+      if (row < chain.rows)
+        in.v[k] = loadVec<kVec>(chain.x + row * kDim + col);
+    return in;
+  }
+
+  template <typename Index>
+  __device__ void store(Index item, const Loaded &in) const {
+    std::int64_t row;
+    int col;
+    place(item, row, col);
+    if (row >= chain.rows)
+      return;
+    // Prepared after the loads were issued: the sincos of PE then overlaps
+    // their latency (preparing first measured slower).
+    const auto operand = chain.stages.template prepare<kVec>(row, col);
+#pragma unroll
+    for (int k = 0; k < kRowsPerItem; ++k, row += period)
+      if (row < chain.rows)
+        chain.applyAndStore(in.v[k], row, col, operand);
   }
 };
 

@@ -13,22 +13,17 @@ namespace xfuse::device {
 
 enum class SinusoidalLayout { kInterleaved, kHalf };
 
-/// v = scale * v + PE(pos) for the N features [col, col + N) of a row:
-/// the arithmetic of RowChain's SinusoidalStage.
+/// PE(pos) for the N features [col, col + N) of a row.
 /// Interleaved: col and N are even. Half: [col, col + N) lies in one half.
 template <int kDim, SinusoidalLayout kLayout, int N>
-__device__ inline void addSinusoidal(float (&v)[N], float pos, int col,
-                                     float scale,
-                                     const float2 *frequencies) {
+__device__ inline void sinusoidalValues(float (&pe)[N], float pos, int col,
+                                        const float2 *frequencies) {
   if constexpr (kLayout == SinusoidalLayout::kInterleaved) {
     static_assert(N % 2 == 0, "interleaved vectors hold whole pairs");
 #pragma unroll
     for (int t = 0; t < N; t += 2) {
       const float2 f = frequencies[(col + t) / 2];
-      float s, c;
-      sincosOfProduct(pos, f.x, f.y, s, c);
-      v[t] = fmaf(scale, v[t], s);
-      v[t + 1] = fmaf(scale, v[t + 1], c);
+      sincosOfProduct(pos, f.x, f.y, pe[t], pe[t + 1]);
     }
   } else {
     const bool cosHalf = col >= kDim / 2;
@@ -38,7 +33,7 @@ __device__ inline void addSinusoidal(float (&v)[N], float pos, int col,
       const float2 f = frequencies[first + t];
       float s, c;
       sincosOfProduct(pos, f.x, f.y, s, c);
-      v[t] = fmaf(scale, v[t], cosHalf ? c : s);
+      pe[t] = cosHalf ? c : s;
     }
   }
 }

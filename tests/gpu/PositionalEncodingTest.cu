@@ -103,7 +103,10 @@ template <typename T, int kDim, SinusoidalLayout kLayout>
 void sinusoidalSweep(Random &rng) {
   for (int tokens : kTokenCounts)
     checkSinusoidal<T, kDim, kLayout, std::int32_t>(rng, 1, tokens, false);
+  // Implicit positions over batches run the periodic walk (RowChain.h):
+  // fewer batches than a thread's rows, and more, with a partial group.
   checkSinusoidal<T, kDim, kLayout, std::int32_t>(rng, 3, 127, false);
+  checkSinusoidal<T, kDim, kLayout, std::int32_t>(rng, 9, 5, false);
   checkSinusoidal<T, kDim, kLayout, std::int32_t>(rng, 3, 127, true);
 }
 
@@ -172,6 +175,7 @@ template <typename T, int kDim> void learnedSweep(Random &rng) {
   for (int tokens : kTokenCounts)
     checkLearned<T, kDim, std::int32_t>(rng, 1, tokens, false);
   checkLearned<T, kDim, std::int32_t>(rng, 3, 127, true);
+  checkLearned<T, kDim, std::int32_t>(rng, 9, 5, false); // periodic walk
   checkLearned<T, kDim, std::int64_t>(rng, 1, 4097, true);
 }
 
