@@ -16,7 +16,10 @@
 //   template <typename Index>
 //   __device__ void store(Index item, const Loaded &) const;
 // and optionally `static constexpr int kUnroll` (items in flight per thread;
-// default kElementwiseUnroll) for ops whose items are already wide.
+// default kElementwiseUnroll) for ops whose items are already wide, and
+// optionally `static constexpr bool kPersistent = false`: a grid of one step
+// per thread (as many blocks as the items need, up to kElementwiseMaxBlocks)
+// instead of one block per resident slot, each owning a contiguous share.
 // An op may instead choose its own walk, `cudaError_t launch(cudaStream_t)
 // const`, which launchElementwise then calls (RowChain's periodic walk).
 #pragma once
@@ -44,6 +47,14 @@ template <typename Op, typename = void> struct ElementwiseUnroll {
 template <typename Op>
 struct ElementwiseUnroll<Op, std::void_t<decltype(Op::kUnroll)>> {
   static constexpr int value = Op::kUnroll;
+};
+
+template <typename Op, typename = void> struct ElementwisePersistent {
+  static constexpr bool value = true;
+};
+template <typename Op>
+struct ElementwisePersistent<Op, std::void_t<decltype(Op::kPersistent)>> {
+  static constexpr bool value = Op::kPersistent;
 };
 
 template <typename Op, typename = void>
@@ -117,7 +128,9 @@ cudaError_t launchElementwiseWith(const Op &op, std::int64_t numItems,
   const std::int64_t perBlock =
       static_cast<std::int64_t>(kElementwiseThreads) * kUnroll;
   const std::int64_t resident =
-      residentBlocks(elementwiseKernel<Op, Index>, kElementwiseThreads);
+      ElementwisePersistent<Op>::value
+          ? residentBlocks(elementwiseKernel<Op, Index>, kElementwiseThreads)
+          : kElementwiseMaxBlocks;
   const std::int64_t blocks =
       std::min({(numItems + perBlock - 1) / perBlock, resident,
                 kElementwiseMaxBlocks});

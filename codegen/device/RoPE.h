@@ -63,6 +63,10 @@ struct RoPE {
   static constexpr int kUnroll =
       kHeadsPerItem * kLoadsPerHead >= 8 ? 1
                                          : 8 / (kHeadsPerItem * kLoadsPerHead);
+  // One step per thread, as many blocks as the items need: on the H100 the
+  // persistent grid left DRAM at 2.49 TB/s, this one reaches 2.73 (16384
+  // tokens x 32 x 128 bf16; docs/perf-notes.md, end-to-end attempt 5).
+  static constexpr bool kPersistent = false;
 
   const T *x;
   T *y;
