@@ -391,6 +391,10 @@ template <typename Chain, int kRowsPerItem> struct PeriodicRowWalk {
   static constexpr int kVecsPerRow = Chain::kVecsPerRow;
   static constexpr int kDim = kVec * kVecsPerRow;
   static constexpr int kUnroll = 1; // an item is kRowsPerItem loads
+  // One step per thread (GridStride.h): with DRAM-cold inputs on the H100
+  // 0.0225 ms for the pe config against 0.0240 on the persistent grid
+  // (copy of the same bytes 0.0212; docs/perf-notes.md, attempt 5).
+  static constexpr bool kPersistent = false;
 
   Chain chain;
   std::int64_t period;    // in rows, 0 < period <= rows
