@@ -320,6 +320,16 @@ struct GemmBody {
   RopeOp rope;                       // on the output tile
 };
 
+/// The Sm90GemmTile of an sm_90a plan that the Hopper GEMM runs.
+std::string sm90TileType(kernel::GemmPlanAttr plan) {
+  std::string schedule =
+      plan.getSchedule() == kernel::GemmSchedule::ping_pong
+          ? ", device::Sm90Schedule::kPingPong"
+          : "";
+  return fmt::format("device::Sm90GemmTile<{}, {}, {}{}>", plan.getTileM(),
+                     plan.getTileN(), plan.getStages(), schedule);
+}
+
 /// Why the Hopper GEMM (codegen/device/Sm90Gemm.h: TMA + wgmma) cannot run
 /// `body` under `plan`, or "" when it can. Its tile is Sm90GemmTile:
 /// k-tiles of 64, one consumer warpgroup per 64 rows (64 or 128), n-tiles
@@ -1100,8 +1110,7 @@ LogicalResult CudaEmitter::emitGemm(kernel::GemmOp op, const Buffer &result,
   if (sm90) {
     out << "// Main loop: GemmSm90Mainloop (TMA + wgmma), one persistent "
            "block per SM.\n";
-    out << fmt::format("using Tile = device::Sm90GemmTile<{}, {}, {}>;\n",
-                       plan.getTileM(), plan.getTileN(), plan.getStages());
+    out << "using Tile = " << sm90TileType(plan) << ";\n";
   } else {
     out << "// Main loop: GemmSm80Mainloop (mma.sync)"
         << (plan.getTarget() == kernel::Target::sm_90a
@@ -1152,9 +1161,7 @@ LogicalResult CudaEmitter::emitGemm(kernel::GemmOp op, const Buffer &result,
       // Only the counters must start at zero (each slice writes its
       // partials before it arrives); the launch leaves them at zero again,
       // but the scratch may have held anything before this call.
-      const std::string tile =
-          fmt::format("device::Sm90GemmTile<{}, {}, {}>", plan.getTileM(),
-                      plan.getTileN(), plan.getStages());
+      const std::string tile = sm90TileType(plan);
       std::string scratch =
           "scratch" + std::to_string(scope.scratchBytes.size());
       scope.scratchBytes.push_back(fmt::format(

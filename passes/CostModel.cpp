@@ -15,14 +15,20 @@ TargetCostModel TargetCostModel::get(kernel::Target target) {
     // tile; cp.async gains little beyond 4 stages, and 4 stages of the widest
     // (gated) tile take 96 KB.
     return {target, 108, 1.5e12, 312e12, 108 * 16 * 1.41e9, 128,
-            163 * 1024, 32, 4, 128, 1, 0};
+            163 * 1024, 32, 4, 128, 1, 0, 0};
   case kernel::Target::sm_90a:
     // H100 SXM: copy and bf16 GEMM rates as measured on the lent H100
     // (3.0 TB/s, 782 TFLOP/s); 132 SMs at 1.755 GHz, 227 KB of shared memory
     // per block. wgmma takes 64 rows per warpgroup; 8 TMA loads in flight
     // cover the memory latency; results leave through 64-column TMA stores.
+    // A main loop of up to 16 k-steps is short enough that overlapping each
+    // tile's epilogue with the next tile's MMAs (ping-pong 128x128) beats
+    // the wider cooperative tile: 0.141-0.146 against 0.147-0.148 ms at
+    // K = 768 in two runs, while at K = 3072 the cooperative 128x256 wins,
+    // 0.110 against 0.118-0.128 (docs/perf-notes.md, Hopper GEMM attempts 4
+    // and 5).
     return {target, 132, 3.0e12, 782e12, 132 * 16 * 1.755e9, 256,
-            227 * 1024, 64, 8, 64, 2, 64};
+            227 * 1024, 64, 8, 64, 2, 64, 16};
   }
   llvm_unreachable("unknown target");
 }
@@ -38,9 +44,12 @@ bool TargetCostModel::hasGemmElementType(Type elementType) const {
   return elementType.isF16() || elementType.isBF16();
 }
 
+/// The narrower of the two large-token tile widths, and the one a gated GEMM
+/// or a ping-pong schedule takes.
+static constexpr int64_t narrowTileN = 128;
+
 SmallVector<int64_t, 2>
 TargetCostModel::gemmTileNChoices(const GemmProblem &problem) const {
-  constexpr int64_t narrowTileN = 128;
   // A consumer warpgroup holds a 64 x tile_n f32 accumulator in tile_n / 2
   // registers per thread: two 256-wide ones would take all 255 and more.
   if (problem.gated || widestTileN == narrowTileN)
@@ -61,8 +70,9 @@ TargetCostModel::gemmTileNChoices(const GemmProblem &problem) const {
         best = tileN;
     return {best};
   }
-  // A wide tile over a narrow output would be mostly padding.
-  if (problem.outFeatures <= narrowTileN)
+  // A wide tile over a narrow output would be mostly padding; a short main
+  // loop runs the narrow tile ping-pong (planGemm).
+  if (problem.outFeatures <= narrowTileN || runsPingPong(problem, narrowTileN))
     return {narrowTileN, widestTileN};
   return {widestTileN, narrowTileN};
 }
@@ -79,6 +89,15 @@ static int64_t chooseSplitK(int64_t tiles, int64_t kSteps,
       1, std::min(multiprocessors / tiles, kSteps / minStepsPerSplit));
 }
 
+bool TargetCostModel::runsPingPong(const GemmProblem &problem,
+                                   int64_t tileN) const {
+  // Few tokens take the single small tile row, split along K instead.
+  bool largeTileM = !problem.tokens || *problem.tokens > gemmSmallTileM;
+  return largeTileM && !problem.gated && tileN == narrowTileN &&
+         llvm::divideCeilSigned(problem.inFeatures, gemmTileK) <=
+             gemmPingPongMaxSteps;
+}
+
 kernel::GemmPlanAttr TargetCostModel::planGemm(MLIRContext *context,
                                                const GemmProblem &problem,
                                                int64_t tileN) const {
@@ -87,19 +106,23 @@ kernel::GemmPlanAttr TargetCostModel::planGemm(MLIRContext *context,
   int64_t tileM = tokens && *tokens <= gemmSmallTileM ? gemmSmallTileM : 128;
   int64_t tileRows = tokens ? llvm::divideCeilSigned(*tokens, tileM) : 0;
   int64_t kSteps = llvm::divideCeilSigned(problem.inFeatures, gemmTileK);
+  bool pingPong = runsPingPong(problem, tileN);
   int64_t splitK =
-      tokens ? chooseSplitK(tileRows *
-                                llvm::divideCeilSigned(problem.outFeatures, tileN),
-                            kSteps, multiprocessors)
-             : 1;
+      tokens && !pingPong
+          ? chooseSplitK(tileRows *
+                             llvm::divideCeilSigned(problem.outFeatures, tileN),
+                         kSteps, multiprocessors)
+          : 1;
   // One stage holds an A tile and one B tile per projection. The staged
   // stores keep their buffers beside the pipeline (split-K slices store f32
   // partials from registers instead).
   int64_t stageBytes = (tileM + tileN * (problem.gated ? 2 : 1)) * gemmTileK *
                        problem.elementBytes;
-  int64_t stagingBytes =
-      splitK == 1 ? 2 * tileM * gemmStoreStagingCols * problem.elementBytes
-                  : 0;
+  // Ping-pong: each of the two consumers owns whole tiles and its buffers.
+  int64_t stagingBytes = splitK == 1 ? (pingPong ? 2 : 1) * 2 * tileM *
+                                           gemmStoreStagingCols *
+                                           problem.elementBytes
+                                     : 0;
   int64_t stages = std::min(
       {gemmMaxStages, (sharedMemoryPerBlock - stagingBytes) / stageBytes,
        llvm::divideCeilSigned(kSteps, splitK)});
@@ -109,8 +132,11 @@ kernel::GemmPlanAttr TargetCostModel::planGemm(MLIRContext *context,
   // 64 rows per consumer warpgroup (sm_90a); 8 warps of mma.sync over the
   // 128-row tile (sm_80).
   int64_t warpgroups = tileM / 64;
-  return kernel::GemmPlanAttr::get(context, target, tileM, tileN, gemmTileK,
-                                   stages, warpgroups, splitK, clusterM);
+  return kernel::GemmPlanAttr::get(
+      context, target, tileM, tileN, gemmTileK, stages, warpgroups, splitK,
+      clusterM,
+      pingPong ? kernel::GemmSchedule::ping_pong
+               : kernel::GemmSchedule::cooperative);
 }
 
 kernel::PointwisePlanAttr

@@ -43,9 +43,13 @@ struct TargetCostModel {
   /// Thread-block cluster size along M for grids with several tile rows.
   int64_t gemmClusterM;
   /// Columns of the output tiles that an unsplit GEMM stages through shared
-  /// memory on their way to global memory, two buffers of tile_m rows (the
-  /// TMA stores of sm_90a); 0 where results are stored from registers.
+  /// memory on their way to global memory, two buffers of tile_m rows per
+  /// consumer schedule slot (the TMA stores of sm_90a); 0 where results are
+  /// stored from registers.
   int64_t gemmStoreStagingCols;
+  /// Main loops of at most this many k-steps run ping-pong 128 x narrow
+  /// tiles (0: the target has no ping-pong schedule).
+  int64_t gemmPingPongMaxSteps;
 
   static TargetCostModel get(kernel::Target target);
 
@@ -59,6 +63,10 @@ struct TargetCostModel {
 
   /// The tile_n values a GEMM may use, best first.
   SmallVector<int64_t, 2> gemmTileNChoices(const GemmProblem &problem) const;
+
+  /// Whether a GEMM with output tiles `tileN` wide runs the ping-pong
+  /// schedule.
+  bool runsPingPong(const GemmProblem &problem, int64_t tileN) const;
 
   /// The launch plan of a GEMM with output tiles `tileN` wide.
   kernel::GemmPlanAttr planGemm(MLIRContext *context,

@@ -16,6 +16,15 @@ def XKernel_TargetAttr : EnumAttr<XKernel_Dialect, XKernel_Target, "target"> {
   let assemblyFormat = "`<` $value `>`";
 }
 
+def XKernel_ScheduleCooperative : I32EnumAttrCase<"cooperative", 0>;
+def XKernel_SchedulePingPong : I32EnumAttrCase<"ping_pong", 1>;
+def XKernel_GemmSchedule : I32EnumAttr<"GemmSchedule",
+    "how the consumer warpgroups of an sm_90a GEMM block share its tiles",
+    [XKernel_ScheduleCooperative, XKernel_SchedulePingPong]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::mlir::xfuse::kernel";
+}
+
 def XKernel_GemmPlanAttr : AttrDef<XKernel_Dialect, "GemmPlan"> {
   let mnemonic = "gemm_plan";
   let summary = "how a GEMM kernel is tiled and launched";
@@ -26,14 +35,20 @@ def XKernel_GemmPlanAttr : AttrDef<XKernel_Dialect, "GemmPlan"> {
     (sm_80, mma.sync, `warps_m * warps_n = 4 * warpgroups`); `split_k` the
     number of blocks sharing one output tile's reduction (small-token path);
     `cluster_m` the thread-block cluster size along M (TMA multicast of the
-    weight tile).
+    weight tile); `schedule` how the consumer warpgroups share the tiles
+    (sm_90a): `cooperative`, one warpgroup per 64 rows of each tile, or
+    `ping_pong`, two warpgroups taking whole 128-row tiles in turn, so that
+    one's epilogue runs while the other multiplies.
   }];
   let parameters = (ins "::mlir::xfuse::kernel::Target":$target,
                         "int64_t":$tile_m, "int64_t":$tile_n,
                         "int64_t":$tile_k, "int64_t":$stages,
                         "int64_t":$warpgroups,
                         DefaultValuedParameter<"int64_t", "1">:$split_k,
-                        DefaultValuedParameter<"int64_t", "1">:$cluster_m);
+                        DefaultValuedParameter<"int64_t", "1">:$cluster_m,
+                        DefaultValuedParameter<
+                            "::mlir::xfuse::kernel::GemmSchedule",
+                            "::mlir::xfuse::kernel::GemmSchedule::cooperative">:$schedule);
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
 }

@@ -32,7 +32,7 @@ LogicalResult GemmPlanAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                    Target target, int64_t tileM, int64_t tileN,
                                    int64_t tileK, int64_t stages,
                                    int64_t warpgroups, int64_t splitK,
-                                   int64_t clusterM) {
+                                   int64_t clusterM, GemmSchedule schedule) {
   if (tileM <= 0 || tileN <= 0 || tileK <= 0 || tileM % 16 || tileN % 8 ||
       tileK % 16)
     return emitError() << "expects a tile that the tensor cores can cover "
@@ -48,6 +48,11 @@ LogicalResult GemmPlanAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (clusterM != 1 && target != Target::sm_90a)
     return emitError() << "expects cluster_m = 1 on sm_80, which has no "
                           "thread-block clusters";
+  if (schedule == GemmSchedule::ping_pong &&
+      (target != Target::sm_90a || tileM != 128 || warpgroups != 2 ||
+       splitK != 1))
+    return emitError() << "expects the ping_pong schedule on sm_90a with "
+                          "tile_m = 128, warpgroups = 2 and split_k = 1";
   return success();
 }
 

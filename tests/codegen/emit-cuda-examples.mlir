@@ -8,18 +8,19 @@
 
 // PE: __device__ const float2 encoder_ffn_frequencies0[128] = {
 // PE-NEXT: {0x1p+0f, 0x0p+0f}, // [0] 1
-// PE: const std::size_t scratch0Bytes = static_cast<std::size_t>(s0 * 16384) * sizeof(__nv_bfloat16);
-// PE: // Not fused yet: the A prologue runs as its own kernel into scratch.
-// PE-NEXT: {
-// PE-NEXT: XFUSE_ASSIGN_OR_RETURN(const float2 *frequencies0, deviceAddress(encoder_ffn_frequencies0));
+// PE: // Kernel 0: xkernel.pointwise
+// PE: XFUSE_ASSIGN_OR_RETURN(const float2 *frequencies0, deviceAddress(encoder_ffn_frequencies0));
 // PE-NEXT: const auto op = device::makeRowChain<__nv_bfloat16, 256>(
 // PE-NEXT: static_cast<const __nv_bfloat16 *>(arg0.data),
-// PE-NEXT: static_cast<__nv_bfloat16 *>(scratch0),
+// PE-NEXT: static_cast<__nv_bfloat16 *>(kernel0Result0),
 // PE-NEXT: s0 * 64,
 // PE-NEXT: device::SinusoidalStage<256, device::SinusoidalLayout::kInterleaved, std::int32_t>{
 // PE-NEXT: frequencies0, device::TokenPositions<std::int32_t>{nullptr, 64}, 16.0f});
 // PE-NEXT: XFUSE_CUDA_TRY(device::launchElementwise(op, stream));
-// PE: static_cast<const __nv_bfloat16 *>(scratch0), {static_cast<const __nv_bfloat16 *>(arg1.data())},
+// PE: // Kernel 1: xkernel.gemm
+// PE: using Tile = device::Sm90GemmTile<128, 128, 4, device::Sm90Schedule::kPingPong>;
+// PE-NEXT: const device::GemmParams<__nv_bfloat16, __nv_bfloat16, 1> params{
+// PE-NEXT: static_cast<const __nv_bfloat16 *>(kernel0Result0), {static_cast<const __nv_bfloat16 *>(arg1.data())},
 
 // SWIGLU: // Main loop: GemmSm90Mainloop (TMA + wgmma)
 // SWIGLU-NEXT: using Tile = device::Sm90GemmTile<128, 128, 4>;
@@ -28,7 +29,7 @@
 // SWIGLU: const device::GatedProduct<device::Activation::kSilu, device::EpilogueChain<>, device::EpilogueChain<>, device::EpilogueChain<>> epilogue{
 // SWIGLU: device::GemmSm90Params<__nv_bfloat16, 2> sm90Params;
 // SWIGLU: // Main loop: GemmSm90Mainloop (TMA + wgmma)
-// SWIGLU-NEXT: using Tile = device::Sm90GemmTile<128, 256, 4>;
+// SWIGLU-NEXT: using Tile = device::Sm90GemmTile<128, 128, 5, device::Sm90Schedule::kPingPong>;
 // SWIGLU: device::GemmSm90Params<__nv_bfloat16, 1> sm90Params;
 // SWIGLU: // The plan interleaves arg1 with arg2 in blocks of 128 rows for one TMA load
 // SWIGLU: return rt::PackedWeight::pack(weight, rt::WeightLayout::kOutIn, rt::DType::kBF16, stream);

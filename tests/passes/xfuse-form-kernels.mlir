@@ -34,6 +34,7 @@ func.func @pe_ffn_narrow(%x: tensor<?x16x256xbf16>, %w1: tensor<256x512xbf16>, %
 // The placement depends on the target: with N = 1024, sm_90a's 256-wide
 // tiles recompute the encoding 4 times (cheaper than a round trip through
 // memory at 3 TB/s), sm_80's 128-wide tiles 8 times (dearer at 1.5 TB/s).
+// (K = 2048: a short main loop would take sm_90a's 128-wide ping-pong tile.)
 // CHECK-LABEL: func.func @pe_placement_by_target
 // SM90-NOT: xkernel.pointwise
 // SM90: xkernel.gemm
@@ -45,9 +46,9 @@ func.func @pe_ffn_narrow(%x: tensor<?x16x256xbf16>, %w1: tensor<256x512xbf16>, %
 // SM80: xkernel.gemm
 // SM80-NOT: xfuse.sinusoidal_pe
 // SM80: return
-func.func @pe_placement_by_target(%x: tensor<?x256xbf16>, %w: tensor<256x1024xbf16>) -> tensor<?x1024xbf16> {
-  %pe = xfuse.sinusoidal_pe %x : tensor<?x256xbf16>
-  %h = xfuse.linear %pe, %w : (tensor<?x256xbf16>, tensor<256x1024xbf16>) -> tensor<?x1024xbf16>
+func.func @pe_placement_by_target(%x: tensor<?x2048xbf16>, %w: tensor<2048x1024xbf16>) -> tensor<?x1024xbf16> {
+  %pe = xfuse.sinusoidal_pe %x : tensor<?x2048xbf16>
+  %h = xfuse.linear %pe, %w : (tensor<?x2048xbf16>, tensor<2048x1024xbf16>) -> tensor<?x1024xbf16>
   return %h : tensor<?x1024xbf16>
 }
 

@@ -8,8 +8,11 @@
 // The fusion report.
 // RUN: xfuse-opt %S/../../examples/sinusoidal_ffn_relu.mlir --xfuse-pipeline="report=true" -mlir-print-op-on-diagnostic=false -o /dev/null 2>&1 | FileCheck %s --check-prefix=REPORT
 
-// Encoding in the first GEMM's prologue, bias and ReLU in its epilogue, the
-// second bias in the second GEMM: two kernels, nothing standalone.
+// The encoding as its own kernel (d = 256 main loops are short, so the GEMMs
+// take 128-wide ping-pong tiles, and recomputing the encoding for each of
+// the 8 tile columns would cost more than a round trip through memory),
+// bias and ReLU in the first GEMM's epilogue, the second bias in the second
+// GEMM: three kernels.
 // SINUSOIDAL-LABEL: func.func @encoder_ffn
 // SINUSOIDAL-SAME: %[[X:[^:]*]]: tensor<?x64x256xbf16>,
 // SINUSOIDAL-SAME: %[[W1:[^:]*]]: tensor<256x1024xbf16> {xkernel.weight_packing = #xkernel.weight_packing<source = in_out>},
@@ -17,10 +20,12 @@
 // SINUSOIDAL-SAME: %[[W2:[^:]*]]: tensor<1024x256xbf16> {xkernel.weight_packing = #xkernel.weight_packing<source = in_out>},
 // SINUSOIDAL-SAME: %[[B2:[^:]*]]: tensor<256xbf16>)
 // SINUSOIDAL-SAME: attributes {xkernel.workspace = #xkernel.workspace<bytes = #{{.*}}>}
-// SINUSOIDAL-NOT: xkernel.pointwise
-// SINUSOIDAL: %[[H:.*]] = xkernel.gemm(%[[X]], %[[W1]], %[[B1]] : {{.*}}) plan <target = sm_90a, tile_m = 128, tile_n = 256, tile_k = 64, stages = 4, warpgroups = 2, cluster_m = 2> {xkernel.workspace_slices = [#xkernel.workspace_slice<result = 0, offset = #{{.*}}>]} -> tensor<?x64x1024xbf16>
+// SINUSOIDAL: %[[PE:.*]] = xkernel.pointwise(%[[X]] : {{.*}}) plan <target = sm_90a, threads = 256, vector_width = 8> {xkernel.workspace_slices = [#xkernel.workspace_slice<result = 0, offset = #{{.*}}>]} -> tensor<?x64x256xbf16>
 // SINUSOIDAL-NEXT: ^bb0
 // SINUSOIDAL-NEXT: xfuse.sinusoidal_pe
+// SINUSOIDAL-NEXT: xkernel.yield
+// SINUSOIDAL: %[[H:.*]] = xkernel.gemm(%[[PE]], %[[W1]], %[[B1]] : {{.*}}) plan <target = sm_90a, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2, cluster_m = 2, schedule = ping_pong> {xkernel.workspace_slices = [#xkernel.workspace_slice<result = 0, offset = #{{.*}}>]} -> tensor<?x64x1024xbf16>
+// SINUSOIDAL-NEXT: ^bb0
 // SINUSOIDAL-NEXT: xfuse.linear {{.*}} bias
 // SINUSOIDAL-NEXT: xfuse.activation {{.*}}relu
 // SINUSOIDAL-NEXT: xkernel.yield
@@ -45,7 +50,7 @@
 // SWIGLU-NEXT: %[[U:.*]] = xfuse.linear
 // SWIGLU-NEXT: xfuse.gate %[[G]], %[[U]]
 // SWIGLU-NEXT: xkernel.yield
-// SWIGLU: %[[Y:.*]] = xkernel.gemm(%[[H]], %[[WD]] : {{.*}}) plan <target = sm_90a, tile_m = 128, tile_n = 256, {{.*}}> -> tensor<?x256xbf16>
+// SWIGLU: %[[Y:.*]] = xkernel.gemm(%[[H]], %[[WD]] : {{.*}}) plan <target = sm_90a, tile_m = 128, tile_n = 128, {{.*}}, schedule = ping_pong> -> tensor<?x256xbf16>
 // SWIGLU-NEXT: ^bb0
 // SWIGLU-NEXT: xfuse.linear
 // SWIGLU-NEXT: xkernel.yield
@@ -57,7 +62,7 @@
 // ROPE-LABEL: func.func @query_rope
 // ROPE-SAME: attributes {xkernel.workspace = #xkernel.workspace<bytes = #{{.*}}>}
 // ROPE-NOT: xkernel.pointwise
-// ROPE: %[[Q:.*]] = xkernel.gemm({{.*}}) plan <target = sm_90a, tile_m = 128, tile_n = 256, {{.*}}> -> tensor<?x32x4x64xbf16>
+// ROPE: %[[Q:.*]] = xkernel.gemm({{.*}}) plan <target = sm_90a, tile_m = 128, tile_n = 128, {{.*}}, schedule = ping_pong> -> tensor<?x32x4x64xbf16>
 // ROPE: xfuse.linear
 // ROPE: tensor.expand_shape
 // ROPE-NEXT: xfuse.rope
@@ -106,10 +111,11 @@ func.func @decode_swiglu(%x: tensor<16x4096xbf16>, %wg: tensor<11008x4096xbf16>,
 
 // One remark per kernel with its plan, a note per fused op at the op's own
 // location, and a summary per function.
-// REPORT: sinusoidal_ffn_relu.mlir:8:8: remark: kernel 0 of @encoder_ffn: xkernel.gemm with plan #xkernel.gemm_plan<target = sm_90a, tile_m = 128, tile_n = 256, tile_k = 64, stages = 4, warpgroups = 2, cluster_m = 2>
-// REPORT: sinusoidal_ffn_relu.mlir:8:8: note: prologue xfuse.sinusoidal_pe
+// REPORT: sinusoidal_ffn_relu.mlir:8:8: remark: kernel 0 of @encoder_ffn: xkernel.pointwise with plan #xkernel.pointwise_plan<target = sm_90a, threads = 256, vector_width = 8>
+// REPORT: sinusoidal_ffn_relu.mlir:8:8: note: fuses xfuse.sinusoidal_pe
+// REPORT: sinusoidal_ffn_relu.mlir:10:8: remark: kernel 1 of @encoder_ffn: xkernel.gemm with plan #xkernel.gemm_plan<target = sm_90a, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2, cluster_m = 2, schedule = ping_pong>
 // REPORT: sinusoidal_ffn_relu.mlir:10:8: note: product xfuse.linear
 // REPORT: sinusoidal_ffn_relu.mlir:10:8: note: epilogue xfuse.activation
-// REPORT: sinusoidal_ffn_relu.mlir:10:8: remark: kernel 1 of @encoder_ffn: xkernel.gemm with plan #xkernel.gemm_plan<
+// REPORT: sinusoidal_ffn_relu.mlir:10:8: remark: kernel 2 of @encoder_ffn: xkernel.gemm with plan #xkernel.gemm_plan<
 // REPORT: sinusoidal_ffn_relu.mlir:10:8: note: product xfuse.linear
-// REPORT: sinusoidal_ffn_relu.mlir:4:1: remark: @encoder_ffn: 2 kernels, #xkernel.workspace<bytes = affine_map<()[s0] -> (s0 * 131072)>>
+// REPORT: sinusoidal_ffn_relu.mlir:4:1: remark: @encoder_ffn: 3 kernels, #xkernel.workspace<bytes = affine_map<()[s0] -> (s0 * 163840)>>

@@ -39,7 +39,8 @@ func.func @unaligned_output(%x: tensor<?x64xbf16>, %w: tensor<44x64xbf16>) -> te
 
 // -----
 
-// Heads of 96 features: neither 256 nor 128 holds whole heads.
+// Heads of 96 features: neither 256 nor 128 holds whole heads (the
+// 6-step main loop prefers the ping-pong 128).
 func.func @rope_heads(%x: tensor<?x384xbf16>, %w: tensor<384x384xbf16>) -> tensor<?x4x96xbf16> {
   %y = xkernel.gemm(%x, %w : tensor<?x384xbf16>, tensor<384x384xbf16>) -> tensor<?x4x96xbf16> {
   ^bb0(%a: tensor<?x384xbf16>, %b: tensor<384x384xbf16>):
@@ -47,7 +48,7 @@ func.func @rope_heads(%x: tensor<?x384xbf16>, %w: tensor<384x384xbf16>) -> tenso
     %0 = xfuse.linear %a, %b : (tensor<?x384xbf16>, tensor<384x384xbf16>) -> tensor<?x384xbf16>
     %n = tensor.dim %a, %c0 : tensor<?x384xbf16>
     %1 = tensor.expand_shape %0 [[0], [1, 2]] output_shape [%n, 4, 96] : tensor<?x384xbf16> into tensor<?x4x96xbf16>
-    // expected-error @+1 {{rotates heads of 96 features, but no output tile of this sm_90a GEMM holds whole heads: tile_n is one of 256, 128}}
+    // expected-error @+1 {{rotates heads of 96 features, but no output tile of this sm_90a GEMM holds whole heads: tile_n is one of 128, 256}}
     %2 = xfuse.rope %1 : tensor<?x4x96xbf16>
     xkernel.yield %2 : tensor<?x4x96xbf16>
   }
@@ -123,4 +124,20 @@ func.func @two_errors(%x: tensor<?x64xf32>, %w: tensor<64x64xf32>) -> (tensor<?x
     xkernel.yield %0 : tensor<?x64xf32>
   }
   return %y, %z : tensor<?x64xf32>, tensor<?x64xf32>
+}
+
+// -----
+
+// The ping-pong schedule is sm_90a's, for two consumer warpgroups taking
+// whole 128-row tiles.
+func.func @ping_pong_on_sm80(%x: tensor<?x256xbf16>, %w: tensor<256x256xbf16>) -> tensor<?x256xbf16> {
+  %y = xkernel.gemm(%x, %w : tensor<?x256xbf16>, tensor<256x256xbf16>)
+      // expected-error @+1 {{expects the ping_pong schedule on sm_90a with tile_m = 128, warpgroups = 2 and split_k = 1}}
+      plan #xkernel.gemm_plan<target = sm_80, tile_m = 128, tile_n = 128, tile_k = 32, stages = 4, warpgroups = 2, schedule = ping_pong>
+      -> tensor<?x256xbf16> {
+  ^bb0(%a: tensor<?x256xbf16>, %b: tensor<256x256xbf16>):
+    %0 = xfuse.linear %a, %b : (tensor<?x256xbf16>, tensor<256x256xbf16>) -> tensor<?x256xbf16>
+    xkernel.yield %0 : tensor<?x256xbf16>
+  }
+  return %y : tensor<?x256xbf16>
 }

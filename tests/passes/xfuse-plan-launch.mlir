@@ -67,11 +67,28 @@ func.func @gated(%x: tensor<?x1024xbf16>, %wg: tensor<1024x2816xbf16>, %wu: tens
   return %y : tensor<?x2816xbf16>
 }
 
+// A main loop of at most 16 k-steps (here 12: K = 768, BERT's first FFN
+// GEMM) runs 128x128 tiles ping-pong on sm_90a: two consumer warpgroups
+// take whole tiles in turn, one's epilogue overlapping the other's MMAs.
+// Each keeps two 16 KB store buffers, which leave room for five 32 KB
+// stages. sm_80 has one schedule.
+// CHECK-LABEL: func.func @short_main_loop
+// SM90: plan <target = sm_90a, tile_m = 128, tile_n = 128, tile_k = 64, stages = 5, warpgroups = 2, cluster_m = 2, schedule = ping_pong>
+// SM80: plan <target = sm_80, tile_m = 128, tile_n = 128, tile_k = 32, stages = 4, warpgroups = 2>
+func.func @short_main_loop(%x: tensor<?x768xbf16>, %w: tensor<768x3072xbf16>) -> tensor<?x3072xbf16> {
+  %y = xkernel.gemm(%x, %w : tensor<?x768xbf16>, tensor<768x3072xbf16>) -> tensor<?x3072xbf16> {
+  ^bb0(%a: tensor<?x768xbf16>, %b: tensor<768x3072xbf16>):
+    %0 = xfuse.linear %a, %b : (tensor<?x768xbf16>, tensor<768x3072xbf16>) -> tensor<?x3072xbf16>
+    xkernel.yield %0 : tensor<?x3072xbf16>
+  }
+  return %y : tensor<?x3072xbf16>
+}
+
 // A RoPE epilogue needs whole heads per tile: heads of 64 features fit the
 // tiles of both targets (see xfuse-plan-launch-invalid.mlir for heads that
-// do not).
+// do not). Its 8-step main loop runs ping-pong, as @short_main_loop.
 // CHECK-LABEL: func.func @rope_epilogue
-// SM90: plan <target = sm_90a, tile_m = 128, tile_n = 256, tile_k = 64, stages = 4, warpgroups = 2, cluster_m = 2>
+// SM90: plan <target = sm_90a, tile_m = 128, tile_n = 128, tile_k = 64, stages = 5, warpgroups = 2, cluster_m = 2, schedule = ping_pong>
 // SM80: plan <target = sm_80, tile_m = 128, tile_n = 128, tile_k = 32, stages = 4, warpgroups = 2>
 func.func @rope_epilogue(%x: tensor<?x512xbf16>, %w: tensor<512x512xbf16>) -> tensor<?x8x64xbf16> {
   %y = xkernel.gemm(%x, %w : tensor<?x512xbf16>, tensor<512x512xbf16>) -> tensor<?x8x64xbf16> {
