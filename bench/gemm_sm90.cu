@@ -16,6 +16,7 @@
 #include "codegen/device/Gemm.h"
 #include "codegen/device/Sm90Gemm.h"
 #include "runtime/CudaResources.h"
+#include "runtime/Workspace.h"
 
 #include <cublasLt.h>
 #include <cuda_bf16.h>
@@ -307,29 +308,33 @@ device::GemmParams<bf16, bf16, kNumB> gemmParams(const Problem &p, int set) {
 }
 
 /// The Hopper GEMM with Tile; splits > 1: split-K over that many slices,
-/// with its own zeroed workspace.
+/// with its own workspace (partials and counters, zeroed once).
 template <typename Tile, int kNumB = 1>
 Launch sm90Launch(const Problem &p, int splits = 1) {
   using Params = device::GemmSm90Params<bf16, kNumB>;
   struct State {
     std::vector<Params> prepared; // one per operand set
-    rt::DeviceBuffer workspace;
+    rt::Workspace workspace;
   };
   auto state = std::make_shared<State>();
+  void *partials = nullptr;
+  unsigned *counters = nullptr;
   if (splits > 1) {
+    using Split = device::Sm90SplitKWorkspace<Tile, kNumB>;
     const std::size_t bytes =
-        device::Sm90SplitKWorkspace<Tile, kNumB>::bytes(p.shape.m, p.shape.n,
-                                                         splits);
-    state->workspace = check(rt::DeviceBuffer::allocate(bytes));
-    CUDA_CHECK(cudaMemset(state->workspace.data(), 0, bytes));
+        Split::partialBytes(p.shape.m, p.shape.n, splits);
+    check(state->workspace.reserve(bytes));
+    partials = check(state->workspace.carve(bytes));
+    counters = check(state->workspace.zeroedCounters(
+        Split::counters(p.shape.m, p.shape.n), nullptr));
   }
   // Tensor maps are encoded once per operand set, outside the timed loop.
   for (std::size_t set = 0; set < p.sets.size(); ++set) {
     Params params{};
     CUDA_CHECK(device::prepareGemmSm90<Tile>(gemmParams<kNumB>(p, int(set)),
                                              &params));
-    CUDA_CHECK(device::setGemmSm90SplitK<Tile>(&params, splits,
-                                               state->workspace.data()));
+    CUDA_CHECK(device::setGemmSm90SplitK<Tile>(&params, splits, counters,
+                                               partials));
     state->prepared.push_back(params);
   }
   return [&p, state](int set, cudaStream_t stream) {

@@ -1157,39 +1157,37 @@ LogicalResult CudaEmitter::emitGemm(kernel::GemmOp op, const Buffer &result,
     // Split-K: at most one slice per 64-wide k-tile (setGemmSm90SplitK).
     const int64_t splits = std::min<int64_t>(plan.getSplitK(), (k + 63) / 64);
     if (splits > 1) {
-      // The slices meet in scratch: arrival counters, then f32 partials.
-      // Only the counters must start at zero (each slice writes its
-      // partials before it arrives); the launch leaves them at zero again,
-      // but the scratch may have held anything before this call.
+      // The slices add f32 partials in scratch and count their arrivals in
+      // the workspace's counters, which every launch leaves at zero: no
+      // clearing per call.
       const std::string tile = sm90TileType(plan);
       std::string scratch =
           "scratch" + std::to_string(scope.scratchBytes.size());
       scope.scratchBytes.push_back(fmt::format(
-          "device::Sm90SplitKWorkspace<{}, {}>::bytes(static_cast<int>({}), "
-          "{}, {})",
+          "device::Sm90SplitKWorkspace<{}, {}>::partialBytes("
+          "static_cast<int>({}), {}, {})",
           tile, weights.size(), m, n, splits));
       int64_t staticRows;
       // With no rows the scratch may be empty (null); the launch does
       // nothing then, so it stays unsplit.
       const bool mayBeEmpty = StringRef(m).getAsInteger(10, staticRows) ||
                               staticRows <= 0;
-      out << fmt::format("// The plan splits K in {}: the slices meet in "
-                         "{} (arrival counters, then f32 partials).\n",
+      out << fmt::format("// The plan splits K in {}: the slices add f32 "
+                         "partials in {}.\n",
                          splits, scratch);
       if (mayBeEmpty) {
         out << "if (sm90Params.m > 0) {\n";
         out.indent();
       }
       out << fmt::format(
-          "XFUSE_CUDA_TRY(cudaMemsetAsync(\n"
-          "    {}, 0,\n"
-          "    device::Sm90SplitKWorkspace<Tile, {}>::counterBytes(\n"
-          "        device::Sm90TileGrid<Tile>(sm90Params.m, sm90Params.n)"
-          ".tiles()),\n"
+          "XFUSE_ASSIGN_OR_RETURN(unsigned *counters, "
+          "workspace.zeroedCounters(\n"
+          "    device::Sm90SplitKWorkspace<Tile, {}>::counters(sm90Params.m, "
+          "sm90Params.n),\n"
           "    stream));\n",
-          scratch, weights.size());
+          weights.size());
       out << fmt::format("XFUSE_CUDA_TRY((device::setGemmSm90SplitK<Tile>("
-                         "&sm90Params, {}, {})));\n",
+                         "&sm90Params, {}, counters, {})));\n",
                          splits, scratch);
       if (mayBeEmpty) {
         out.unindent();

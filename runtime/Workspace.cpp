@@ -16,6 +16,18 @@ Status Workspace::reserve(std::size_t bytes) {
   return Status::ok();
 }
 
+StatusOr<unsigned *> Workspace::zeroedCounters(std::size_t count,
+                                               cudaStream_t stream) {
+  const std::size_t bytes = count * sizeof(unsigned);
+  if (bytes > counters_.size()) {
+    counters_ = DeviceBuffer(); // cudaFree waits for kernels still counting
+    XFUSE_ASSIGN_OR_RETURN(counters_, DeviceBuffer::allocate(alignUp(bytes)));
+    XFUSE_CUDA_TRY(
+        cudaMemsetAsync(counters_.data(), 0, counters_.size(), stream));
+  }
+  return counters_.as<unsigned>();
+}
+
 StatusOr<void *> Workspace::carve(std::size_t bytes) {
   std::size_t size = alignUp(bytes);
   if (size > buffer_.size() - used_)

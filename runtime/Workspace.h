@@ -7,10 +7,16 @@
 // order, and reset() before the next call. Reuse across calls on one stream
 // is safe because kernels on a stream run in order; callers that use several
 // streams must order them themselves.
+//
+// Beside the scratch, a Workspace holds arrival counters (split-K GEMMs):
+// zero when handed out, and every kernel that uses them leaves them at zero,
+// so they are cleared when the region grows, not on every call.
 #pragma once
 
 #include "runtime/CudaResources.h"
 #include "runtime/Status.h"
+
+#include <cuda_runtime.h>
 
 #include <cstddef>
 
@@ -40,9 +46,17 @@ public:
   std::size_t capacity() const { return buffer_.size(); }
   std::size_t used() const { return used_; }
 
+  /// `count` 32-bit counters, all zero for the next kernel on `stream`.
+  /// The kernel must leave them at zero when it finishes. The region is
+  /// shared by every caller of this method (one kernel at a time) and grows
+  /// like reserve(): growing invalidates earlier counter pointers and zeroes
+  /// the new region on `stream`.
+  StatusOr<unsigned *> zeroedCounters(std::size_t count, cudaStream_t stream);
+
 private:
   DeviceBuffer buffer_;
   std::size_t used_ = 0;
+  DeviceBuffer counters_;
 };
 
 } // namespace xfuse::rt

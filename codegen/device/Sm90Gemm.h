@@ -130,48 +130,41 @@ template <typename Tile> struct Sm90TileGrid {
   }
 };
 
-/// Split-K workspace: one arrival counter per warp of a tile's consumers
-/// (the warps that hold rows past m never arrive), then the partials,
-/// kBlockM x kBlockN x kNumB floats per tile and slice.
+/// Split-K memory: one arrival counter per warp of a tile's consumers (the
+/// warps that hold rows past m never arrive), and the partials, kBlockM x
+/// kBlockN x kNumB floats per tile and slice.
 template <typename Tile, int kNumB = 1> struct Sm90SplitKWorkspace {
   static constexpr int kWarpsPerTile = 4 * Tile::kTileConsumers;
 
-  static std::size_t counterBytes(long long tiles) {
-    // Rounded up so that the partials start 256-byte aligned.
-    return (static_cast<std::size_t>(tiles) * kWarpsPerTile * 4 + 255) / 256 *
-           256;
+  static std::size_t counters(int m, int n) {
+    return static_cast<std::size_t>(Sm90TileGrid<Tile>(m, n).tiles()) *
+           kWarpsPerTile;
   }
-  static std::size_t bytes(int m, int n, int splits) {
-    const long long tiles = Sm90TileGrid<Tile>(m, n).tiles();
-    return counterBytes(tiles) + static_cast<std::size_t>(tiles) * splits *
-                                     Tile::kBlockM * Tile::kBlockN * kNumB * 4;
+  static std::size_t partialBytes(int m, int n, int splits) {
+    return static_cast<std::size_t>(Sm90TileGrid<Tile>(m, n).tiles()) *
+           splits * Tile::kBlockM * Tile::kBlockN * kNumB * sizeof(float);
   }
 };
 
 /// Cuts each tile's k-tiles into `splits` slices (1 <= splits <= number of
 /// 64-wide k-tiles) for shapes with fewer tiles than multiprocessors.
-/// `workspace`: Sm90SplitKWorkspace<Tile, kNumB>::bytes(m, n, splits)
-/// bytes, 256-byte aligned (cudaMalloc's), zeroed once before the first
-/// launch (each launch leaves its counters at zero again), and used by one
-/// launch at a time. splits = 1 turns split-K off (workspace unused).
+/// `counters`: Sm90SplitKWorkspace<Tile, kNumB>::counters(m, n) of them,
+/// zero before the launch; the launch leaves them at zero again, so they
+/// need zeroing only once (rt::Workspace::zeroedCounters). `partials`:
+/// partialBytes(m, n, splits), 16-byte aligned, any contents. Both are used
+/// by one launch at a time. splits = 1 turns split-K off (both unused).
 template <typename Tile, typename OutT, int kNumB>
 cudaError_t setGemmSm90SplitK(GemmSm90Params<OutT, kNumB> *p, int splits,
-                              void *workspace) {
+                              unsigned *counters, void *partials) {
   const int kTiles = (p->k + Tile::kBlockK - 1) / Tile::kBlockK;
   if (splits < 1 || splits > kTiles ||
       (splits > 1 &&
-       (workspace == nullptr ||
-        reinterpret_cast<std::uintptr_t>(workspace) % 256 != 0)))
+       (counters == nullptr || partials == nullptr ||
+        reinterpret_cast<std::uintptr_t>(partials) % 16 != 0)))
     return cudaErrorInvalidValue;
   p->splits = splits;
-  p->arrivals = splits > 1 ? static_cast<unsigned *>(workspace) : nullptr;
-  p->partials =
-      splits > 1
-          ? reinterpret_cast<float *>(
-                static_cast<unsigned char *>(workspace) +
-                Sm90SplitKWorkspace<Tile, kNumB>::counterBytes(
-                    Sm90TileGrid<Tile>(p->m, p->n).tiles()))
-          : nullptr;
+  p->arrivals = splits > 1 ? counters : nullptr;
+  p->partials = splits > 1 ? static_cast<float *>(partials) : nullptr;
   return cudaSuccess;
 }
 

@@ -72,18 +72,18 @@
 // F32-NEXT: device::AddStage<float>{static_cast<const float *>(arg3.data), 1, 200});
 
 // SPLITK-LABEL: rt::Status small_ffn(
-// SPLITK: const std::size_t scratch0Bytes = device::Sm90SplitKWorkspace<device::Sm90GemmTile<64, 64, 8>, 1>::bytes(static_cast<int>(16), 1024, 2);
+// SPLITK: const std::size_t scratch0Bytes = device::Sm90SplitKWorkspace<device::Sm90GemmTile<64, 64, 8>, 1>::partialBytes(static_cast<int>(16), 1024, 2);
 // SPLITK: XFUSE_ASSIGN_OR_RETURN(void *scratch0, workspace.carve(scratch0Bytes));
 // SPLITK: XFUSE_CUDA_TRY((device::prepareGemmSm90<Tile>(params, &sm90Params)));
-// SPLITK-NEXT: // The plan splits K in 2: the slices meet in scratch0 (arrival counters, then f32 partials).
-// SPLITK-NEXT: XFUSE_CUDA_TRY(cudaMemsetAsync(
-// SPLITK-NEXT: scratch0, 0,
-// SPLITK-NEXT: device::Sm90SplitKWorkspace<Tile, 1>::counterBytes(
-// SPLITK-NEXT: device::Sm90TileGrid<Tile>(sm90Params.m, sm90Params.n).tiles()),
+// SPLITK-NEXT: // The plan splits K in 2: the slices add f32 partials in scratch0.
+// SPLITK-NEXT: XFUSE_ASSIGN_OR_RETURN(unsigned *counters, workspace.zeroedCounters(
+// SPLITK-NEXT: device::Sm90SplitKWorkspace<Tile, 1>::counters(sm90Params.m, sm90Params.n),
 // SPLITK-NEXT: stream));
-// SPLITK-NEXT: XFUSE_CUDA_TRY((device::setGemmSm90SplitK<Tile>(&sm90Params, 2, scratch0)));
+// SPLITK-NEXT: XFUSE_CUDA_TRY((device::setGemmSm90SplitK<Tile>(&sm90Params, 2, counters, scratch0)));
 // SPLITK-NEXT: XFUSE_CUDA_TRY((device::launchGemmSm90<Tile>(sm90Params, epilogue, stream)));
-// SPLITK: XFUSE_CUDA_TRY((device::setGemmSm90SplitK<Tile>(&sm90Params, 2, scratch1)));
+// The counters are not cleared per call: every launch leaves them at zero.
+// SPLITK-NOT: cudaMemsetAsync
+// SPLITK: XFUSE_CUDA_TRY((device::setGemmSm90SplitK<Tile>(&sm90Params, 2, counters, scratch1)));
 // SPLITK-NOT: unsplit
 // SPLITK80: // The plan splits K in 4; the sm_80 GEMM has no split-K yet and runs it unsplit.
 // SPLITK80-NOT: setGemmSm90SplitK

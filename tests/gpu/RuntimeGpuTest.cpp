@@ -74,6 +74,33 @@ TEST(Workspace, ReserveCarveReset) {
   EXPECT_EQ(workspace.capacity(), 4096u);
 }
 
+std::vector<unsigned> counterValues(const unsigned *counters,
+                                    std::size_t count) {
+  std::vector<unsigned> values(count);
+  check(XFUSE_CUDA_STATUS(cudaMemcpy(values.data(), counters,
+                                     count * sizeof(unsigned),
+                                     cudaMemcpyDeviceToHost)));
+  return values;
+}
+
+TEST(Workspace, CountersAreZeroedWhenTheyGrow) {
+  XFUSE_REQUIRE_GPU();
+  rt::Workspace workspace;
+  check(workspace.reserve(256));
+  unsigned *counters = check(workspace.zeroedCounters(10, nullptr));
+  EXPECT_EQ(counterValues(counters, 10), std::vector<unsigned>(10, 0u));
+  // Separate from the scratch: carving the whole reservation leaves them.
+  EXPECT_NE(check(workspace.carve(256)), static_cast<void *>(counters));
+  // Within the region: the same counters, not cleared again (a kernel that
+  // left them non-zero would be a bug this shows).
+  check(XFUSE_CUDA_STATUS(cudaMemset(counters, 0xff, sizeof(unsigned))));
+  EXPECT_EQ(check(workspace.zeroedCounters(64, nullptr)), counters);
+  EXPECT_EQ(counterValues(counters, 1)[0], ~0u);
+  // Growing hands out a new, zeroed region.
+  unsigned *grown = check(workspace.zeroedCounters(100000, nullptr));
+  EXPECT_EQ(counterValues(grown, 100000), std::vector<unsigned>(100000, 0u));
+}
+
 /// Packs a random f32 weight given in `layout` and compares it bit for bit
 /// with the host's transpose-and-round into the [n, k] layout.
 template <typename T>

@@ -5,6 +5,7 @@
 // of the tile, so the TMA stores clip both edges. Built for sm_90a alone;
 // skips on other devices.
 #include "codegen/device/Sm90Gemm.h"
+#include "runtime/Workspace.h"
 #include "tests/gpu/GemmCheck.h"
 
 #include <string>
@@ -17,7 +18,8 @@ using device::Sm90Schedule;
 using device::Sm90Store;
 
 /// The Hopper GEMM with Tile (split over `kSplits` k-slices when > 1), as a
-/// GemmCheck.h launcher.
+/// GemmCheck.h launcher. Split launches share one Workspace's counters,
+/// zeroed once: each launch relies on the previous one leaving them at zero.
 template <typename Tile, int kSplits = 1> struct Sm90 {
   template <typename OutT, int kNumB, typename Epilogue>
   static cudaError_t
@@ -26,15 +28,17 @@ template <typename Tile, int kSplits = 1> struct Sm90 {
     device::GemmSm90Params<OutT, kNumB> prepared;
     if (cudaError_t e = device::prepareGemmSm90<Tile>(params, &prepared))
       return e;
-    rt::DeviceBuffer workspace;
+    static rt::Workspace workspace;
     if (kSplits > 1) {
-      const std::size_t bytes = device::Sm90SplitKWorkspace<Tile, kNumB>::bytes(
-          params.m, params.n, kSplits);
-      workspace = check(rt::DeviceBuffer::allocate(bytes));
-      if (cudaError_t e = cudaMemset(workspace.data(), 0, bytes))
-        return e;
+      using Split = device::Sm90SplitKWorkspace<Tile, kNumB>;
+      workspace.reset();
+      check(workspace.reserve(Split::partialBytes(params.m, params.n, kSplits)));
+      void *partials = check(workspace.carve(
+          Split::partialBytes(params.m, params.n, kSplits)));
+      unsigned *counters = check(workspace.zeroedCounters(
+          Split::counters(params.m, params.n), nullptr));
       if (cudaError_t e = device::setGemmSm90SplitK<Tile>(&prepared, kSplits,
-                                                          workspace.data()))
+                                                          counters, partials))
         return e;
     }
     const cudaError_t error =
