@@ -320,14 +320,21 @@ struct GemmBody {
   RopeOp rope;                       // on the output tile
 };
 
-/// The Sm90GemmTile of an sm_90a plan that the Hopper GEMM runs.
+/// The Sm90GemmTile of an sm_90a plan that the Hopper GEMM runs: the
+/// template arguments past the stages only where they differ from the
+/// defaults (cooperative, staged stores, no cluster).
 std::string sm90TileType(kernel::GemmPlanAttr plan) {
-  std::string schedule =
-      plan.getSchedule() == kernel::GemmSchedule::ping_pong
-          ? ", device::Sm90Schedule::kPingPong"
-          : "";
+  const bool pingPong = plan.getSchedule() == kernel::GemmSchedule::ping_pong;
+  std::string tail;
+  if (plan.getClusterM() > 1)
+    tail = fmt::format(", device::Sm90Schedule::{}, device::Sm90Store::kStaged, "
+                       "{}",
+                       pingPong ? "kPingPong" : "kCooperative",
+                       plan.getClusterM());
+  else if (pingPong)
+    tail = ", device::Sm90Schedule::kPingPong";
   return fmt::format("device::Sm90GemmTile<{}, {}, {}{}>", plan.getTileM(),
-                     plan.getTileN(), plan.getStages(), schedule);
+                     plan.getTileN(), plan.getStages(), tail);
 }
 
 /// Why the Hopper GEMM (codegen/device/Sm90Gemm.h: TMA + wgmma) cannot run
@@ -566,9 +573,9 @@ LogicalResult CudaEmitter::emitSource(ModuleOp module,
         "(TMA +\n"
      << "// wgmma) for the sm_90a plans the Hopper GEMM supports, else "
         "GemmSm80Mainloop\n"
-     << "// (mma.sync, the plan's warpgroups as 4 warps each). Neither uses "
-        "cluster_m\n"
-     << "// or the interleaved gate/up weight packing (both planned for TMA) "
+     << "// (mma.sync, the plan's warpgroups as 4 warps each; no clusters). "
+        "Neither\n"
+     << "// uses the interleaved gate/up weight packing (planned for TMA) "
         "yet.\n";
   if (!headerInclude.empty())
     os << "#include \"" << headerInclude << "\"\n\n";

@@ -22,13 +22,15 @@ TargetCostModel TargetCostModel::get(kernel::Target target) {
     // per block. wgmma takes 64 rows per warpgroup; 8 TMA loads in flight
     // cover the memory latency; results leave through 64-column TMA stores.
     // A main loop of up to 16 k-steps is short enough that overlapping each
-    // tile's epilogue with the next tile's MMAs (ping-pong 128x128) beats
-    // the wider cooperative tile: 0.141-0.146 against 0.147-0.148 ms at
-    // K = 768 in two runs, while at K = 3072 the cooperative 128x256 wins,
-    // 0.110 against 0.118-0.128 (docs/perf-notes.md, Hopper GEMM attempts 4
-    // and 5).
+    // tile's epilogue with the next tile's MMAs (ping-pong 128x128, 4
+    // stages) beats the wider cooperative tile: 0.141-0.143 against
+    // 0.146-0.148 ms at K = 768 in three runs, while at K = 3072 the
+    // cooperative 128x256 wins, 0.110 against 0.118-0.128
+    // (docs/perf-notes.md, Hopper GEMM attempts 4 and 5). Pairs of blocks sharing B tiles (cluster_m = 2) ran from 4%
+    // faster to 6% slower than single blocks on the FFN shapes (attempt 6),
+    // so plans do not ask for them; a pinned plan can.
     return {target, 132, 3.0e12, 782e12, 132 * 16 * 1.755e9, 256,
-            227 * 1024, 64, 8, 64, 2, 64, 16};
+            227 * 1024, 64, 8, 64, 1, 64, 16};
   }
   llvm_unreachable("unknown target");
 }
@@ -123,8 +125,13 @@ kernel::GemmPlanAttr TargetCostModel::planGemm(MLIRContext *context,
                                            gemmStoreStagingCols *
                                            problem.elementBytes
                                      : 0;
+  // Ping-pong tiles keep 4 stages: a fifth fits beside the store buffers
+  // but leaves the epilogue's loads almost no L1, and ran 3% slower
+  // (0.148 against 0.143 ms at K = 768, two runs).
+  constexpr int64_t pingPongStages = 4;
   int64_t stages = std::min(
-      {gemmMaxStages, (sharedMemoryPerBlock - stagingBytes) / stageBytes,
+      {pingPong ? pingPongStages : gemmMaxStages,
+       (sharedMemoryPerBlock - stagingBytes) / stageBytes,
        llvm::divideCeilSigned(kSteps, splitK)});
   // A cluster multicasts the B tile to blocks of neighbouring tile rows;
   // a grid of one tile row has none.

@@ -54,8 +54,9 @@ build() {
 # shared-memory pipeline), one of each PE kernel and the packing transpose.
 readonly memcheck_filter='Gemm.*:LearnedPE.*:RoPE.InPlace:PackedWeight.*'
 # The Hopper GEMM: both staged-store schedules (shared-memory buffers
-# handed between the consumers and the TMA unit).
-readonly hopper_filter='Sm90Gemm.StagedStores*:Sm90Gemm.StagedPingPong*'
+# handed between the consumers and the TMA unit) and the cluster pairs
+# (multicast into each other's stages, arrivals on each other's barriers).
+readonly hopper_filter='Sm90Gemm.StagedStores*:Sm90Gemm.StagedPingPong*:Sm90Gemm.Cluster*'
 readonly racecheck_filter='Gemm.GeGluNarrowTileF16ToF32:Gemm.PlainBf16ToF32:PackedWeight.*'
 # Generated kernels: one small case per graph (RowChain's block reduction is
 # new shared-memory code).

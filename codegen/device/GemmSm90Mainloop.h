@@ -26,6 +26,13 @@
 // A consumer issues the four k16 wgmmas of a k-tile as one group, keeps it
 // in flight while it waits for the next stage, and releases a stage only
 // once the group that read it has retired (wgmma.wait_group 1).
+//
+// Clusters (kCluster = 2): the two blocks of a cluster work on vertically
+// adjacent tiles (same columns), so they need the same B tiles. Each
+// block's producer loads its own A box and half of each B tile, multicast
+// into both blocks' stage; a stage is refilled only once the consumers of
+// both blocks released it (their warps arrive on both blocks' empty[s]).
+// Each block thus reads half the B bytes from L2.
 #pragma once
 
 #include "codegen/device/Sm90Primitives.h"
@@ -54,7 +61,7 @@ enum class Sm90Store { kStaged, kDirect };
 /// the epilogue stores C.
 template <int kBlockM_, int kBlockN_, int kStages_,
           Sm90Schedule kSchedule_ = Sm90Schedule::kCooperative,
-          Sm90Store kStore_ = Sm90Store::kStaged>
+          Sm90Store kStore_ = Sm90Store::kStaged, int kClusterM_ = 1>
 struct Sm90GemmTile {
   static constexpr int kBlockM = kBlockM_;
   static constexpr int kBlockN = kBlockN_;
@@ -62,6 +69,9 @@ struct Sm90GemmTile {
   static constexpr int kStages = kStages_;
   static constexpr Sm90Schedule kSchedule = kSchedule_;
   static constexpr Sm90Store kStore = kStore_;
+  /// Blocks of a cluster along M sharing each B tile (split-K launches run
+  /// without clusters).
+  static constexpr int kClusterM = kClusterM_;
   static constexpr bool kPingPong = kSchedule == Sm90Schedule::kPingPong;
   static constexpr int kConsumers = kPingPong ? 2 : kBlockM / 64;
   /// Consumer warpgroups that work on one tile, and the rows each owns.
@@ -75,9 +85,12 @@ struct Sm90GemmTile {
   static_assert(kBlockN == 64 || kBlockN == 128 || kBlockN == 256,
                 "kBlockN must be 64, 128 or 256");
   static_assert(kStages >= 2, "the pipeline needs at least two stages");
+  static_assert(kClusterM == 1 || kClusterM == 2, "clusters of 1 or 2");
 };
 
-template <typename Tile, int kNumB = 1> struct GemmSm90Mainloop {
+/// kCluster: the blocks of the launch's clusters, Tile::kClusterM or 1.
+template <typename Tile, int kNumB = 1, int kCluster = 1>
+struct GemmSm90Mainloop {
   using T = __nv_bfloat16;
   static_assert(kNumB == 1 || kNumB == 2, "one operand or a gate/up pair");
   /// 64-row wgmma slices per consumer; each has kNumB accumulator sets.
@@ -92,9 +105,15 @@ template <typename Tile, int kNumB = 1> struct GemmSm90Mainloop {
   static constexpr int kATileBytes = Tile::kBlockM * Tile::kBlockK * 2;
   static constexpr int kBTileBytes = Tile::kBlockN * Tile::kBlockK * 2;
   static constexpr int kStageBytes = kATileBytes + kNumB * kBTileBytes;
+  // A B tile arrives as Tile::kClusterM boxes of rows (one per block of a
+  // cluster), each 1024-byte aligned so that it has the whole tile's
+  // swizzle pattern.
+  static constexpr int kBBoxRows = Tile::kBlockN / Tile::kClusterM;
+  static constexpr int kBBoxBytes = kBBoxRows * Tile::kBlockK * 2;
+  static_assert(kCluster == 1 || kCluster == Tile::kClusterM);
   // Swizzled tiles must start on 1024-byte boundaries (the swizzle pattern
   // repeats every 8 rows of 128 bytes).
-  static_assert(kATileBytes % 1024 == 0 && kBTileBytes % 1024 == 0);
+  static_assert(kATileBytes % 1024 == 0 && kBBoxBytes % 1024 == 0);
   static constexpr int kSmemAlignment = 1024;
   static constexpr int kBarriers = 2 * Tile::kStages + 2;
   /// Dynamic shared memory the ring needs: the barriers (two per stage and
@@ -147,7 +166,8 @@ template <typename Tile, int kNumB = 1> struct GemmSm90Mainloop {
   /// Lays out the ring in `smem` (kSmemBytes of dynamic shared memory:
   /// the barriers, then the stages from the next 1024-byte boundary) and
   /// initializes the barriers. Every thread of the block must call it: it
-  /// ends with __syncthreads().
+  /// ends with __syncthreads(), or a cluster barrier when the cluster's
+  /// blocks will arrive on each other's barriers.
   __device__ static Pipeline initPipeline(unsigned char *smem) {
     Pipeline pipe;
     pipe.full = reinterpret_cast<sm90::Mbarrier *>(smem);
@@ -162,23 +182,27 @@ template <typename Tile, int kNumB = 1> struct GemmSm90Mainloop {
     if (threadIdx.x == 0) {
       for (int s = 0; s < Tile::kStages; ++s) {
         pipe.full[s].init(1);
-        pipe.empty[s].init(4 * Tile::kTileConsumers);
+        pipe.empty[s].init(4 * Tile::kTileConsumers * kCluster);
       }
       for (int c = 0; c < 2; ++c)
         pipe.turn[c].init(4);
       sm90::fenceBarrierInit();
     }
-    __syncthreads();
+    if constexpr (kCluster > 1)
+      sm90::clusterSync();
+    else
+      __syncthreads();
     return pipe;
   }
 
   /// The producer of one tile: run by a single thread. Fills the next
   /// kTileEnd - kTileBegin stages with those k-tiles of A rows
   /// [row0, row0 + kBlockM) and of the B rows [col0, col0 + kBlockN) of
-  /// each b[i], each stage once the consumers released it.
+  /// each b[i], each stage once the consumers released it. `rank`: the
+  /// block's rank in its cluster.
   __device__ static void produce(const Pipeline &pipe, const CUtensorMap *a,
                                  const CUtensorMap *b, int row0, int col0,
-                                 int kTileBegin, int kTileEnd,
+                                 int kTileBegin, int kTileEnd, int rank,
                                  PipelineState &state) {
     for (int kt = kTileBegin; kt < kTileEnd; ++kt, ++state.iteration) {
       const int s = state.stage();
@@ -189,8 +213,20 @@ template <typename Tile, int kNumB = 1> struct GemmSm90Mainloop {
       const int k0 = kt * Tile::kBlockK;
       sm90::tmaLoad2d(pipe.aTile(s), a, &pipe.full[s], k0, row0);
 #pragma unroll
-      for (int i = 0; i < kNumB; ++i)
-        sm90::tmaLoad2d(pipe.bTile(s, i), &b[i], &pipe.full[s], k0, col0);
+      for (int i = 0; i < kNumB; ++i) {
+        if constexpr (kCluster > 1) {
+          // Box `rank` of the B tile, into both blocks.
+          sm90::tmaLoad2dMulticast(pipe.bTile(s, i) + rank * kBBoxBytes,
+                                   &b[i], &pipe.full[s], k0,
+                                   col0 + rank * kBBoxRows,
+                                   (1u << kCluster) - 1);
+        } else {
+#pragma unroll
+          for (int box = 0; box < Tile::kClusterM; ++box)
+            sm90::tmaLoad2d(pipe.bTile(s, i) + box * kBBoxBytes, &b[i],
+                            &pipe.full[s], k0, col0 + box * kBBoxRows);
+        }
+      }
     }
   }
 
@@ -234,16 +270,28 @@ template <typename Tile, int kNumB = 1> struct GemmSm90Mainloop {
       sm90::wgmmaWaitGroup<1>();
       fenceAccumulators(acc);
       if (previous >= 0 && releasesStages)
-        pipe.empty[previous].arrive();
+        release(pipe.empty[previous]);
       previous = s;
     }
     sm90::wgmmaWaitGroup<0>();
     fenceAccumulators(acc);
     if (previous >= 0 && releasesStages)
-      pipe.empty[previous].arrive();
+      release(pipe.empty[previous]);
   }
 
 private:
+  /// One warp's release of a stage: to its own block's producer, and to
+  /// every block of the cluster, whose producers multicast into it.
+  __device__ static void release(sm90::Mbarrier &empty) {
+    if constexpr (kCluster > 1) {
+#pragma unroll
+      for (int rank = 0; rank < kCluster; ++rank)
+        empty.arriveInBlock(rank);
+    } else {
+      empty.arrive();
+    }
+  }
+
   /// Applies `f` to every accumulator register, fully unrolled so that each
   /// stays a register.
   template <typename F>

@@ -110,7 +110,7 @@ cudaError_t prepareGemmSm90(const GemmParams<__nv_bfloat16, OutT, kNumB> &p,
                                                     p.k, Tile::kBlockM);
   for (int i = 0; i < kNumB && error == cudaSuccess; ++i)
     error = sm90::encodeSwizzledTensorMap(&out->b[i], kBf16, p.b[i], p.n, p.k,
-                                          Tile::kBlockN);
+                                          Tile::kBlockN / Tile::kClusterM);
   if (error == cudaSuccess && Sm90StagedStore<Tile, kNumB>::enabled(false))
     error = sm90::encodeSwizzledTensorMap(
         &out->cStore, sm90::tensorMapDataType<OutT>(), p.c, p.m, p.n,
@@ -127,6 +127,12 @@ template <typename Tile> struct Sm90TileGrid {
         colTiles((n + Tile::kBlockN - 1) / Tile::kBlockN) {}
   __host__ __device__ long long tiles() const {
     return static_cast<long long>(rowTiles) * colTiles;
+  }
+  /// Tiles for clusters of `cluster` blocks along M, each cluster one
+  /// column of `cluster` row tiles (past the last row tile: rows past m).
+  __host__ __device__ long long clusterTiles(int cluster) const {
+    return static_cast<long long>((rowTiles + cluster - 1) / cluster) *
+           colTiles;
   }
 };
 
@@ -188,16 +194,19 @@ struct GroupedTileOrder {
 
 /// One unit of a persistent block's work: k-tiles [kTileBegin, kTileEnd)
 /// of tile `tile`. Unit u is slice u / tiles of tile u % tiles, so that the
-/// blocks running at the same time cover different tiles.
-template <typename Tile> struct Sm90WorkUnit {
+/// blocks running at the same time cover different tiles. With clusters of
+/// kCluster blocks, `tiles` counts cluster tiles (Sm90TileGrid::
+/// clusterTiles) and the block of rank r takes row tile r of its cluster's.
+template <typename Tile, int kCluster> struct Sm90WorkUnit {
   int tile, split, row0, col0, kTileBegin, kTileEnd;
 
   __device__ Sm90WorkUnit(int unit, const Sm90TileGrid<Tile> &grid,
-                          int tiles, int splits, int kTiles) {
+                          int tiles, int splits, int kTiles, int rank) {
     tile = unit % tiles;
     split = unit / tiles;
-    const GroupedTileOrder order(tile, grid.rowTiles, grid.colTiles);
-    row0 = order.rowTile * Tile::kBlockM;
+    const GroupedTileOrder order(
+        tile, (grid.rowTiles + kCluster - 1) / kCluster, grid.colTiles);
+    row0 = (order.rowTile * kCluster + rank) * Tile::kBlockM;
     col0 = order.colTile * Tile::kBlockN;
     kTileBegin = static_cast<int>(static_cast<long long>(kTiles) * split /
                                   splits);
@@ -487,6 +496,11 @@ template <typename Tile> struct Sm90RegisterSplit {
   static_assert(128 * (kProducer + Tile::kConsumers * kConsumer) <= 65536);
 };
 
+/// The blocks of one cluster of a launch of Tile: split-K launches run
+/// without clusters.
+template <typename Tile, bool kSplitK>
+inline constexpr int kSm90Cluster = kSplitK ? 1 : Tile::kClusterM;
+
 /// kSplitK: the variant for p.splits > 1 (a separate kernel because the
 /// reduction's registers would otherwise spill the 128-accumulator tiles).
 template <typename Tile, typename OutT, int kNumB, bool kSplitK,
@@ -494,7 +508,8 @@ template <typename Tile, typename OutT, int kNumB, bool kSplitK,
 __global__ void __launch_bounds__(Tile::kThreads, 1)
     gemmSm90Kernel(const __grid_constant__ GemmSm90Params<OutT, kNumB> p,
                    const Epilogue epilogue) {
-  using Mainloop = GemmSm90Mainloop<Tile, kNumB>;
+  constexpr int kCluster = kSm90Cluster<Tile, kSplitK>;
+  using Mainloop = GemmSm90Mainloop<Tile, kNumB, kCluster>;
   using Staged = Sm90StagedStore<Tile, kNumB>;
   constexpr bool kStaged = Staged::enabled(kSplitK);
   extern __shared__ unsigned char gemmSm90Smem[];
@@ -502,14 +517,18 @@ __global__ void __launch_bounds__(Tile::kThreads, 1)
       Mainloop::initPipeline(gemmSm90Smem);
 
   const Sm90TileGrid<Tile> grid(p.m, p.n);
-  const int tiles = static_cast<int>(grid.tiles());
+  const int tiles = static_cast<int>(grid.clusterTiles(kCluster));
   const int units = tiles * p.splits;
   const int kTiles = (p.k + Tile::kBlockK - 1) / Tile::kBlockK;
-  using Unit = Sm90WorkUnit<Tile>;
+  using Unit = Sm90WorkUnit<Tile, kCluster>;
+  const int rank = kCluster > 1 ? static_cast<int>(sm90::clusterRank()) : 0;
+  const int cluster = static_cast<int>(blockIdx.x) / kCluster;
+  const int clusters = static_cast<int>(gridDim.x) / kCluster;
 
-  // Persistent: block b runs units b, b + gridDim.x, ... Producer and
-  // consumers walk the same sequence, so the producer loads the next unit
-  // while the consumers run the epilogue of the current one.
+  // Persistent: cluster c runs units c, c + clusters, ... (each of its
+  // blocks its own row tile of the unit). Producer and consumers walk the
+  // same sequence, so the producer loads the next unit while the consumers
+  // run the epilogue of the current one.
   // Each role is one branch, so that setmaxnreg applies (see HOPPER.md).
   const int warpgroup = threadIdx.x / 128;
   typename Mainloop::PipelineState state;
@@ -520,10 +539,10 @@ __global__ void __launch_bounds__(Tile::kThreads, 1)
 #pragma unroll
       for (int i = 0; i < kNumB; ++i)
         sm90::prefetchTensorMap(&p.b[i]);
-      for (int u = blockIdx.x; u < units; u += gridDim.x) {
-        const Unit unit(u, grid, tiles, p.splits, kTiles);
+      for (int u = cluster; u < units; u += clusters) {
+        const Unit unit(u, grid, tiles, p.splits, kTiles, rank);
         Mainloop::produce(pipe, &p.a, p.b, unit.row0, unit.col0,
-                          unit.kTileBegin, unit.kTileEnd, state);
+                          unit.kTileBegin, unit.kTileEnd, rank, state);
       }
     }
   } else {
@@ -535,8 +554,8 @@ __global__ void __launch_bounds__(Tile::kThreads, 1)
     // Ping-pong: this block's units alternate between the two consumers;
     // `round` counts the units this consumer ran.
     int round = 0;
-    for (int u = blockIdx.x, i = 0; u < units; u += gridDim.x, ++i) {
-      const Unit unit(u, grid, tiles, p.splits, kTiles);
+    for (int u = cluster, i = 0; u < units; u += clusters, ++i) {
+      const Unit unit(u, grid, tiles, p.splits, kTiles, rank);
       if (Tile::kPingPong && i % 2 != consumer) {
         state.iteration += unit.kTileCount(); // the other consumer's stages
         continue;
@@ -569,6 +588,92 @@ __global__ void __launch_bounds__(Tile::kThreads, 1)
     if (kStaged && threadIdx.x % 128 == 0)
       sm90::bulkWaitGroupRead<0>();
   }
+  // The other block still arrives on this one's barriers and multicasts
+  // into its stages until it is done.
+  if constexpr (kCluster > 1)
+    sm90::clusterSync();
+}
+
+/// Clusters of kCluster blocks of `kernel` (one block per SM: the ring
+/// fills its shared memory) that run at once on the current device, cached
+/// per Tile, cluster size and device (kernels of one Tile differ only in
+/// their epilogue); 0 on error.
+template <typename Tile, int kCluster, typename Kernel>
+int residentSm90Clusters(Kernel kernel, int threads, std::size_t smemBytes) {
+  constexpr int kMaxDevices = 64;
+  static int cached[kMaxDevices] = {};
+  int device = 0;
+  if (cudaGetDevice(&device) != cudaSuccess)
+    return 0;
+  if (device < kMaxDevices && cached[device] > 0)
+    return cached[device];
+  int clusters = 0;
+  if constexpr (kCluster == 1) {
+    if (cudaDeviceGetAttribute(&clusters, cudaDevAttrMultiProcessorCount,
+                               device) != cudaSuccess)
+      return 0;
+  } else {
+    cudaLaunchConfig_t config = {};
+    config.gridDim = dim3(kCluster);
+    config.blockDim = dim3(threads);
+    config.dynamicSmemBytes = smemBytes;
+    cudaLaunchAttribute attribute;
+    attribute.id = cudaLaunchAttributeClusterDimension;
+    attribute.val.clusterDim.x = kCluster;
+    attribute.val.clusterDim.y = 1;
+    attribute.val.clusterDim.z = 1;
+    config.attrs = &attribute;
+    config.numAttrs = 1;
+    if (cudaOccupancyMaxActiveClusters(&clusters, kernel, &config) !=
+        cudaSuccess)
+      return 0;
+  }
+  if (device < kMaxDevices)
+    cached[device] = clusters;
+  return clusters;
+}
+
+/// Launches the GEMM prepared by prepareGemmSm90<Tile> (and
+/// setGemmSm90SplitK<Tile>) on `stream`.
+/// Launches the kSplitK variant of the kernel: as many blocks as run at
+/// once (persistent), in clusters where the variant has them.
+template <typename Tile, bool kSplitK, typename OutT, int kNumB,
+          typename Epilogue>
+cudaError_t launchGemmSm90Variant(const GemmSm90Params<OutT, kNumB> &p,
+                                  const Epilogue &epilogue,
+                                  cudaStream_t stream) {
+  constexpr int kCluster = kSm90Cluster<Tile, kSplitK>;
+  auto *kernel = gemmSm90Kernel<Tile, OutT, kNumB, kSplitK, Epilogue>;
+  const std::size_t smemBytes =
+      Sm90StagedStore<Tile, kNumB>::smemBytes(kSplitK);
+  const cudaError_t error = cudaFuncSetAttribute(
+      kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
+      static_cast<int>(smemBytes));
+  if (error != cudaSuccess)
+    return error;
+  const long long units =
+      Sm90TileGrid<Tile>(p.m, p.n).clusterTiles(kCluster) * p.splits;
+  if (units > 0x7FFFFFFF)
+    return cudaErrorInvalidValue;
+  const int resident =
+      residentSm90Clusters<Tile, kCluster>(kernel, Tile::kThreads, smemBytes);
+  if (resident <= 0)
+    return cudaErrorInvalidConfiguration;
+  cudaLaunchConfig_t config = {};
+  config.gridDim =
+      dim3(static_cast<unsigned>(units < resident ? units : resident) *
+           kCluster);
+  config.blockDim = dim3(Tile::kThreads);
+  config.dynamicSmemBytes = smemBytes;
+  config.stream = stream;
+  cudaLaunchAttribute attribute;
+  attribute.id = cudaLaunchAttributeClusterDimension;
+  attribute.val.clusterDim.x = kCluster;
+  attribute.val.clusterDim.y = 1;
+  attribute.val.clusterDim.z = 1;
+  config.attrs = &attribute;
+  config.numAttrs = kCluster > 1 ? 1 : 0;
+  return cudaLaunchKernelEx(&config, kernel, p, epilogue);
 }
 
 /// Launches the GEMM prepared by prepareGemmSm90<Tile> (and
@@ -578,31 +683,9 @@ cudaError_t launchGemmSm90(const GemmSm90Params<OutT, kNumB> &p,
                            const Epilogue &epilogue, cudaStream_t stream) {
   if (p.m == 0)
     return cudaSuccess;
-  const bool splitK = p.splits > 1;
-  const std::size_t smemBytes =
-      Sm90StagedStore<Tile, kNumB>::smemBytes(splitK);
-  auto *kernel = splitK ? gemmSm90Kernel<Tile, OutT, kNumB, true, Epilogue>
-                        : gemmSm90Kernel<Tile, OutT, kNumB, false, Epilogue>;
-  const cudaError_t error = cudaFuncSetAttribute(
-      kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
-      static_cast<int>(smemBytes));
-  if (error != cudaSuccess)
-    return error;
-  const long long units = Sm90TileGrid<Tile>(p.m, p.n).tiles() * p.splits;
-  if (units > 0x7FFFFFFF)
-    return cudaErrorInvalidValue;
-  // One block per multiprocessor (the ring fills its shared memory).
-  int device = 0, multiprocessors = 0;
-  cudaError_t queried = cudaGetDevice(&device);
-  if (queried == cudaSuccess)
-    queried = cudaDeviceGetAttribute(
-        &multiprocessors, cudaDevAttrMultiProcessorCount, device);
-  if (queried != cudaSuccess)
-    return queried;
-  const unsigned blocks = static_cast<unsigned>(
-      units < multiprocessors ? units : multiprocessors);
-  kernel<<<blocks, Tile::kThreads, smemBytes, stream>>>(p, epilogue);
-  return cudaGetLastError();
+  return p.splits > 1
+             ? launchGemmSm90Variant<Tile, true>(p, epilogue, stream)
+             : launchGemmSm90Variant<Tile, false>(p, epilogue, stream);
 }
 
 } // namespace xfuse::device

@@ -51,6 +51,19 @@ struct alignas(8) Mbarrier {
                  : "memory");
   }
 
+  /// Arrives on this barrier's twin (the same shared-memory offset) in
+  /// block `rank` of the cluster. Release at CTA scope, as CUTLASS's
+  /// ClusterBarrier does: a cluster-scope release would also wait for this
+  /// thread's global stores (the previous tile's epilogue).
+  __device__ void arriveInBlock(std::uint32_t rank) {
+    std::uint32_t remote;
+    asm volatile("mapa.shared::cluster.u32 %0, %1, %2;\n"
+                 : "=r"(remote)
+                 : "r"(sharedAddress(this)), "r"(rank));
+    asm volatile("mbarrier.arrive.shared::cluster.b64 _, [%0];\n" ::"r"(remote)
+                 : "memory");
+  }
+
   /// Blocks until the phase with parity `parity` has completed. A fresh
   /// barrier is in phase 0, so waiting for parity 1 returns at once: the
   /// "preceding phase" counts as complete.
@@ -73,6 +86,23 @@ __device__ inline void fenceBarrierInit() {
   asm volatile("fence.mbarrier_init.release.cluster;\n" ::: "memory");
 }
 
+// ---- clusters --------------------------------------------------------------
+
+/// This block's rank in its cluster.
+__device__ inline std::uint32_t clusterRank() {
+  std::uint32_t rank;
+  asm volatile("mov.u32 %0, %%cluster_ctarank;\n" : "=r"(rank));
+  return rank;
+}
+
+/// Every thread of every block of the cluster waits for all the others
+/// (a superset of __syncthreads); accesses before it are visible after it.
+__device__ inline void clusterSync() {
+  asm volatile("barrier.cluster.arrive.release.aligned;\n"
+               "barrier.cluster.wait.acquire.aligned;\n" ::
+                   : "memory");
+}
+
 // ---- TMA -------------------------------------------------------------------
 
 __device__ inline void prefetchTensorMap(const CUtensorMap *map) {
@@ -89,6 +119,20 @@ __device__ inline void tmaLoad2d(void *dst, const CUtensorMap *map,
                "complete_tx::bytes [%0], [%1, {%2, %3}], [%4];\n" ::"r"(
                    sharedAddress(dst)),
                "l"(map), "r"(inner), "r"(outer), "r"(sharedAddress(bar))
+               : "memory");
+}
+
+/// tmaLoad2d into `dst` of every block of the cluster in `blockMask` (bit r:
+/// rank r), each counting the bytes against its own barrier at the offset
+/// of `bar`.
+__device__ inline void tmaLoad2dMulticast(void *dst, const CUtensorMap *map,
+                                          Mbarrier *bar, int inner, int outer,
+                                          std::uint16_t blockMask) {
+  asm volatile("cp.async.bulk.tensor.2d.shared::cluster.global.mbarrier::"
+               "complete_tx::bytes.multicast::cluster [%0], [%1, {%2, %3}], "
+               "[%4], %5;\n" ::"r"(sharedAddress(dst)),
+               "l"(map), "r"(inner), "r"(outer), "r"(sharedAddress(bar)),
+               "h"(blockMask)
                : "memory");
 }
 

@@ -29,7 +29,7 @@
 // SWIGLU: const device::GatedProduct<device::Activation::kSilu, device::EpilogueChain<>, device::EpilogueChain<>, device::EpilogueChain<>> epilogue{
 // SWIGLU: device::GemmSm90Params<__nv_bfloat16, 2> sm90Params;
 // SWIGLU: // Main loop: GemmSm90Mainloop (TMA + wgmma)
-// SWIGLU-NEXT: using Tile = device::Sm90GemmTile<128, 128, 5, device::Sm90Schedule::kPingPong>;
+// SWIGLU-NEXT: using Tile = device::Sm90GemmTile<128, 128, 4, device::Sm90Schedule::kPingPong>;
 // SWIGLU: device::GemmSm90Params<__nv_bfloat16, 1> sm90Params;
 // SWIGLU: // The plan interleaves arg1 with arg2 in blocks of 128 rows for one TMA load
 // SWIGLU: return rt::PackedWeight::pack(weight, rt::WeightLayout::kOutIn, rt::DType::kBF16, stream);

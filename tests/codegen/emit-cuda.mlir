@@ -38,7 +38,7 @@
 // CHECK: const auto plannedBytes = static_cast<std::size_t>(s0 * 2048);
 // CHECK: XFUSE_ASSIGN_OR_RETURN(void *planned, workspace.carve(plannedBytes));
 // CHECK: void *const kernel0Result0 = static_cast<char *>(planned) + 0;
-// CHECK: // Kernel 0: xkernel.gemm at {{.*}}emit-cuda.mlir:[[@LINE+25]]:8
+// CHECK: // Kernel 0: xkernel.gemm at {{.*}}emit-cuda.mlir:[[@LINE+27]]:8
 // CHECK: // Main loop: GemmSm90Mainloop (TMA + wgmma)
 // CHECK-NEXT: using Tile = device::Sm90GemmTile<128, 256, 4>;
 // CHECK: device::GemmParams<__nv_bfloat16, __nv_bfloat16, 1> params{
@@ -50,6 +50,8 @@
 // CHECK-NEXT: XFUSE_CUDA_TRY((device::prepareGemmSm90<Tile>(params, &sm90Params)));
 // CHECK-NEXT: XFUSE_CUDA_TRY((device::launchGemmSm90<Tile>(sm90Params, epilogue, stream)));
 // CHECK: // Kernel 1: xkernel.gemm
+// A pinned pair of blocks sharing each B tile.
+// CHECK: using Tile = device::Sm90GemmTile<128, 256, 4, device::Sm90Schedule::kCooperative, device::Sm90Store::kStaged, 2>;
 // CHECK: static_cast<const __nv_bfloat16 *>(kernel0Result0), {static_cast<const __nv_bfloat16 *>(arg3.data())},
 // CHECK-NEXT: static_cast<__nv_bfloat16 *>(result0.data),
 // CHECK: device::EpilogueChain<device::ResidualAdd<__nv_bfloat16>>(
@@ -73,7 +75,7 @@ func.func @ffn_relu(%x: tensor<?x256xbf16>,
     xkernel.yield %r : tensor<?x1024xbf16>
   }
   %o = xkernel.gemm(%h, %w2, %x : tensor<?x1024xbf16>, tensor<1024x256xbf16>, tensor<?x256xbf16>)
-      plan <target = sm_90a, tile_m = 128, tile_n = 256, tile_k = 64, stages = 4, warpgroups = 2>
+      plan <target = sm_90a, tile_m = 128, tile_n = 256, tile_k = 64, stages = 4, warpgroups = 2, cluster_m = 2>
       -> tensor<?x256xbf16> {
   ^bb0(%a: tensor<?x1024xbf16>, %w: tensor<1024x256xbf16>, %res: tensor<?x256xbf16>):
     %y = xfuse.linear %a, %w : (tensor<?x1024xbf16>, tensor<1024x256xbf16>) -> tensor<?x256xbf16>

@@ -119,6 +119,49 @@ TEST(Sm90Gemm, StagedGatedSwiGlu) {
         rng, m, 200, 1032, WeightLayout::kOutIn);
 }
 
+// Clusters of two blocks along M, each loading half of every B tile into
+// both. Token counts with an odd number of row tiles leave the second block
+// of the last cluster a tile past m, which it must run (it still loads its
+// half of B) without writing.
+template <int kBlockN, Sm90Schedule kSchedule, Sm90Store kStore>
+using Cluster = Sm90GemmTile<128, kBlockN, 4, kSchedule, kStore, 2>;
+
+TEST(Sm90Gemm, ClusterPairsShareB) {
+  XFUSE_REQUIRE_HOPPER();
+  Random rng;
+  SCOPED_TRACE("seed " + std::to_string(rng.seed()));
+  for (int m : {1, 127, 129, 300, 513}) {
+    checkLinear<
+        Sm90<Cluster<256, Sm90Schedule::kCooperative, Sm90Store::kStaged>>,
+        bf16, bf16, Activation::kRelu>(rng, m, 520, 392,
+                                               WeightLayout::kOutIn, true);
+    checkLinear<
+        Sm90<Cluster<256, Sm90Schedule::kCooperative, Sm90Store::kDirect>>,
+        bf16, bf16, Activation::kIdentity>(rng, m, 264, 200,
+                                                   WeightLayout::kInOut, false);
+    checkLinear<Sm90<Cluster<128, Sm90Schedule::kPingPong, Sm90Store::kStaged>>,
+                bf16, bf16, Activation::kGelu>(rng, m, 392, 1032,
+                                               WeightLayout::kOutIn, true);
+    checkGated<
+        Sm90<Cluster<128, Sm90Schedule::kCooperative, Sm90Store::kStaged>>,
+        bf16, bf16, Activation::kSilu>(rng, m, 200, 1032,
+                                              WeightLayout::kOutIn);
+  }
+}
+
+// A cluster tile's split-K launch runs without clusters, loading both
+// halves of each B tile itself.
+TEST(Sm90Gemm, ClusterTileSplitKRunsUnclustered) {
+  XFUSE_REQUIRE_HOPPER();
+  Random rng;
+  SCOPED_TRACE("seed " + std::to_string(rng.seed()));
+  for (int m : {1, 127})
+    checkLinear<
+        Sm90<Cluster<128, Sm90Schedule::kCooperative, Sm90Store::kStaged>, 3>,
+        bf16, bf16, Activation::kRelu>(rng, m, 200, 1032,
+                                               WeightLayout::kOutIn, true);
+}
+
 TEST(Sm90Gemm, SplitKStoresDirectly) {
   XFUSE_REQUIRE_HOPPER();
   Random rng;

@@ -24,7 +24,7 @@
 // SINUSOIDAL-NEXT: ^bb0
 // SINUSOIDAL-NEXT: xfuse.sinusoidal_pe
 // SINUSOIDAL-NEXT: xkernel.yield
-// SINUSOIDAL: %[[H:.*]] = xkernel.gemm(%[[PE]], %[[W1]], %[[B1]] : {{.*}}) plan <target = sm_90a, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2, cluster_m = 2, schedule = ping_pong> {xkernel.workspace_slices = [#xkernel.workspace_slice<result = 0, offset = #{{.*}}>]} -> tensor<?x64x1024xbf16>
+// SINUSOIDAL: %[[H:.*]] = xkernel.gemm(%[[PE]], %[[W1]], %[[B1]] : {{.*}}) plan <target = sm_90a, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2, schedule = ping_pong> {xkernel.workspace_slices = [#xkernel.workspace_slice<result = 0, offset = #{{.*}}>]} -> tensor<?x64x1024xbf16>
 // SINUSOIDAL-NEXT: ^bb0
 // SINUSOIDAL-NEXT: xfuse.linear {{.*}} bias
 // SINUSOIDAL-NEXT: xfuse.activation {{.*}}relu
@@ -44,7 +44,7 @@
 // SWIGLU-SAME: %[[WU:[^:]*]]: tensor<688x256xbf16> {xkernel.weight_packing = #xkernel.weight_packing<source = out_in, interleave = <half = up, block_n = 128, partner = 1>>},
 // SWIGLU-SAME: %[[WD:[^:]*]]: tensor<256x688xbf16> {xkernel.weight_packing = #xkernel.weight_packing<source = out_in>})
 // SWIGLU-NOT: xkernel.pointwise
-// SWIGLU: %[[H:.*]] = xkernel.gemm(%[[X]], %[[WG]], %[[WU]] : {{.*}}) plan <target = sm_90a, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2, cluster_m = 2> {{.*}} -> tensor<?x688xbf16>
+// SWIGLU: %[[H:.*]] = xkernel.gemm(%[[X]], %[[WG]], %[[WU]] : {{.*}}) plan <target = sm_90a, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2> {{.*}} -> tensor<?x688xbf16>
 // SWIGLU-NEXT: ^bb0
 // SWIGLU-NEXT: %[[G:.*]] = xfuse.linear
 // SWIGLU-NEXT: %[[U:.*]] = xfuse.linear
@@ -113,7 +113,7 @@ func.func @decode_swiglu(%x: tensor<16x4096xbf16>, %wg: tensor<11008x4096xbf16>,
 // location, and a summary per function.
 // REPORT: sinusoidal_ffn_relu.mlir:8:8: remark: kernel 0 of @encoder_ffn: xkernel.pointwise with plan #xkernel.pointwise_plan<target = sm_90a, threads = 256, vector_width = 8>
 // REPORT: sinusoidal_ffn_relu.mlir:8:8: note: fuses xfuse.sinusoidal_pe
-// REPORT: sinusoidal_ffn_relu.mlir:10:8: remark: kernel 1 of @encoder_ffn: xkernel.gemm with plan #xkernel.gemm_plan<target = sm_90a, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2, cluster_m = 2, schedule = ping_pong>
+// REPORT: sinusoidal_ffn_relu.mlir:10:8: remark: kernel 1 of @encoder_ffn: xkernel.gemm with plan #xkernel.gemm_plan<target = sm_90a, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2, schedule = ping_pong>
 // REPORT: sinusoidal_ffn_relu.mlir:10:8: note: product xfuse.linear
 // REPORT: sinusoidal_ffn_relu.mlir:10:8: note: epilogue xfuse.activation
 // REPORT: sinusoidal_ffn_relu.mlir:10:8: remark: kernel 2 of @encoder_ffn: xkernel.gemm with plan #xkernel.gemm_plan<

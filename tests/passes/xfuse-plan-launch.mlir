@@ -2,10 +2,10 @@
 // RUN: xfuse-opt %s --xfuse-plan-launch="target=sm_80" | FileCheck %s --check-prefixes=CHECK,SM80
 
 // Prefill: an unknown token count is assumed large, so two 64-row consumer
-// warpgroups, the widest tile and a cluster pair sharing the B tile. Four
-// 48 KB stages fill the 227 KB of shared memory.
+// warpgroups and the widest tile; single blocks (clusters sharing B tiles
+// measured no faster). Four 48 KB stages fill the 227 KB of shared memory.
 // CHECK-LABEL: func.func @prefill
-// SM90: xkernel.gemm{{.*}} plan <target = sm_90a, tile_m = 128, tile_n = 256, tile_k = 64, stages = 4, warpgroups = 2, cluster_m = 2>
+// SM90: xkernel.gemm{{.*}} plan <target = sm_90a, tile_m = 128, tile_n = 256, tile_k = 64, stages = 4, warpgroups = 2>
 // SM80: xkernel.gemm{{.*}} plan <target = sm_80, tile_m = 128, tile_n = 128, tile_k = 32, stages = 4, warpgroups = 2>
 func.func @prefill(%x: tensor<?x4096xbf16>, %w: tensor<4096x16384xbf16>) -> tensor<?x16384xbf16> {
   %y = xkernel.gemm(%x, %w : tensor<?x4096xbf16>, tensor<4096x16384xbf16>) -> tensor<?x16384xbf16> {
@@ -20,8 +20,7 @@ func.func @prefill(%x: tensor<?x4096xbf16>, %w: tensor<4096x16384xbf16>) -> tens
 // The tile width sets how many SMs read them: 64 tiles of 256 columns fill
 // 48% of the 132 SMs, 128 tiles of 128 columns 97%, 256 of 64 columns (two
 // waves) 97% too, so 128 wins the tie; 128 blocks leave no room for split-K.
-// One tile row has nothing to multicast to. On sm_80 the 128 tiles of 128
-// columns already fill the 108 SMs.
+// On sm_80 the 128 tiles of 128 columns already fill the 108 SMs.
 // CHECK-LABEL: func.func @decode
 // SM90: plan <target = sm_90a, tile_m = 64, tile_n = 128, tile_k = 64, stages = 8, warpgroups = 1>
 // SM80: plan <target = sm_80, tile_m = 128, tile_n = 128, tile_k = 32, stages = 4, warpgroups = 2>
@@ -54,7 +53,7 @@ func.func @one_tile(%x: tensor<8x4096xf16>, %w: tensor<4096x128xf16>) -> tensor<
 // Gate and up accumulators of 256 columns would not fit in registers: 128.
 // Stages hold an A tile and two B tiles.
 // CHECK-LABEL: func.func @gated
-// SM90: plan <target = sm_90a, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2, cluster_m = 2>
+// SM90: plan <target = sm_90a, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2>
 // SM80: plan <target = sm_80, tile_m = 128, tile_n = 128, tile_k = 32, stages = 4, warpgroups = 2>
 func.func @gated(%x: tensor<?x1024xbf16>, %wg: tensor<1024x2816xbf16>, %wu: tensor<1024x2816xbf16>) -> tensor<?x2816xbf16> {
   %y = xkernel.gemm(%x, %wg, %wu : tensor<?x1024xbf16>, tensor<1024x2816xbf16>, tensor<1024x2816xbf16>) -> tensor<?x2816xbf16> {
@@ -70,10 +69,11 @@ func.func @gated(%x: tensor<?x1024xbf16>, %wg: tensor<1024x2816xbf16>, %wu: tens
 // A main loop of at most 16 k-steps (here 12: K = 768, BERT's first FFN
 // GEMM) runs 128x128 tiles ping-pong on sm_90a: two consumer warpgroups
 // take whole tiles in turn, one's epilogue overlapping the other's MMAs.
-// Each keeps two 16 KB store buffers, which leave room for five 32 KB
-// stages. sm_80 has one schedule.
+// Each keeps two 16 KB store buffers; of the five 32 KB stages that would
+// fit beside them it takes four, leaving L1 to the epilogue's loads. sm_80
+// has one schedule.
 // CHECK-LABEL: func.func @short_main_loop
-// SM90: plan <target = sm_90a, tile_m = 128, tile_n = 128, tile_k = 64, stages = 5, warpgroups = 2, cluster_m = 2, schedule = ping_pong>
+// SM90: plan <target = sm_90a, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2, schedule = ping_pong>
 // SM80: plan <target = sm_80, tile_m = 128, tile_n = 128, tile_k = 32, stages = 4, warpgroups = 2>
 func.func @short_main_loop(%x: tensor<?x768xbf16>, %w: tensor<768x3072xbf16>) -> tensor<?x3072xbf16> {
   %y = xkernel.gemm(%x, %w : tensor<?x768xbf16>, tensor<768x3072xbf16>) -> tensor<?x3072xbf16> {
@@ -88,7 +88,7 @@ func.func @short_main_loop(%x: tensor<?x768xbf16>, %w: tensor<768x3072xbf16>) ->
 // tiles of both targets (see xfuse-plan-launch-invalid.mlir for heads that
 // do not). Its 8-step main loop runs ping-pong, as @short_main_loop.
 // CHECK-LABEL: func.func @rope_epilogue
-// SM90: plan <target = sm_90a, tile_m = 128, tile_n = 128, tile_k = 64, stages = 5, warpgroups = 2, cluster_m = 2, schedule = ping_pong>
+// SM90: plan <target = sm_90a, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2, schedule = ping_pong>
 // SM80: plan <target = sm_80, tile_m = 128, tile_n = 128, tile_k = 32, stages = 4, warpgroups = 2>
 func.func @rope_epilogue(%x: tensor<?x512xbf16>, %w: tensor<512x512xbf16>) -> tensor<?x8x64xbf16> {
   %y = xkernel.gemm(%x, %w : tensor<?x512xbf16>, tensor<512x512xbf16>) -> tensor<?x8x64xbf16> {
