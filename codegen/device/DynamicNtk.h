@@ -12,6 +12,7 @@
 #pragma once
 
 #include "codegen/device/Angles.h"
+#include "codegen/device/Launch.h"
 
 #include <cuda_runtime.h>
 
@@ -37,6 +38,7 @@ __global__ void __launch_bounds__(kDynamicNtkThreads)
     dynamicNtkFrequenciesKernel(const DynamicNtkFrequencies<PosT> p) {
   __shared__ long long warpMax[kDynamicNtkThreads / 32];
   __shared__ double base;
+  waitForPrecedingKernels();
   long long largest = LLONG_MIN;
   if (p.positions.positions)
     for (std::int64_t token = threadIdx.x; token < p.tokens;
@@ -74,8 +76,8 @@ __global__ void __launch_bounds__(kDynamicNtkThreads)
 template <typename PosT>
 cudaError_t launchDynamicNtkFrequencies(const DynamicNtkFrequencies<PosT> &p,
                                         cudaStream_t stream) {
-  dynamicNtkFrequenciesKernel<<<1, kDynamicNtkThreads, 0, stream>>>(p);
-  return cudaGetLastError();
+  return launchKernel(dynamicNtkFrequenciesKernel<PosT>,
+                      {dim3(1), dim3(kDynamicNtkThreads)}, stream, p);
 }
 
 } // namespace xfuse::device

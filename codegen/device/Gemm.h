@@ -14,6 +14,7 @@
 
 #include "codegen/device/Epilogue.h"
 #include "codegen/device/GemmSm80Mainloop.h"
+#include "codegen/device/Launch.h"
 #include "codegen/device/Vector.h"
 
 #include <cuda_runtime.h>
@@ -96,6 +97,8 @@ __global__ void __launch_bounds__(Tile::kThreads)
     gemmKernel(const GemmParams<T, OutT, kNumB> p, const Epilogue epilogue) {
   using Mainloop = GemmSm80Mainloop<Tile, T, kNumB>;
   extern __shared__ __align__(128) unsigned char gemmSmem[];
+  waitForPrecedingKernels();
+  allowDependentKernels();
   // x walks n so that consecutive blocks reuse the same rows of A from L2.
   const int row0 = blockIdx.y * Tile::kBlockM;
   const int col0 = blockIdx.x * Tile::kBlockN;
@@ -137,8 +140,8 @@ cudaError_t launchGemm(const GemmParams<T, OutT, kNumB> &p,
   }
   const dim3 grid((p.n + Tile::kBlockN - 1) / Tile::kBlockN,
                   (p.m + Tile::kBlockM - 1) / Tile::kBlockM);
-  kernel<<<grid, Tile::kThreads, smemBytes, stream>>>(p, epilogue);
-  return cudaGetLastError();
+  return launchKernel(kernel, {grid, dim3(Tile::kThreads), smemBytes}, stream,
+                      p, epilogue);
 }
 
 } // namespace xfuse::device

@@ -24,6 +24,8 @@
 // const`, which launchElementwise then calls (RowChain's periodic walk).
 #pragma once
 
+#include "codegen/device/Launch.h"
+
 #include <cuda_runtime.h>
 
 #include <algorithm>
@@ -93,6 +95,7 @@ __device__ void gridStrideUnrolled(const Op &op, Index numItems) {
 template <typename Op, typename Index>
 __global__ void __launch_bounds__(kElementwiseThreads, kElementwiseMinBlocks)
     elementwiseKernel(const Op op, Index numItems) {
+  waitForPrecedingKernels();
   gridStrideUnrolled<ElementwiseUnroll<Op>::value>(op, numItems);
 }
 
@@ -134,10 +137,10 @@ cudaError_t launchElementwiseWith(const Op &op, std::int64_t numItems,
   const std::int64_t blocks =
       std::min({(numItems + perBlock - 1) / perBlock, resident,
                 kElementwiseMaxBlocks});
-  elementwiseKernel<Op, Index>
-      <<<static_cast<unsigned>(blocks), kElementwiseThreads, 0, stream>>>(
-          op, static_cast<Index>(numItems));
-  return cudaGetLastError();
+  return launchKernel(elementwiseKernel<Op, Index>,
+                      {dim3(static_cast<unsigned>(blocks)),
+                       dim3(kElementwiseThreads)},
+                      stream, op, static_cast<Index>(numItems));
 }
 
 /// Launches the grid-stride walk of `op` over all its items; returns the

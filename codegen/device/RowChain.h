@@ -39,6 +39,7 @@
 #include "codegen/device/Angles.h"
 #include "codegen/device/Epilogue.h"
 #include "codegen/device/GridStride.h"
+#include "codegen/device/Launch.h"
 #include "codegen/device/LearnedPE.h"
 #include "codegen/device/RowNorm.h"
 #include "codegen/device/SinusoidalPE.h"
@@ -465,6 +466,7 @@ inline constexpr std::int64_t kRowChainMaxBlocks = 1 << 16;
 
 template <int kThreads, typename Chain>
 __global__ void __launch_bounds__(kThreads) rowChainKernel(const Chain chain) {
+  waitForPrecedingKernels();
   for (std::int64_t row = blockIdx.x; row < chain.rows; row += gridDim.x)
     chain.template runRow<kThreads>(row);
 }
@@ -478,8 +480,8 @@ cudaError_t launchRowChain(const Chain &chain, cudaStream_t stream) {
     return cudaSuccess;
   const auto blocks =
       static_cast<unsigned>(std::min(chain.rows, kRowChainMaxBlocks));
-  rowChainKernel<kThreads><<<blocks, kThreads, 0, stream>>>(chain);
-  return cudaGetLastError();
+  return launchKernel(rowChainKernel<kThreads, Chain>,
+                      {dim3(blocks), dim3(kThreads)}, stream, chain);
 }
 
 } // namespace xfuse::device

@@ -23,6 +23,7 @@
 #include "codegen/device/Epilogue.h"
 #include "codegen/device/Gemm.h"
 #include "codegen/device/GemmSm90Mainloop.h"
+#include "codegen/device/Launch.h"
 #include "codegen/device/Sm90TensorMap.h"
 #include "codegen/device/Vector.h"
 
@@ -515,6 +516,8 @@ __global__ void __launch_bounds__(Tile::kThreads, 1)
   extern __shared__ unsigned char gemmSm90Smem[];
   const typename Mainloop::Pipeline pipe =
       Mainloop::initPipeline(gemmSm90Smem);
+  waitForPrecedingKernels();
+  allowDependentKernels();
 
   const Sm90TileGrid<Tile> grid(p.m, p.n);
   const int tiles = static_cast<int>(grid.clusterTiles(kCluster));
@@ -659,21 +662,12 @@ cudaError_t launchGemmSm90Variant(const GemmSm90Params<OutT, kNumB> &p,
       residentSm90Clusters<Tile, kCluster>(kernel, Tile::kThreads, smemBytes);
   if (resident <= 0)
     return cudaErrorInvalidConfiguration;
-  cudaLaunchConfig_t config = {};
-  config.gridDim =
-      dim3(static_cast<unsigned>(units < resident ? units : resident) *
-           kCluster);
-  config.blockDim = dim3(Tile::kThreads);
-  config.dynamicSmemBytes = smemBytes;
-  config.stream = stream;
-  cudaLaunchAttribute attribute;
-  attribute.id = cudaLaunchAttributeClusterDimension;
-  attribute.val.clusterDim.x = kCluster;
-  attribute.val.clusterDim.y = 1;
-  attribute.val.clusterDim.z = 1;
-  config.attrs = &attribute;
-  config.numAttrs = kCluster > 1 ? 1 : 0;
-  return cudaLaunchKernelEx(&config, kernel, p, epilogue);
+  const unsigned clusters =
+      static_cast<unsigned>(units < resident ? units : resident);
+  return launchKernel(kernel,
+                      {dim3(clusters * kCluster), dim3(Tile::kThreads),
+                       smemBytes, static_cast<unsigned>(kCluster)},
+                      stream, p, epilogue);
 }
 
 /// Launches the GEMM prepared by prepareGemmSm90<Tile> (and
