@@ -21,9 +21,12 @@ StatusOr<unsigned *> Workspace::zeroedCounters(std::size_t count,
   const std::size_t bytes = count * sizeof(unsigned);
   if (bytes > counters_.size()) {
     counters_ = DeviceBuffer(); // cudaFree waits for kernels still counting
-    XFUSE_ASSIGN_OR_RETURN(counters_, DeviceBuffer::allocate(alignUp(bytes)));
-    XFUSE_CUDA_TRY(
-        cudaMemsetAsync(counters_.data(), 0, counters_.size(), stream));
+    XFUSE_ASSIGN_OR_RETURN(DeviceBuffer grown,
+                           DeviceBuffer::allocate(alignUp(bytes)));
+    // Kept only once zeroing was queued: a region that failed to clear must
+    // not be handed out by a later call.
+    XFUSE_CUDA_TRY(cudaMemsetAsync(grown.data(), 0, grown.size(), stream));
+    counters_ = std::move(grown);
   }
   return counters_.as<unsigned>();
 }
