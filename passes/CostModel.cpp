@@ -26,9 +26,10 @@ TargetCostModel TargetCostModel::get(kernel::Target target) {
     // stages) beats the wider cooperative tile: 0.141-0.143 against
     // 0.146-0.148 ms at K = 768 in three runs, while at K = 3072 the
     // cooperative 128x256 wins, 0.110 against 0.118-0.128
-    // (docs/perf-notes.md, Hopper GEMM attempts 4 and 5). Pairs of blocks sharing B tiles (cluster_m = 2) ran from 4%
-    // faster to 6% slower than single blocks on the FFN shapes (attempt 6),
-    // so plans do not ask for them; a pinned plan can.
+    // (docs/perf-notes.md, Hopper GEMM attempts 4 and 5). Pairs of blocks
+    // sharing B tiles (cluster_m = 2) ran from 4% faster to 6% slower than
+    // single blocks on the FFN shapes (attempt 6), so plans do not ask for
+    // them; a pinned plan can.
     return {target, 132, 3.0e12, 782e12, 132 * 16 * 1.755e9, 256,
             227 * 1024, 64, 8, 64, 1, 64, 16};
   }

@@ -123,7 +123,8 @@ struct GemmSm90Mainloop {
   static constexpr std::size_t kSmemBytes =
       kBarriers * sizeof(sm90::Mbarrier) + kSmemAlignment +
       static_cast<std::size_t>(kStageBytes) * Tile::kStages;
-  static_assert(kSmemBytes <= 227 * 1024, "more than a block's shared memory");
+  static_assert(kSmemBytes <= sm90::kMaxSharedBytesPerBlock,
+                "more than a block's shared memory");
 
   /// One consumer warpgroup's kConsumerRows x kBlockN accumulators per B
   /// operand, per thread in the wgmma D layout (see sm90::Wgmma):

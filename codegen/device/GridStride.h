@@ -100,28 +100,21 @@ __global__ void __launch_bounds__(kElementwiseThreads, kElementwiseMinBlocks)
 }
 
 /// Blocks of `kernel` that run at once on the current device (cached per
-/// kernel and device).
+/// kernel and device); kElementwiseMaxBlocks when that cannot be queried.
 template <typename Kernel>
 inline std::int64_t residentBlocks(Kernel kernel, int threads) {
-  constexpr int kMaxDevices = 64;
-  static int cached[kMaxDevices] = {};
-  int device = 0;
-  if (cudaGetDevice(&device) != cudaSuccess)
-    return kElementwiseMaxBlocks;
-  if (device < kMaxDevices && cached[device] > 0)
-    return cached[device];
-  int sms = 0, perSm = 0;
-  if (cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device) !=
-          cudaSuccess ||
-      cudaOccupancyMaxActiveBlocksPerMultiprocessor(&perSm, kernel, threads,
-                                                    0) != cudaSuccess ||
-      sms * perSm <= 0) {
-    (void)cudaGetLastError();
-    return kElementwiseMaxBlocks;
-  }
-  if (device < kMaxDevices)
-    cached[device] = sms * perSm;
-  return static_cast<std::int64_t>(sms) * perSm;
+  const int blocks = cachedPerDevice([&](int device) {
+    int sms = 0, perSm = 0;
+    if (cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount,
+                               device) != cudaSuccess ||
+        cudaOccupancyMaxActiveBlocksPerMultiprocessor(&perSm, kernel, threads,
+                                                      0) != cudaSuccess) {
+      (void)cudaGetLastError();
+      return 0;
+    }
+    return sms * perSm;
+  });
+  return blocks > 0 ? blocks : kElementwiseMaxBlocks;
 }
 
 template <typename Index, typename Op>

@@ -42,6 +42,24 @@ __device__ inline void allowDependentKernels() {
 #endif
 }
 
+/// `query(device)` for the current device, computed on its first call per
+/// device and cached: a positive value, or 0 when the query failed (then
+/// not cached). Every instantiation (a lambda type per call site and
+/// template instance) has its own cache.
+template <typename Query> int cachedPerDevice(Query query) {
+  constexpr int kMaxDevices = 64;
+  static int cached[kMaxDevices] = {};
+  int device = 0;
+  if (cudaGetDevice(&device) != cudaSuccess)
+    return 0;
+  if (device < kMaxDevices && cached[device] > 0)
+    return cached[device];
+  const int value = query(device);
+  if (value > 0 && device < kMaxDevices)
+    cached[device] = value;
+  return value > 0 ? value : 0;
+}
+
 /// Whether the current device overlaps dependent launches (compute
 /// capability 9 and later), cached per device. XFUSE_DEPENDENT_LAUNCH=0 in
 /// the environment turns them off (to time or debug without them).
@@ -52,22 +70,17 @@ inline bool hasDependentLaunch() {
   }();
   if (disabled)
     return false;
-  constexpr int kMaxDevices = 64;
-  static int cached[kMaxDevices] = {}; // 0 unknown, 1 no, 2 yes
-  int device = 0;
-  if (cudaGetDevice(&device) != cudaSuccess)
-    return false;
-  if (device < kMaxDevices && cached[device] != 0)
-    return cached[device] == 2;
-  int major = 0;
-  if (cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor,
-                             device) != cudaSuccess) {
-    (void)cudaGetLastError();
-    return false;
-  }
-  if (device < kMaxDevices)
-    cached[device] = major >= 9 ? 2 : 1;
-  return major >= 9;
+  constexpr int kYes = 2, kNo = 1;
+  return cachedPerDevice([](int device) {
+           int major = 0;
+           if (cudaDeviceGetAttribute(&major,
+                                      cudaDevAttrComputeCapabilityMajor,
+                                      device) != cudaSuccess) {
+             (void)cudaGetLastError();
+             return 0;
+           }
+           return major >= 9 ? kYes : kNo;
+         }) == kYes;
 }
 
 /// Grid, block, dynamic shared memory and thread-block cluster of a launch.
@@ -78,17 +91,16 @@ struct LaunchShape {
   unsigned clusterBlocks = 1; // along x
 };
 
-/// Launches `kernel` on `stream`, as a dependent launch where the device has
-/// them; returns the launch's error.
-template <typename... Params, typename... Args>
-cudaError_t launchKernel(void (*kernel)(Params...), const LaunchShape &shape,
-                         cudaStream_t stream, Args &&...args) {
+/// The launch configuration of `shape` on `stream`, a dependent launch if
+/// `dependent`; its attributes live in `attributes`, which must outlive it.
+inline cudaLaunchConfig_t launchConfig(const LaunchShape &shape,
+                                       cudaStream_t stream, bool dependent,
+                                       cudaLaunchAttribute (&attributes)[2]) {
   cudaLaunchConfig_t config = {};
   config.gridDim = shape.grid;
   config.blockDim = shape.block;
   config.dynamicSmemBytes = shape.sharedBytes;
   config.stream = stream;
-  cudaLaunchAttribute attributes[2];
   unsigned count = 0;
   if (shape.clusterBlocks > 1) {
     attributes[count].id = cudaLaunchAttributeClusterDimension;
@@ -97,13 +109,24 @@ cudaError_t launchKernel(void (*kernel)(Params...), const LaunchShape &shape,
     attributes[count].val.clusterDim.z = 1;
     ++count;
   }
-  if (hasDependentLaunch()) {
+  if (dependent) {
     attributes[count].id = cudaLaunchAttributeProgrammaticStreamSerialization;
     attributes[count].val.programmaticStreamSerializationAllowed = 1;
     ++count;
   }
   config.attrs = attributes;
   config.numAttrs = count;
+  return config;
+}
+
+/// Launches `kernel` on `stream`, as a dependent launch where the device has
+/// them; returns the launch's error.
+template <typename... Params, typename... Args>
+cudaError_t launchKernel(void (*kernel)(Params...), const LaunchShape &shape,
+                         cudaStream_t stream, Args &&...args) {
+  cudaLaunchAttribute attributes[2];
+  const cudaLaunchConfig_t config =
+      launchConfig(shape, stream, hasDependentLaunch(), attributes);
   return cudaLaunchKernelEx(&config, kernel, std::forward<Args>(args)...);
 }
 

@@ -80,7 +80,8 @@ template <typename Tile, int kNumB> struct Sm90StagedStore {
   static constexpr std::size_t kBytes =
       static_cast<std::size_t>(Tile::kConsumers) * 2 * kBufferBytes;
   static constexpr bool kFits =
-      GemmSm90Mainloop<Tile, kNumB>::kSmemBytes + kBytes <= 227 * 1024;
+      GemmSm90Mainloop<Tile, kNumB>::kSmemBytes + kBytes <=
+      sm90::kMaxSharedBytesPerBlock;
 
   __host__ __device__ static constexpr bool enabled(bool splitK) {
     return Tile::kStore == Sm90Store::kStaged && kFits && !splitK;
@@ -106,7 +107,8 @@ cudaError_t prepareGemmSm90(const GemmParams<__nv_bfloat16, OutT, kNumB> &p,
   out->k = p.k;
   if (p.m == 0) // nothing to describe; launchGemmSm90 launches nothing
     return cudaSuccess;
-  constexpr CUtensorMapDataType kBf16 = CU_TENSOR_MAP_DATA_TYPE_BFLOAT16;
+  constexpr CUtensorMapDataType kBf16 =
+      sm90::tensorMapDataType<__nv_bfloat16>();
   cudaError_t error = sm90::encodeSwizzledTensorMap(&out->a, kBf16, p.a, p.m,
                                                     p.k, Tile::kBlockM);
   for (int i = 0; i < kNumB && error == cudaSuccess; ++i)
@@ -277,8 +279,8 @@ struct Sm90FragmentCoords {
   __device__ int row(int slice, int half) const {
     return warpRow + 64 * slice + lane / 4 + 8 * half;
   }
-  __device__ static int col(int col0, int block) {
-    return col0 + 8 * block + 2 * (threadIdx.x % 4);
+  __device__ int col(int col0, int block) const {
+    return col0 + 8 * block + 2 * q;
   }
 };
 
@@ -292,7 +294,7 @@ epilogueWord(const typename Mainloop::Accumulators &acc,
              const Sm90FragmentCoords &at, int col0, int slice, int half,
              int block) {
   const int row = at.row(slice, half);
-  const int col = Sm90FragmentCoords::col(col0, block);
+  const int col = at.col(col0, block);
   if (row >= p.m || col >= p.n)
     return 0u;
   const int i = 4 * block + 2 * half;
@@ -389,9 +391,11 @@ storeSm90EpilogueStaged(const typename Mainloop::Accumulators &acc,
         const int r = at.row(slice, half) - row0; // r % 8 == lane / 4
         unsigned char *const line = buffer + r * 128 + 4 * at.q;
 #pragma unroll
-        for (int j = 0; j < kBoxBlocks; ++j)
-          *reinterpret_cast<std::uint32_t *>(line + ((j ^ (at.lane / 4)) << 4)) =
+        for (int j = 0; j < kBoxBlocks; ++j) {
+          const int chunk = j ^ (at.lane / 4);
+          *reinterpret_cast<std::uint32_t *>(line + (chunk << 4)) =
               words[slice][half][j];
+        }
       }
     sm90::fenceProxyAsyncShared();
     sm90::namedBarrierSync(1 + consumer, 128);
@@ -600,40 +604,27 @@ __global__ void __launch_bounds__(Tile::kThreads, 1)
 /// Clusters of kCluster blocks of `kernel` (one block per SM: the ring
 /// fills its shared memory) that run at once on the current device, cached
 /// per Tile, cluster size and device (kernels of one Tile differ only in
-/// their epilogue); 0 on error.
+/// their epilogue, and the kernel's type alone does not name its Tile); 0
+/// on error.
 template <typename Tile, int kCluster, typename Kernel>
 int residentSm90Clusters(Kernel kernel, int threads, std::size_t smemBytes) {
-  constexpr int kMaxDevices = 64;
-  static int cached[kMaxDevices] = {};
-  int device = 0;
-  if (cudaGetDevice(&device) != cudaSuccess)
-    return 0;
-  if (device < kMaxDevices && cached[device] > 0)
-    return cached[device];
-  int clusters = 0;
-  if constexpr (kCluster == 1) {
-    if (cudaDeviceGetAttribute(&clusters, cudaDevAttrMultiProcessorCount,
-                               device) != cudaSuccess)
-      return 0;
-  } else {
-    cudaLaunchConfig_t config = {};
-    config.gridDim = dim3(kCluster);
-    config.blockDim = dim3(threads);
-    config.dynamicSmemBytes = smemBytes;
-    cudaLaunchAttribute attribute;
-    attribute.id = cudaLaunchAttributeClusterDimension;
-    attribute.val.clusterDim.x = kCluster;
-    attribute.val.clusterDim.y = 1;
-    attribute.val.clusterDim.z = 1;
-    config.attrs = &attribute;
-    config.numAttrs = 1;
-    if (cudaOccupancyMaxActiveClusters(&clusters, kernel, &config) !=
-        cudaSuccess)
-      return 0;
-  }
-  if (device < kMaxDevices)
-    cached[device] = clusters;
-  return clusters;
+  return cachedPerDevice([&](int device) {
+    int clusters = 0;
+    if constexpr (kCluster == 1) {
+      if (cudaDeviceGetAttribute(&clusters, cudaDevAttrMultiProcessorCount,
+                                 device) != cudaSuccess)
+        return 0;
+    } else {
+      cudaLaunchAttribute attributes[2];
+      const cudaLaunchConfig_t config = launchConfig(
+          {dim3(kCluster), dim3(threads), smemBytes, kCluster}, nullptr,
+          /*dependent=*/false, attributes);
+      if (cudaOccupancyMaxActiveClusters(&clusters, kernel, &config) !=
+          cudaSuccess)
+        return 0;
+    }
+    return clusters;
+  });
 }
 
 /// Launches the GEMM prepared by prepareGemmSm90<Tile> (and

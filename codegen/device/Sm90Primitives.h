@@ -13,9 +13,13 @@
 
 #include <cuda.h> // CUtensorMap (a type only: no driver library is linked)
 
+#include <cstddef>
 #include <cstdint>
 
 namespace xfuse::device::sm90 {
+
+/// Dynamic shared memory one block may use on sm_90 (227 KiB).
+inline constexpr std::size_t kMaxSharedBytesPerBlock = 227 * 1024;
 
 __device__ inline std::uint32_t sharedAddress(const void *ptr) {
   return static_cast<std::uint32_t>(__cvta_generic_to_shared(ptr));

@@ -1,9 +1,10 @@
 // Host side of the Hopper GEMM's TMA copies: encodes the CUtensorMap of a
 // row-major 2-D bf16/f16 matrix, cut into boxes of kBoxRows x 64 elements
 // with the 128-byte swizzle that the wgmma descriptors of
-// Sm90Primitives.h expect (and that the staged epilogue writes). cuTensorMapEncodeTiled is a driver API
-// function; it is looked up through the runtime (cudaGetDriverEntryPoint*),
-// so binaries keep linking the static CUDA runtime and no libcuda.
+// Sm90Primitives.h expect (and that the staged epilogue writes).
+// cuTensorMapEncodeTiled is a driver API function; it is looked up through
+// the runtime (cudaGetDriverEntryPoint*), so binaries keep linking the
+// static CUDA runtime and no libcuda.
 #pragma once
 
 #include <cuda.h>
@@ -68,9 +69,10 @@ inline cudaError_t encodeSwizzledTensorMap(CUtensorMap *map,
   return result == CUDA_SUCCESS ? cudaSuccess : cudaErrorInvalidValue;
 }
 
-/// The tensor map element type of a 16-bit OutT.
+/// The tensor map element type of bf16 or f16.
 template <typename T> constexpr CUtensorMapDataType tensorMapDataType() {
-  static_assert(sizeof(T) == 2, "the swizzled maps describe 16-bit types");
+  static_assert(std::is_same_v<T, __half> || std::is_same_v<T, __nv_bfloat16>,
+                "the swizzled maps describe bf16 and f16");
   return std::is_same_v<T, __half> ? CU_TENSOR_MAP_DATA_TYPE_FLOAT16
                                    : CU_TENSOR_MAP_DATA_TYPE_BFLOAT16;
 }
