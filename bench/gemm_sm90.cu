@@ -1,5 +1,5 @@
-// Checks and times the Hopper GEMM (codegen/device/Sm90Gemm.h) against the
-// sm_80 GEMM (codegen/device/Gemm.h) and cuBLASLt on the FFN shapes of the
+// Checks and times the Hopper GEMM (cuda/device/Sm90Gemm.h) against the
+// sm_80 GEMM (cuda/device/Gemm.h) and cuBLASLt on the FFN shapes of the
 // product configs, bf16 in and out, f32 accumulation:
 //   C[M, N] = epilogue(A[M, K] . B[N, K]^T), B the packed weight,
 // and the gated (SwiGLU) case C = silu(A . Bgate^T) * (A . Bup^T), against
@@ -13,8 +13,8 @@
 // Timing: CUDA events around each launch, after warm-up; the median of
 // kTimedRuns. Inputs are rotated among copies when they would fit in L2.
 // Prints a table last; writes $OUT/gemm_sm90.json when OUT is set.
-#include "codegen/device/Gemm.h"
-#include "codegen/device/Sm90Gemm.h"
+#include "cuda/device/Gemm.h"
+#include "cuda/device/Sm90Gemm.h"
 #include "runtime/CudaResources.h"
 #include "runtime/Workspace.h"
 

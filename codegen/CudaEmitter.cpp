@@ -337,7 +337,7 @@ std::string sm90TileType(kernel::GemmPlanAttr plan) {
                      plan.getTileN(), plan.getStages(), tail);
 }
 
-/// Why the Hopper GEMM (codegen/device/Sm90Gemm.h: TMA + wgmma) cannot run
+/// Why the Hopper GEMM (cuda/device/Sm90Gemm.h: TMA + wgmma) cannot run
 /// `body` under `plan`, or "" when it can. Its tile is Sm90GemmTile:
 /// k-tiles of 64, one consumer warpgroup per 64 rows (64 or 128), n-tiles
 /// of 64, 128 or 256, and a ring of stages that fits in shared memory.
@@ -568,7 +568,7 @@ LogicalResult CudaEmitter::emitSource(ModuleOp module,
      << locationText(module.getLoc()) << ". Do not edit.\n"
      << "//\n"
      << "// Each xkernel op is one launch of a building block of "
-        "codegen/device.\n"
+        "cuda/device.\n"
      << "// Each GEMM kernel says which main loop runs it: GemmSm90Mainloop "
         "(TMA +\n"
      << "// wgmma) for the sm_90a plans the Hopper GEMM supports, else "
@@ -579,14 +579,14 @@ LogicalResult CudaEmitter::emitSource(ModuleOp module,
         "yet.\n";
   if (!headerInclude.empty())
     os << "#include \"" << headerInclude << "\"\n\n";
-  os << "#include \"codegen/device/Gemm.h\"\n";
+  os << "#include \"cuda/device/Gemm.h\"\n";
   // Only where used: its inline assembly (wgmma, setmaxnreg) is sm_90a's.
   if (sm90Gemm)
-    os << "#include \"codegen/device/Sm90Gemm.h\"\n";
-  os << "#include \"codegen/device/DynamicNtk.h\"\n"
-     << "#include \"codegen/device/RoPE.h\"\n"
-     << "#include \"codegen/device/RowChain.h\"\n"
-     << "#include \"codegen/support/EntryPoint.h\"\n"
+    os << "#include \"cuda/device/Sm90Gemm.h\"\n";
+  os << "#include \"cuda/device/DynamicNtk.h\"\n"
+     << "#include \"cuda/device/RoPE.h\"\n"
+     << "#include \"cuda/device/RowChain.h\"\n"
+     << "#include \"cuda/host/EntryPoint.h\"\n"
      << "#include \"runtime/Workspace.h\"\n\n"
      << "#include <cuda_runtime.h>\n\n"
      << "#include <cstdint>\n\n"

@@ -2,7 +2,7 @@
 //
 // Translates the output of `xfuse-opt --xfuse-pipeline` (functions of
 // xkernel.gemm / xkernel.pointwise ops with their plans) into CUDA C++ that
-// instantiates the building blocks of codegen/device:
+// instantiates the building blocks of cuda/device:
 //   - the source (.cu): one launch of a device block per kernel op, inside one
 //     host entry point per func.func that checks its arguments, carves the
 //     planned workspace and launches the kernels in order on a stream;

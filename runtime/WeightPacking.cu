@@ -1,6 +1,6 @@
 #include "runtime/WeightPacking.h"
 
-#include "codegen/device/Vector.h"
+#include "cuda/device/Vector.h"
 
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>

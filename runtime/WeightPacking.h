@@ -9,7 +9,7 @@
 // rows directly into the B fragments. It is also PyTorch's nn.Linear.weight
 // layout, so for those weights packing is only a dtype conversion.
 //
-// Requirements (those of codegen/device/Gemm.h): n % 8 == 0 and k % 8 == 0.
+// Requirements (those of cuda/device/Gemm.h): n % 8 == 0 and k % 8 == 0.
 // A gated FFN packs gate and up separately; the GEMM takes both.
 #pragma once
 

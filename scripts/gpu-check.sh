@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds and runs the GPU tests of the CUDA side (runtime/, codegen/device/,
+# Builds and runs the GPU tests of the CUDA side (runtime/, cuda/device/,
 # tests/gpu/) without MLIR.
 #
 #   scripts/gpu-check.sh build   Configure and build with nvcc into

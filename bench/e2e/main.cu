@@ -22,7 +22,7 @@
 #include "pe.h"
 #include "rope.h"
 
-#include "codegen/device/Vector.h"
+#include "cuda/device/Vector.h"
 #include "runtime/CudaResources.h"
 #include "tests/reference/Reference.h"
 

@@ -4,7 +4,7 @@
 // result against the float64 reference of tests/reference.
 #include "sinusoidal_ffn_relu.h"
 
-#include "codegen/device/Vector.h"
+#include "cuda/device/Vector.h"
 #include "runtime/CudaResources.h"
 #include "tests/reference/Reference.h"
 

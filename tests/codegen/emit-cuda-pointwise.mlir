@@ -9,7 +9,7 @@
 // RUN: xfuse-translate --emit-cuda --xfuse-header=graph.h --xfuse-pipeline=sm_90a %S/../gpu/generated/graphs/splitk_ffn.mlir | FileCheck %s --check-prefix=SPLITK
 // RUN: xfuse-translate --emit-cuda --xfuse-header=graph.h --xfuse-pipeline=sm_80 %S/../gpu/generated/graphs/splitk_ffn.mlir | FileCheck %s --check-prefix=SPLITK80
 
-// PW: #include "codegen/device/RowChain.h"
+// PW: #include "cuda/device/RowChain.h"
 // PW-LABEL: rt::Status every_activation(
 // PW: device::ActivationStage<device::Activation::kRelu>{});
 // PW-NEXT: XFUSE_CUDA_TRY(device::launchElementwise(op, stream));

@@ -26,7 +26,7 @@
 // HEADER: rt::StatusOr<rt::PackedWeight> ffn_relu_pack_arg3(
 
 // CHECK: Each GEMM kernel says which main loop runs it
-// CHECK: #include "codegen/device/Sm90Gemm.h"
+// CHECK: #include "cuda/device/Sm90Gemm.h"
 // CHECK: rt::Status ffn_relu(
 // CHECK: XFUSE_RETURN_IF_ERROR(rt::expectShape(arg0, "arg0", {rt::Shape::kDynamic, 256}));
 // CHECK: XFUSE_RETURN_IF_ERROR(rt::expectAligned(arg0, "arg0"));

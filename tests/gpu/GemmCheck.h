@@ -6,7 +6,7 @@
 // runs it on the default stream.
 #pragma once
 
-#include "codegen/device/Gemm.h"
+#include "cuda/device/Gemm.h"
 #include "runtime/WeightPacking.h"
 #include "tests/gpu/GpuTestUtil.h"
 

@@ -1,7 +1,7 @@
 // The sm_80 tensor-core GEMM (mma.sync) with its epilogues against the
 // float64 reference (GemmCheck.h). m covers 1, 3, 127 and 4097 tokens; n
 // and k are multiples of 8 but not of the tiles.
-#include "codegen/device/Gemm.h"
+#include "cuda/device/Gemm.h"
 #include "tests/gpu/GemmCheck.h"
 
 #include <string>

@@ -6,7 +6,7 @@
 // exception thrown from a test as that test's failure.
 #pragma once
 
-#include "codegen/device/Vector.h"
+#include "cuda/device/Vector.h"
 #include "runtime/CudaResources.h"
 #include "runtime/Status.h"
 #include "runtime/TensorView.h"

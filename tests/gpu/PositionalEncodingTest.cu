@@ -4,8 +4,8 @@
 // (int32/int64) positions, and in-place use. Sinusoidal and learned PE run
 // as the generated code runs them: a one-stage RowChain (SinusoidalStage,
 // LearnedStage) under launchElementwise.
-#include "codegen/device/RoPE.h"
-#include "codegen/device/RowChain.h"
+#include "cuda/device/RoPE.h"
+#include "cuda/device/RowChain.h"
 #include "tests/gpu/GpuTestUtil.h"
 
 #include <cstdint>

@@ -4,7 +4,7 @@
 // split-K. m covers 1, 3, 127 and 4097 tokens; n is a multiple of 8 but not
 // of the tile, so the TMA stores clip both edges. Built for sm_90a alone;
 // skips on other devices.
-#include "codegen/device/Sm90Gemm.h"
+#include "cuda/device/Sm90Gemm.h"
 #include "runtime/Workspace.h"
 #include "tests/gpu/GemmCheck.h"
 

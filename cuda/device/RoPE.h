@@ -13,16 +13,14 @@
 // x and y must be aligned to 16 bytes.
 #pragma once
 
-#include "codegen/device/Angles.h"
-#include "codegen/device/GridStride.h"
-#include "codegen/device/Vector.h"
+#include "cuda/device/Angles.h"
+#include "cuda/device/GridStride.h"
+#include "cuda/device/Vector.h"
 
 #include <cstdint>
 #include <numeric>
 
 namespace xfuse::device {
-
-enum class RopeStyle { kNeox, kGptj };
 
 template <typename T, int kHeads, int kHeadDim, int kRotaryDim,
           RopeStyle kStyle, typename PosT>
@@ -122,10 +120,7 @@ struct RoPE {
   }
 
   __device__ void rotation(float pos, int i, float &c, float &s) const {
-    const float2 f = invFreq[i];
-    sincosOfProduct(pos, f.x, f.y, s, c);
-    c *= attnFactor;
-    s *= attnFactor;
+    ropeCosSin(invFreq, attnFactor, pos, i, c, s);
   }
 
   template <typename Index>

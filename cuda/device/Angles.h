@@ -50,6 +50,27 @@ __device__ inline void sincosOfProduct(float pos, float freqHi, float freqLo,
   cosOut = fmaf(-residual, s, c);
 }
 
+/// How RoPE pairs the rotated channels of a head (rd = rotary dim):
+///   kNeox (rotate-half): channel i with channel i + rd/2, i < rd/2;
+///   kGptj (interleaved): channel 2i with channel 2i + 1.
+/// Pair i turns by pos * invFreq[i], scaled by the attention factor.
+enum class RopeStyle { kNeox, kGptj };
+
+/// The rotation of RoPE pair `i` at position `pos`: attnFactor * (cos, sin)
+/// of pos * invFreq[i], invFreq as {hi, lo} pairs (splitFrequencies).
+__device__ inline void ropeCosSin(const float2 *invFreq, float attnFactor,
+                                  float pos, int i, float &c, float &s) {
+  const float2 f = invFreq[i];
+  sincosOfProduct(pos, f.x, f.y, s, c);
+  c *= attnFactor;
+  s *= attnFactor;
+}
+
+/// (x, y) of one pair rotated by (c, s): x' = x c - y s, y' = y c + x s.
+__device__ inline float2 rotatePair(float x, float y, float c, float s) {
+  return make_float2(x * c - y * s, y * c + x * s);
+}
+
 /// Host side: frequencies as {hi, lo} f32 pairs, hi = f rounded to f32 and
 /// lo = the f32 remainder, for sincosOfProduct. A plain f32 table would
 /// already put 6e-8 relative error into every angle (2.4e-4 at pos 4096).

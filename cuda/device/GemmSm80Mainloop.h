@@ -18,7 +18,7 @@
 // k-tiles are in flight.
 #pragma once
 
-#include "codegen/device/Sm80Primitives.h"
+#include "cuda/device/Sm80Primitives.h"
 
 #include <cstddef>
 #include <cstdint>

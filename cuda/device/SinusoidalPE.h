@@ -7,7 +7,7 @@
 //   kHalf:        PE[j] = sin(pos f_j) for j < kDim/2, else cos(pos f_{j-kDim/2}).
 #pragma once
 
-#include "codegen/device/Angles.h"
+#include "cuda/device/Angles.h"
 
 namespace xfuse::device {
 

@@ -10,7 +10,7 @@
 // which GatedProduct provides.
 #pragma once
 
-#include "codegen/device/Vector.h"
+#include "cuda/device/Vector.h"
 
 #include <cuda_runtime.h>
 

@@ -36,14 +36,14 @@
 // x, y and every operand must be aligned to 16 bytes; y may alias x.
 #pragma once
 
-#include "codegen/device/Angles.h"
-#include "codegen/device/Epilogue.h"
-#include "codegen/device/GridStride.h"
-#include "codegen/device/Launch.h"
-#include "codegen/device/LearnedPE.h"
-#include "codegen/device/RowNorm.h"
-#include "codegen/device/SinusoidalPE.h"
-#include "codegen/device/Vector.h"
+#include "cuda/device/Angles.h"
+#include "cuda/device/Epilogue.h"
+#include "cuda/device/GridStride.h"
+#include "cuda/device/Launch.h"
+#include "cuda/device/LearnedPE.h"
+#include "cuda/device/RowNorm.h"
+#include "cuda/device/SinusoidalPE.h"
+#include "cuda/device/Vector.h"
 
 #include <cuda_runtime.h>
 

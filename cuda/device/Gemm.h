@@ -12,10 +12,10 @@
 // n and k need not be multiples of the tile.
 #pragma once
 
-#include "codegen/device/Epilogue.h"
-#include "codegen/device/GemmSm80Mainloop.h"
-#include "codegen/device/Launch.h"
-#include "codegen/device/Vector.h"
+#include "cuda/device/Epilogue.h"
+#include "cuda/device/GemmSm80Mainloop.h"
+#include "cuda/device/Launch.h"
+#include "cuda/device/Vector.h"
 
 #include <cuda_runtime.h>
 

@@ -11,8 +11,8 @@
 // scalings are.
 #pragma once
 
-#include "codegen/device/Angles.h"
-#include "codegen/device/Launch.h"
+#include "cuda/device/Angles.h"
+#include "cuda/device/Launch.h"
 
 #include <cuda_runtime.h>
 

@@ -7,7 +7,7 @@
 // read from memory once. weight and bias must be aligned to 16 bytes.
 #pragma once
 
-#include "codegen/device/Vector.h"
+#include "cuda/device/Vector.h"
 
 #include <cuda_runtime.h>
 

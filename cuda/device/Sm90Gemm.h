@@ -20,12 +20,12 @@
 // tile.
 #pragma once
 
-#include "codegen/device/Epilogue.h"
-#include "codegen/device/Gemm.h"
-#include "codegen/device/GemmSm90Mainloop.h"
-#include "codegen/device/Launch.h"
-#include "codegen/device/Sm90TensorMap.h"
-#include "codegen/device/Vector.h"
+#include "cuda/device/Epilogue.h"
+#include "cuda/device/Gemm.h"
+#include "cuda/device/GemmSm90Mainloop.h"
+#include "cuda/device/Launch.h"
+#include "cuda/device/Sm90TensorMap.h"
+#include "cuda/device/Vector.h"
 
 #include <cuda_bf16.h>
 #include <cuda_runtime.h>

@@ -24,7 +24,7 @@
 // const`, which launchElementwise then calls (RowChain's periodic walk).
 #pragma once
 
-#include "codegen/device/Launch.h"
+#include "cuda/device/Launch.h"
 
 #include <cuda_runtime.h>
 

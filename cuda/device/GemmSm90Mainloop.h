@@ -35,7 +35,7 @@
 // Each block thus reads half the B bytes from L2.
 #pragma once
 
-#include "codegen/device/Sm90Primitives.h"
+#include "cuda/device/Sm90Primitives.h"
 
 #include <cuda_bf16.h>
 

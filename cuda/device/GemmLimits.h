@@ -1,0 +1,209 @@
+// What the GEMM blocks of cuda/device can run: the one home of their tile,
+// shared-memory, register and epilogue limits (cf. CUTLASS's can_implement).
+//
+// Plain constexpr C++ with no CUDA include, so that three readers share it:
+//   - the device blocks static_assert their template arguments against it;
+//   - the xkernel dialect's plan verifier rejects a plan the blocks cannot
+//     run, with the reason returned here;
+//   - the cost model (passes/CostModel) only proposes plans it accepts.
+// Every function returns nullptr when the configuration is supported, else
+// a sentence saying why not.
+#pragma once
+
+#include <cstdint>
+
+namespace xfuse::gemm {
+
+/// The main loops of cuda/device:
+///   kTmaWgmma: Hopper (sm_90a), TMA copies and wgmma (GemmSm90Mainloop);
+///   kMmaSync:  sm_80 and later, cp.async and mma.sync (GemmSm80Mainloop);
+///   kSimt:     f32 operands on the CUDA cores, f32 all the way (GemmSimt).
+enum class Mainloop { kTmaWgmma, kMmaSync, kSimt };
+
+/// One GEMM block's configuration, as the plan states it.
+struct Config {
+  Mainloop mainloop;
+  std::int64_t tileM, tileN, tileK, stages;
+  /// kTmaWgmma: consumer warpgroups. Others: unused (warpsM * warpsN warps).
+  std::int64_t warpgroups;
+  /// kMmaSync, kSimt: the warp grid over the tile.
+  std::int64_t warpsM, warpsN;
+  std::int64_t splitK, clusterM;
+  bool pingPong;
+  /// 1: one product; 2: the gate and up products of a gated GEMM.
+  int products;
+  /// Bytes of one A/B element (2 for f16/bf16, 4 for f32).
+  int elementBytes;
+};
+
+// ---- Hopper: TMA + wgmma ---------------------------------------------------
+
+inline constexpr std::int64_t kSm90TileK = 64; // one 128-byte swizzle row
+inline constexpr std::int64_t kSm90MaxSharedBytes = 227 * 1024;
+/// A consumer thread holds its accumulators in registers; past this many,
+/// the rest of its state spills (the consumers get 232-256 registers).
+inline constexpr std::int64_t kSm90MaxAccumulators = 128;
+/// The staged epilogue stores C in boxes of this many columns.
+inline constexpr std::int64_t kSm90StoreBoxCols = 64;
+inline constexpr std::int64_t kSm90SmemAlignment = 1024;
+
+/// Rows of the tile one consumer warpgroup owns.
+constexpr std::int64_t sm90ConsumerRows(std::int64_t tileM, bool pingPong) {
+  return pingPong ? tileM : 64;
+}
+
+/// Dynamic shared memory of the main loop's ring: the stages (an A tile and
+/// one B tile per product), two mbarriers per stage and two turn barriers,
+/// and the slack that aligns the stages.
+constexpr std::int64_t sm90RingBytes(std::int64_t tileM, std::int64_t tileN,
+                                     std::int64_t stages, int products) {
+  return stages * (tileM + products * tileN) * kSm90TileK * 2 +
+         (2 * stages + 2) * 8 + kSm90SmemAlignment;
+}
+
+/// The staged epilogue's buffers: two boxes per consumer warpgroup.
+constexpr std::int64_t sm90StagedStoreBytes(std::int64_t tileM, bool pingPong) {
+  const std::int64_t consumers = pingPong ? 2 : tileM / 64;
+  return consumers * 2 * sm90ConsumerRows(tileM, pingPong) *
+         kSm90StoreBoxCols * 2;
+}
+
+// ---- sm_80: cp.async + mma.sync --------------------------------------------
+
+/// A100's opt-in shared memory per block.
+inline constexpr std::int64_t kSm80MaxSharedBytes = 163 * 1024;
+inline constexpr std::int64_t kSm80MaxAccumulators = 128;
+/// The sm_80 grid puts row tiles on gridDim.y.
+inline constexpr std::int64_t kSm80MaxRowTiles = 65535;
+
+constexpr std::int64_t sm80SmemBytes(std::int64_t tileM, std::int64_t tileN,
+                                     std::int64_t tileK, std::int64_t stages,
+                                     int products, int elementBytes) {
+  return stages * (tileM + products * tileN) * tileK * elementBytes;
+}
+
+// ---- SIMT f32 ----------------------------------------------------------------
+
+/// The one tile of the f32 GEMM: each of its 256 threads computes 4 rows x
+/// 4 columns of a 64 x 64 tile, k-tiles of 16, double-buffered.
+inline constexpr std::int64_t kSimtTileM = 64;
+inline constexpr std::int64_t kSimtTileN = 64;
+inline constexpr std::int64_t kSimtTileK = 16;
+inline constexpr std::int64_t kSimtStages = 2;
+inline constexpr std::int64_t kSimtWarpsM = 2;
+inline constexpr std::int64_t kSimtWarpsN = 4;
+
+// ---- the check -----------------------------------------------------------
+
+constexpr const char *unsupportedReason(const Config &c) {
+  if (c.products != 1 && c.products != 2)
+    return "a GEMM block computes one product or a gate/up pair";
+  if (c.tileM <= 0 || c.tileN <= 0 || c.tileK <= 0 || c.stages < 1 ||
+      c.splitK < 1)
+    return "tile sizes, stages and split_k must be positive";
+  if (c.clusterM != 1 && (c.mainloop != Mainloop::kTmaWgmma ||
+                          c.clusterM != 2))
+    return "thread-block clusters (cluster_m = 2) exist only on the Hopper "
+           "main loop";
+  switch (c.mainloop) {
+  case Mainloop::kTmaWgmma: {
+    if (c.elementBytes != 2)
+      return "the Hopper main loop multiplies 16-bit operands";
+    if (c.tileK != kSm90TileK)
+      return "the Hopper main loop takes k-tiles of 64 (one 128-byte swizzle "
+             "row)";
+    if (c.tileM != 64 && c.tileM != 128)
+      return "the Hopper main loop takes tile_m = 64 or 128 (one or two "
+             "wgmma slices of 64 rows)";
+    if (c.tileN % kSm90StoreBoxCols != 0 || c.tileN > 256)
+      return "the Hopper main loop takes tile_n = 64, 128, 192 or 256 (wgmma "
+             "n <= 256, whole 64-column store boxes)";
+    if (c.pingPong ? (c.tileM != 128 || c.warpgroups != 2 || c.splitK != 1)
+                   : c.warpgroups != c.tileM / 64)
+      return c.pingPong ? "the ping-pong schedule takes tile_m = 128, two "
+                          "warpgroups and no split-K"
+                        : "the cooperative schedule takes one consumer "
+                          "warpgroup per 64 rows of the tile";
+    const std::int64_t slices = sm90ConsumerRows(c.tileM, c.pingPong) / 64;
+    if (c.products * slices * c.tileN / 2 > kSm90MaxAccumulators)
+      return "a consumer thread would hold more than 128 accumulators (a "
+             "gated GEMM keeps two per output: tile_n <= 128 there)";
+    if (c.stages < 2 ||
+        sm90RingBytes(c.tileM, c.tileN, c.stages, c.products) >
+            kSm90MaxSharedBytes)
+      return "the stages do not fit a Hopper block's 227 KiB of shared "
+             "memory (at least 2 are needed)";
+    return nullptr;
+  }
+  case Mainloop::kMmaSync: {
+    if (c.elementBytes != 2)
+      return "the mma.sync main loop multiplies 16-bit operands";
+    if (c.tileK != 16 && c.tileK != 32 && c.tileK != 64)
+      return "the mma.sync main loop takes tile_k = 16, 32 or 64";
+    if (c.warpsM <= 0 || c.warpsN <= 0 || c.warpsM * c.warpsN > 16)
+      return "the mma.sync main loop needs a grid of 1 to 16 warps";
+    if (c.tileM % (16 * c.warpsM) != 0 || c.tileN % (16 * c.warpsN) != 0)
+      return "each warp of the mma.sync main loop covers whole m16 rows and "
+             "pairs of n8 columns (tile_m % (16 warps_m) == 0, tile_n % "
+             "(16 warps_n) == 0)";
+    if (c.splitK != 1)
+      return "the mma.sync main loop has no split-K";
+    const std::int64_t accumulators =
+        c.products * (c.tileM / c.warpsM) * (c.tileN / c.warpsN) / 32;
+    if (accumulators > kSm80MaxAccumulators)
+      return "a thread of the mma.sync main loop would hold more than 128 "
+             "accumulators";
+    if (c.stages < 2 || sm80SmemBytes(c.tileM, c.tileN, c.tileK, c.stages,
+                                      c.products, c.elementBytes) >
+                            kSm80MaxSharedBytes)
+      return "the stages do not fit an sm_80 block's 163 KiB of shared "
+             "memory (at least 2 are needed)";
+    return nullptr;
+  }
+  case Mainloop::kSimt:
+    if (c.elementBytes != 4)
+      return "the SIMT main loop multiplies f32 operands";
+    if (c.tileM != kSimtTileM || c.tileN != kSimtTileN ||
+        c.tileK != kSimtTileK || c.stages != kSimtStages ||
+        c.warpsM != kSimtWarpsM || c.warpsN != kSimtWarpsN)
+      return "the SIMT main loop has one tile: 64 x 64 x 16, 2 stages, "
+             "2 x 4 warps";
+    if (c.splitK != 1)
+      return "the SIMT main loop has no split-K";
+    return nullptr;
+  }
+  return "unknown main loop";
+}
+
+// ---- epilogue RoPE -----------------------------------------------------------
+
+/// Whether a RoPE of heads of `headDim` features, the first `rotaryDim` of
+/// them rotated (`neox`: pairs rotaryDim / 2 apart, else adjacent pairs),
+/// can run in the epilogue of a block of configuration `c`. A thread holds
+/// columns 8j + 2q and 8j + 2q + 1 of its span (the wgmma and mma.sync D
+/// layouts), so a pair rotaryDim / 2 apart is in the same thread when
+/// rotaryDim / 2 is a multiple of 8; the span (the tile on Hopper, the
+/// warp's columns on sm_80) must hold whole heads.
+constexpr const char *epilogueRopeUnsupportedReason(const Config &c,
+                                                    std::int64_t headDim,
+                                                    std::int64_t rotaryDim,
+                                                    bool neox) {
+  if (c.mainloop == Mainloop::kSimt)
+    return "the SIMT GEMM has no RoPE epilogue";
+  if (c.splitK != 1)
+    return "a split-K GEMM runs its epilogue per warp of partial sums";
+  const std::int64_t span =
+      c.mainloop == Mainloop::kTmaWgmma ? c.tileN : c.tileN / c.warpsN;
+  if (headDim <= 0 || span % headDim != 0)
+    return c.mainloop == Mainloop::kTmaWgmma
+               ? "an output tile must hold whole heads (tile_n a multiple "
+                 "of head_dim)"
+               : "a warp's columns must hold whole heads ((tile_n / "
+                 "warps_n) a multiple of head_dim)";
+  if (neox && (rotaryDim / 2) % 8 != 0)
+    return "neox pairs rotary_dim / 2 apart are in one thread only when "
+           "rotary_dim / 2 is a multiple of 8";
+  return nullptr;
+}
+
+} // namespace xfuse::gemm
