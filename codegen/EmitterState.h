@@ -1,0 +1,202 @@
+//===- EmitterState.h - what the parts of the CUDA emitter share -*- C++ -*-===//
+//
+// The CUDA emitter: a CudaEmitter writes the module to one indented stream,
+// and each kernel is emitted into the FunctionScope of its entry point. In
+// four parts:
+//   CudaEmitter.cpp       the module: file prologue, includes, the order of
+//                         declarations and definitions;
+//   EntryPoints.cpp       one host entry point per func.func: its signature,
+//                         argument checks, workspace and kernels in order,
+//                         and the weight-packing helpers;
+//   GemmEmitter.cpp       xkernel.gemm: main loop, epilogue functors, split-K;
+//   PointwiseEmitter.cpp  xkernel.pointwise: RowChain stages, RoPE and the
+//                         frequency tables;
+// and Format.h spells MLIR values in C++ for all of them. This header holds their shared types: where each value lives at run time
+// (Buffer), the entry point's parameters (Signature), and the state of the
+// function being emitted (FunctionScope). Internal to codegen/.
+//
+// Run-time values are named after the plan's conventions: argN / resultN for
+// the entry point's parameters, sN for the N-th dynamic dimension of the
+// arguments (the symbols of the xkernel.workspace maps), kernelKResultR for
+// intermediates carved from the workspace, scratchN for memory the device
+// blocks need beyond the plan.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef XFUSE_CODEGEN_EMITTERSTATE_H
+#define XFUSE_CODEGEN_EMITTERSTATE_H
+
+#include "dialect/kernel/KernelOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Support/IndentedOstream.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/STLExtras.h"
+
+#include <string>
+
+namespace mlir::xfuse::codegen {
+
+//===----------------------------------------------------------------------===//
+// Run-time buffers of values
+//===----------------------------------------------------------------------===//
+
+/// One dimension of a tensor at run time: a C++ expression of its size, and
+/// what it is for error messages ("'arg0' dim 0"; empty when static).
+struct Dim {
+  std::string expr;
+  std::string what;
+
+  static Dim constant(int64_t size) { return Dim{std::to_string(size), ""}; }
+  bool isStatic() const { return what.empty(); }
+};
+
+/// Where a tensor value lives when the entry point runs.
+struct Buffer {
+  std::string name;    // "arg0", "kernel 1 result 0"
+  std::string address; // a void-pointer expression
+  bool packedWeight = false;
+  RankedTensorType type;
+  SmallVector<Dim> dims;
+
+  Type elementType() const { return type.getElementType(); }
+  int64_t lastDim() const { return type.getShape().back(); }
+};
+
+/// The product of `dims` as C++, static factors folded into one literal.
+std::string productText(ArrayRef<Dim> dims);
+
+/// Rows of `buffer` seen as [rows, product of its last `trailing` dims].
+std::string rowsText(const Buffer &buffer, unsigned trailing = 1);
+
+/// A typed device pointer to `buffer`'s elements.
+std::string pointerText(const Buffer &buffer, bool writable = false);
+
+//===----------------------------------------------------------------------===//
+// Entry points
+//===----------------------------------------------------------------------===//
+
+struct Parameter {
+  std::string name; // "arg0", "result0"
+  RankedTensorType type;
+  kernel::WeightPackingAttr packing; // weights only
+};
+
+/// The host entry point of a func.func.
+struct Signature {
+  std::string name;
+  SmallVector<Parameter> args;
+  SmallVector<Parameter> results;
+  kernel::WorkspaceAttr workspace;
+};
+
+/// The signature of `func`, or a located error when generated code cannot
+/// take its parameters or it has no workspace plan.
+FailureOr<Signature> analyzeSignature(func::FuncOp func);
+
+/// Emission state of one entry point. Its argument checks must come before
+/// any launch, but the checks a kernel needs are known only once it is
+/// emitted: the launches are collected in `launches`, the checks, sizes,
+/// scratch and tables beside them, and all are printed in order at the end.
+class FunctionScope {
+public:
+  explicit FunctionScope(const Signature &sig) : sig(sig) {}
+  FunctionScope(const FunctionScope &) = delete;
+  FunctionScope &operator=(const FunctionScope &) = delete;
+
+  /// Where `value` lives, or an error at `user` when it is computed inside
+  /// a kernel and never reaches memory.
+  FailureOr<Buffer> lookup(Value value, Operation *user) const;
+
+  /// A check to run before any launch; each statement runs once.
+  void addCheck(std::string statement);
+  /// Checks at run time that two sizes agree, unless they are the same
+  /// expression.
+  void requireSameSize(const Dim &dim, const Dim &expected);
+  /// requireSameSize on the first `count` dimensions of both buffers.
+  void requireLeadingDims(const Buffer &buffer, const Buffer &reference,
+                          unsigned count);
+  /// requireSameSize on the dynamic dimensions of a result the caller
+  /// passes, which must be `dims`.
+  void requireResultDims(const Parameter &result, ArrayRef<Dim> dims);
+
+  /// Reserves `bytes` (a C++ expression) of scratch after the planned
+  /// workspace; returns the name of its pointer.
+  std::string addScratch(std::string bytes);
+
+  /// The kernels, in order.
+  raw_indented_ostream &launches() { return launchStream; }
+  StringRef launchesText() const { return launchText; }
+
+  const Signature &sig;
+  llvm::DenseMap<Value, Buffer> buffers;
+  SmallVector<std::string> argumentChecks; // statements, in order
+  SmallVector<std::pair<std::string, std::string>> sizes; // {sN, decl}
+  SmallVector<std::string> checks; // after the sizes, deduplicated
+  SmallVector<std::string> scratchBytes;
+  std::string tables; // namespace-scope __device__ tables
+  int tableCount = 0;
+  bool usesPlannedWorkspace = false;
+  bool usesSm90Gemm = false; // some GEMM runs on Sm90Gemm.h
+
+private:
+  std::string launchText;
+  llvm::raw_string_ostream launchTextStream{launchText};
+  raw_indented_ostream launchStream{launchTextStream};
+};
+
+//===----------------------------------------------------------------------===//
+// Kernels
+//===----------------------------------------------------------------------===//
+
+/// The ops of a kernel body that the device blocks run: constants and
+/// tensor.dim only describe shapes.
+inline auto computeOps(Block &body) {
+  return llvm::make_filter_range(body.without_terminator(), [](Operation &op) {
+    return !isa<arith::ConstantOp, tensor::DimOp>(op);
+  });
+}
+
+/// Emits the launch of a GEMM kernel writing `result` (GemmEmitter.cpp).
+LogicalResult emitGemm(kernel::GemmOp op, const Buffer &result,
+                       FunctionScope &scope);
+
+/// Emits the launches of a pointwise kernel writing `result`
+/// (PointwiseEmitter.cpp).
+LogicalResult emitPointwise(kernel::PointwiseOp op, const Buffer &result,
+                            FunctionScope &scope);
+
+/// Emits one op of a GEMM body that the device GEMM cannot run yet (a
+/// positional encoding of A, a RoPE of the result) as a launch of its own
+/// from `in` to `out` (PointwiseEmitter.cpp).
+LogicalResult emitUnfusedOp(Operation *op, const Buffer &in, const Buffer &out,
+                            FunctionScope &scope);
+
+//===----------------------------------------------------------------------===//
+// The emitter
+//===----------------------------------------------------------------------===//
+
+class CudaEmitter {
+public:
+  explicit CudaEmitter(raw_ostream &os) : os(os) {}
+
+  // The module (CudaEmitter.cpp).
+  LogicalResult emitSource(ModuleOp module, StringRef headerInclude);
+  LogicalResult emitHeader(ModuleOp module);
+
+private:
+  // Entry points (EntryPoints.cpp).
+  void emitDeclarations(ArrayRef<Signature> sigs);
+  LogicalResult emitFunction(func::FuncOp func, const Signature &sig);
+  void emitPackHelper(const Signature &sig, const Parameter &arg);
+
+  raw_indented_ostream os;
+  bool usesSm90Gemm = false; // some GEMM runs on Sm90Gemm.h
+};
+
+} // namespace mlir::xfuse::codegen
+
+#endif // XFUSE_CODEGEN_EMITTERSTATE_H
