@@ -1,89 +1,183 @@
-// Pointwise kernels: every chain the pipeline forms maps onto one RowChain
-// (device/RowChain.h), norms with one block per row; RoPE splits a chain
-// into launches; dynamic NTK reduces positions on the device; identity
-// results are copies; split-K plans split on the Hopper GEMM (counters
-// zeroed in scratch right before the launch) and run unsplit on sm_80.
-// RUN: xfuse-translate --emit-cuda --xfuse-header=graph.h --xfuse-pipeline=sm_90a %S/../gpu/generated/graphs/pointwise_bf16.mlir | FileCheck %s --check-prefix=PW
-// RUN: xfuse-translate --emit-cuda --xfuse-header=graph.h --xfuse-pipeline=sm_90a %S/../gpu/generated/graphs/rope_variants.mlir | FileCheck %s --check-prefix=ROPE
-// RUN: xfuse-translate --emit-cuda --xfuse-header=graph.h --xfuse-pipeline=sm_90a %S/../gpu/generated/graphs/pointwise_f32.mlir | FileCheck %s --check-prefix=F32
-// RUN: xfuse-translate --emit-cuda --xfuse-header=graph.h --xfuse-pipeline=sm_90a %S/../gpu/generated/graphs/splitk_ffn.mlir | FileCheck %s --check-prefix=SPLITK
-// RUN: xfuse-translate --emit-cuda --xfuse-header=graph.h --xfuse-pipeline=sm_80 %S/../gpu/generated/graphs/splitk_ffn.mlir | FileCheck %s --check-prefix=SPLITK80
+// xkernel.pointwise to CUDA, from hand-written kernel IR with explicit plans
+// (no pipeline, so that no cost-model change moves these checks): one
+// RowChain stage per op, norms with one block per row, compile-time
+// frequency tables, RoPE as a launch of its own that splits a chain, and
+// dynamic NTK frequencies computed on the device.
+// RUN: xfuse-translate --emit-cuda --xfuse-header=graph.h %s | FileCheck %s
 
-// PW: #include "cuda/device/RowChain.h"
-// PW-LABEL: rt::Status every_activation(
-// PW: device::ActivationStage<device::Activation::kRelu>{});
-// PW-NEXT: XFUSE_CUDA_TRY(device::launchElementwise(op, stream));
-// PW: device::ActivationStage<device::Activation::kSilu>{});
-// PW: // result4 is arg0: a copy.
-// PW-NEXT: XFUSE_CUDA_TRY(cudaMemcpyAsync(
-// PW-NEXT: result4.data, arg0.data,
-// PW-NEXT: static_cast<std::size_t>(s0 * 256) * sizeof(__nv_bfloat16),
-// PW-LABEL: rt::Status add_broadcast(
-// PW: s0 * 8,
-// PW-NEXT: device::AddStage<__nv_bfloat16>{static_cast<const __nv_bfloat16 *>(arg1.data), 8, 256},
-// PW-NEXT: device::AddStage<__nv_bfloat16>{static_cast<const __nv_bfloat16 *>(arg2.data), 1, 256});
-// PW-LABEL: rt::Status gate_up_chain(
-// PW: device::ActivationStage<device::Activation::kRelu>{},
-// PW-NEXT: device::GateStage<__nv_bfloat16, device::Activation::kGeluTanh, false>{static_cast<const __nv_bfloat16 *>(arg0.data), 256},
-// PW-LABEL: rt::Status learned_gelu_layernorm(
-// PW: device::LearnedStage<__nv_bfloat16, 256, 64, std::int32_t>{
-// PW: device::ActivationStage<device::Activation::kGelu>{},
-// PW-NEXT: device::NormStage<__nv_bfloat16, 256, device::NormKind::kLayer>{
-// PW: XFUSE_CUDA_TRY(device::launchRowChain<256>(op, stream));
-// PW-LABEL: rt::Status add_rmsnorm_silu(
-// PW: device::AddStage<__nv_bfloat16>{static_cast<const __nv_bfloat16 *>(arg1.data), s1, 256},
-// PW-NEXT: device::NormStage<__nv_bfloat16, 256, device::NormKind::kRms>{
-// PW: device::ActivationStage<device::Activation::kSilu>{},
-// PW-LABEL: rt::Status sinusoidal_layernorm(
-// PW: device::SinusoidalStage<1000, device::SinusoidalLayout::kHalf, std::int32_t>{
-// PW-NEXT: frequencies0, device::TokenPositions<std::int32_t>{nullptr, 4}, 2.0f},
+#none = affine_map<()[s0] -> (0)>
+#flat = #xkernel.pointwise_plan<target = sm_90a, threads = 256, vector_width = 8>
 
-// ROPE-LABEL: rt::Status ntk_rope(
-// ROPE: const std::size_t scratch0Bytes = 32 * sizeof(float2);
-// ROPE: // Dynamic NTK scaling: the frequencies follow this call's largest position.
-// ROPE-NEXT: float2 *const frequencies = static_cast<float2 *>(scratch0);
-// ROPE-NEXT: XFUSE_CUDA_TRY(device::launchDynamicNtkFrequencies(
-// ROPE-NEXT: device::DynamicNtkFrequencies<std::int64_t>{
-// ROPE-NEXT: device::TokenPositions<std::int64_t>{static_cast<const std::int64_t *>(arg1.data), 1}, s0 * 16,
-// ROPE-NEXT: 10000.0, 2.0, 4096.0, 64, frequencies},
-// ROPE: const device::RoPE<__nv_bfloat16, 4, 64, 64, device::RopeStyle::kNeox, std::int64_t> op{
-// ROPE-LABEL: rt::Status ntk_rope_seq(
-// ROPE: device::DynamicNtkFrequencies<std::int32_t>{
-// ROPE-NEXT: device::TokenPositions<std::int32_t>{nullptr, 16}, s0 * 16,
-// ROPE-LABEL: rt::Status gptj_partial(
-// ROPE: const device::RoPE<__nv_bfloat16, 4, 64, 32, device::RopeStyle::kGptj, std::int32_t> op{
-// ROPE-LABEL: rt::Status qk_norm_rope(
-// ROPE: // Not fused yet: RoPE runs as its own launch, so this kernel is 3 launches,
-// ROPE: device::NormStage<__nv_bfloat16, 64, device::NormKind::kRms>{
-// ROPE: XFUSE_CUDA_TRY(device::launchRowChain<256>(op, stream));
-// ROPE: const device::RoPE<__nv_bfloat16, 4, 64, 48, device::RopeStyle::kNeox, std::int64_t> op{
-// ROPE-NEXT: static_cast<const __nv_bfloat16 *>(result0.data),
-// ROPE-NEXT: static_cast<__nv_bfloat16 *>(result0.data),
-// ROPE: const auto op = device::makeRowChain<__nv_bfloat16, 64>(
-// ROPE-NEXT: static_cast<const __nv_bfloat16 *>(result0.data),
-// ROPE-NEXT: static_cast<__nv_bfloat16 *>(result0.data),
-// ROPE-NEXT: s0 * 64,
-// ROPE-NEXT: device::ActivationStage<device::Activation::kSilu>{});
+// The frequencies base^(-2i/d) as exact {hi, lo} f32 pairs, at namespace
+// scope before the entry point.
+// CHECK-LABEL: __device__ const float2 sinusoidal_frequencies0[128] = {
+// CHECK-NEXT: {0x1p+0f, 0x0p+0f}, // [0] 1
+// CHECK-NEXT: // [1] 0.930572
+// CHECK: {{^}}};
+// CHECK-LABEL: rt::Status sinusoidal(
+// CHECK: XFUSE_ASSIGN_OR_RETURN(const float2 *frequencies0, deviceAddress(sinusoidal_frequencies0));
+// CHECK-NEXT: const auto op = device::makeRowChain<__nv_bfloat16, 256>(
+// CHECK-NEXT: static_cast<const __nv_bfloat16 *>(arg0.data),
+// CHECK-NEXT: static_cast<__nv_bfloat16 *>(result0.data),
+// CHECK-NEXT: s0 * 64,
+// CHECK-NEXT: device::SinusoidalStage<256, device::SinusoidalLayout::kInterleaved, std::int32_t>{
+// CHECK-NEXT: frequencies0, device::TokenPositions<std::int32_t>{nullptr, 64}, 16.0f});
+// CHECK-NEXT: XFUSE_CUDA_TRY(device::launchElementwise(op, stream));
+func.func @sinusoidal(%x: tensor<?x64x256xbf16>) -> tensor<?x64x256xbf16>
+    attributes {xkernel.workspace = #xkernel.workspace<bytes = #none>} {
+  %y = xkernel.pointwise(%x : tensor<?x64x256xbf16>) plan #flat -> tensor<?x64x256xbf16> {
+  ^bb0(%a: tensor<?x64x256xbf16>):
+    %pe = xfuse.sinusoidal_pe %a {scale = 16.0 : f64} : tensor<?x64x256xbf16>
+    xkernel.yield %pe : tensor<?x64x256xbf16>
+  }
+  return %y : tensor<?x64x256xbf16>
+}
 
-// F32-LABEL: rt::Status layernorm_relu_bias_f32(
-// F32: const auto op = device::makeRowChain<float, 200>(
-// F32: device::NormStage<float, 200, device::NormKind::kLayer>{
-// F32: device::ActivationStage<device::Activation::kRelu>{},
-// F32-NEXT: device::AddStage<float>{static_cast<const float *>(arg3.data), 1, 200});
+// A learned table read at given positions, whose leading dimensions must be
+// the input's.
+// CHECK-LABEL: rt::Status learned_positions(
+// CHECK: const std::int64_t s0 = arg0.shape[0];
+// CHECK-NEXT: const std::int64_t s1 = arg2.shape[0];
+// CHECK: XFUSE_RETURN_IF_ERROR(expectSameSize(s1, "'arg2' dim 0", s0, "'arg0' dim 0"));
+// CHECK: device::LearnedStage<__nv_bfloat16, 256, 64, std::int32_t>{
+// CHECK-NEXT: static_cast<const __nv_bfloat16 *>(arg1.data), device::TokenPositions<std::int32_t>{static_cast<const std::int32_t *>(arg2.data), 1}});
+func.func @learned_positions(%x: tensor<?x16x256xbf16>, %table: tensor<64x256xbf16>, %pos: tensor<?x16xi32>)
+    -> tensor<?x16x256xbf16> attributes {xkernel.workspace = #xkernel.workspace<bytes = affine_map<()[s0, s1] -> (0)>>} {
+  %y = xkernel.pointwise(%x, %table, %pos : tensor<?x16x256xbf16>, tensor<64x256xbf16>, tensor<?x16xi32>)
+      plan #flat -> tensor<?x16x256xbf16> {
+  ^bb0(%a: tensor<?x16x256xbf16>, %t: tensor<64x256xbf16>, %p: tensor<?x16xi32>):
+    %pe = xfuse.learned_pe %a, %t positions %p : tensor<?x16x256xbf16>, tensor<64x256xbf16>, tensor<?x16xi32>
+    xkernel.yield %pe : tensor<?x16x256xbf16>
+  }
+  return %y : tensor<?x16x256xbf16>
+}
 
-// SPLITK-LABEL: rt::Status small_ffn(
-// SPLITK: const std::size_t scratch0Bytes = device::Sm90SplitKWorkspace<device::Sm90GemmTile<64, 64, 8>, 1>::partialBytes(static_cast<int>(16), 1024, 2);
-// SPLITK: XFUSE_ASSIGN_OR_RETURN(void *scratch0, workspace.carve(scratch0Bytes));
-// SPLITK: XFUSE_CUDA_TRY((device::prepareGemmSm90<Tile>(params, &sm90Params)));
-// SPLITK-NEXT: // The plan splits K in 2: the slices add f32 partials in scratch0.
-// SPLITK-NEXT: XFUSE_ASSIGN_OR_RETURN(unsigned *counters, workspace.zeroedCounters(
-// SPLITK-NEXT: device::Sm90SplitKWorkspace<Tile, 1>::counters(sm90Params.m, sm90Params.n),
-// SPLITK-NEXT: stream));
-// SPLITK-NEXT: XFUSE_CUDA_TRY((device::setGemmSm90SplitK<Tile>(&sm90Params, 2, counters, scratch0)));
-// SPLITK-NEXT: XFUSE_CUDA_TRY((device::launchGemmSm90<Tile>(sm90Params, epilogue, stream)));
-// The counters are not cleared per call: every launch leaves them at zero.
-// SPLITK-NOT: cudaMemsetAsync
-// SPLITK: XFUSE_CUDA_TRY((device::setGemmSm90SplitK<Tile>(&sm90Params, 2, counters, scratch1)));
-// SPLITK-NOT: unsplit
-// SPLITK80: // The plan splits K in 4; the sm_80 GEMM has no split-K yet and runs it unsplit.
-// SPLITK80-NOT: setGemmSm90SplitK
+// Adds broadcast over the dimensions their operand lacks: rows of the
+// operand, then the row length.
+// CHECK-LABEL: rt::Status add_broadcast(
+// CHECK: const auto op = device::makeRowChain<__nv_bfloat16, 256>(
+// CHECK-NEXT: static_cast<const __nv_bfloat16 *>(arg0.data),
+// CHECK-NEXT: static_cast<__nv_bfloat16 *>(result0.data),
+// CHECK-NEXT: s0 * 8,
+// CHECK-NEXT: device::AddStage<__nv_bfloat16>{static_cast<const __nv_bfloat16 *>(arg1.data), 8, 256},
+// CHECK-NEXT: device::AddStage<__nv_bfloat16>{static_cast<const __nv_bfloat16 *>(arg2.data), 1, 256});
+// CHECK-NEXT: XFUSE_CUDA_TRY(device::launchElementwise(op, stream));
+func.func @add_broadcast(%x: tensor<?x8x256xbf16>, %s: tensor<8x256xbf16>, %b: tensor<256xbf16>)
+    -> tensor<?x8x256xbf16> attributes {xkernel.workspace = #xkernel.workspace<bytes = #none>} {
+  %y = xkernel.pointwise(%x, %s, %b : tensor<?x8x256xbf16>, tensor<8x256xbf16>, tensor<256xbf16>)
+      plan #flat -> tensor<?x8x256xbf16> {
+  ^bb0(%a: tensor<?x8x256xbf16>, %sa: tensor<8x256xbf16>, %ba: tensor<256xbf16>):
+    %0 = xfuse.add %a, %sa : tensor<?x8x256xbf16>, tensor<8x256xbf16>
+    %1 = xfuse.add %0, %ba : tensor<?x8x256xbf16>, tensor<256xbf16>
+    xkernel.yield %1 : tensor<?x8x256xbf16>
+  }
+  return %y : tensor<?x8x256xbf16>
+}
+
+// A norm reduces rows: one block of the plan's threads per row; the ops
+// after it are stages of the same chain. The gate's chain operand is `up`.
+// CHECK-LABEL: rt::Status rms_norm_gate(
+// CHECK: const auto op = device::makeRowChain<__half, 512>(
+// CHECK-NEXT: static_cast<const __half *>(arg0.data),
+// CHECK-NEXT: static_cast<__half *>(result0.data),
+// CHECK-NEXT: s0,
+// CHECK-NEXT: device::NormStage<__half, 512, device::NormKind::kRms>{
+// CHECK-NEXT: static_cast<const __half *>(arg1.data), nullptr, 1e-06f},
+// CHECK-NEXT: device::GateStage<__half, device::Activation::kSilu, false>{static_cast<const __half *>(arg2.data), 512});
+// CHECK-NEXT: // A norm reduces whole rows: one block of 128 threads per row.
+// CHECK-NEXT: XFUSE_CUDA_TRY(device::launchRowChain<128>(op, stream));
+func.func @rms_norm_gate(%x: tensor<?x512xf16>, %w: tensor<512xf16>, %g: tensor<?x512xf16>)
+    -> tensor<?x512xf16> attributes {xkernel.workspace = #xkernel.workspace<bytes = affine_map<()[s0, s1] -> (0)>>} {
+  %y = xkernel.pointwise(%x, %w, %g : tensor<?x512xf16>, tensor<512xf16>, tensor<?x512xf16>)
+      plan <target = sm_90a, threads = 128, vector_width = 8, rows_per_block = 1> -> tensor<?x512xf16> {
+  ^bb0(%a: tensor<?x512xf16>, %wa: tensor<512xf16>, %ga: tensor<?x512xf16>):
+    %n = xfuse.rms_norm %a, %wa {epsilon = 1.0e-6 : f64} : tensor<?x512xf16>, tensor<512xf16>
+    %h = xfuse.gate %ga, %n {activation = #xfuse.activation<silu>} : tensor<?x512xf16>
+    xkernel.yield %h : tensor<?x512xf16>
+  }
+  return %y : tensor<?x512xf16>
+}
+
+// YaRN rescales the frequencies and multiplies cos and sin by its attention
+// factor, by default 0.1 ln(factor) + 1 = 1.1386... for factor 4.
+// CHECK-LABEL: // RoPE inv_freq (theta 10000, rotary dim 32, scaled) of xfuse.rope
+// CHECK-NEXT: // split into {hi, lo} f32 pairs (device::sincosOfProduct).
+// CHECK-NEXT: __device__ const float2 rope_yarn_frequencies0[16] = {
+// CHECK-LABEL: rt::Status rope_yarn(
+// CHECK: XFUSE_ASSIGN_OR_RETURN(const float2 *frequencies, deviceAddress(rope_yarn_frequencies0));
+// CHECK-NEXT: const device::RoPE<__nv_bfloat16, 2, 32, 32, device::RopeStyle::kNeox, std::int32_t> op{
+// CHECK-NEXT: static_cast<const __nv_bfloat16 *>(arg0.data),
+// CHECK-NEXT: static_cast<__nv_bfloat16 *>(result0.data),
+// CHECK-NEXT: frequencies, 1.13862{{[0-9]*}}f, device::TokenPositions<std::int32_t>{nullptr, 16}, s0 * 16};
+// CHECK-NEXT: XFUSE_CUDA_TRY(device::launchElementwise(op, stream));
+func.func @rope_yarn(%x: tensor<?x16x2x32xbf16>) -> tensor<?x16x2x32xbf16>
+    attributes {xkernel.workspace = #xkernel.workspace<bytes = #none>} {
+  %y = xkernel.pointwise(%x : tensor<?x16x2x32xbf16>) plan #flat -> tensor<?x16x2x32xbf16> {
+  ^bb0(%a: tensor<?x16x2x32xbf16>):
+    %r = xfuse.rope %a {scaling = #xfuse.yarn_scaling<factor = 4.0, original_max_position = 64>}
+        : tensor<?x16x2x32xbf16>
+    xkernel.yield %r : tensor<?x16x2x32xbf16>
+  }
+  return %y : tensor<?x16x2x32xbf16>
+}
+
+// Dynamic NTK: the base follows the call's largest position, which is on
+// the device, so a one-block kernel writes the frequencies into scratch.
+// CHECK-LABEL: rt::Status dynamic_ntk(
+// CHECK: const std::size_t scratch0Bytes = 32 * sizeof(float2);
+// CHECK: // Dynamic NTK scaling: the frequencies follow this call's largest position.
+// CHECK-NEXT: float2 *const frequencies = static_cast<float2 *>(scratch0);
+// CHECK-NEXT: XFUSE_CUDA_TRY(device::launchDynamicNtkFrequencies(
+// CHECK-NEXT: device::DynamicNtkFrequencies<std::int64_t>{
+// CHECK-NEXT: device::TokenPositions<std::int64_t>{static_cast<const std::int64_t *>(arg1.data), 1}, s0 * 16,
+// CHECK-NEXT: 10000.0, 2.0, 4096.0, 64, frequencies},
+// CHECK-NEXT: stream));
+// CHECK-NEXT: const device::RoPE<__nv_bfloat16, 4, 64, 64, device::RopeStyle::kGptj, std::int64_t> op{
+func.func @dynamic_ntk(%x: tensor<?x16x4x64xbf16>, %pos: tensor<?x16xi64>) -> tensor<?x16x4x64xbf16>
+    attributes {xkernel.workspace = #xkernel.workspace<bytes = affine_map<()[s0, s1] -> (0)>>} {
+  %y = xkernel.pointwise(%x, %pos : tensor<?x16x4x64xbf16>, tensor<?x16xi64>) plan #flat -> tensor<?x16x4x64xbf16> {
+  ^bb0(%a: tensor<?x16x4x64xbf16>, %p: tensor<?x16xi64>):
+    %r = xfuse.rope %a positions %p
+        {style = #xfuse.rope_style<gptj>, scaling = #xfuse.dynamic_ntk_scaling<factor = 2.0, original_max_position = 4096>}
+        : tensor<?x16x4x64xbf16>, tensor<?x16xi64>
+    xkernel.yield %r : tensor<?x16x4x64xbf16>
+  }
+  return %y : tensor<?x16x4x64xbf16>
+}
+
+// RoPE splits a chain into launches, each after the first in place on the
+// result.
+// CHECK-LABEL: rt::Status norm_rope_silu(
+// CHECK: // Not fused yet: RoPE runs as its own launch, so this kernel is 3 launches,
+// CHECK-NEXT: // each after the first in place on the result.
+// CHECK-NEXT: {
+// CHECK-NEXT: const auto op = device::makeRowChain<__nv_bfloat16, 64>(
+// CHECK-NEXT: static_cast<const __nv_bfloat16 *>(arg0.data),
+// CHECK-NEXT: static_cast<__nv_bfloat16 *>(result0.data),
+// CHECK: XFUSE_CUDA_TRY(device::launchRowChain<256>(op, stream));
+// CHECK-NEXT: }
+// CHECK-NEXT: {
+// CHECK: const device::RoPE<__nv_bfloat16, 4, 64, 48, device::RopeStyle::kNeox, std::int32_t> op{
+// CHECK-NEXT: static_cast<const __nv_bfloat16 *>(result0.data),
+// CHECK-NEXT: static_cast<__nv_bfloat16 *>(result0.data),
+// CHECK-NEXT: frequencies, 1.0f,
+// CHECK-NEXT: XFUSE_CUDA_TRY(device::launchElementwise(op, stream));
+// CHECK-NEXT: }
+// CHECK-NEXT: {
+// CHECK-NEXT: const auto op = device::makeRowChain<__nv_bfloat16, 64>(
+// CHECK-NEXT: static_cast<const __nv_bfloat16 *>(result0.data),
+// CHECK-NEXT: static_cast<__nv_bfloat16 *>(result0.data),
+// CHECK-NEXT: s0 * 64,
+// CHECK-NEXT: device::ActivationStage<device::Activation::kSilu>{});
+func.func @norm_rope_silu(%x: tensor<?x16x4x64xbf16>, %w: tensor<64xbf16>) -> tensor<?x16x4x64xbf16>
+    attributes {xkernel.workspace = #xkernel.workspace<bytes = #none>} {
+  %y = xkernel.pointwise(%x, %w : tensor<?x16x4x64xbf16>, tensor<64xbf16>)
+      plan <target = sm_90a, threads = 256, vector_width = 8, rows_per_block = 1> -> tensor<?x16x4x64xbf16> {
+  ^bb0(%a: tensor<?x16x4x64xbf16>, %wa: tensor<64xbf16>):
+    %n = xfuse.rms_norm %a, %wa : tensor<?x16x4x64xbf16>, tensor<64xbf16>
+    %r = xfuse.rope %n {rotary_dim = 48 : i64} : tensor<?x16x4x64xbf16>
+    %s = xfuse.activation %r {kind = #xfuse.activation<silu>} : tensor<?x16x4x64xbf16>
+    xkernel.yield %s : tensor<?x16x4x64xbf16>
+  }
+  return %y : tensor<?x16x4x64xbf16>
+}

@@ -1,0 +1,270 @@
+// xkernel.gemm to CUDA, from hand-written kernel IR with explicit plans (no
+// pipeline, so that no cost-model change moves these checks): the main loop
+// and Tile a plan selects, the GemmParams, the epilogue functor chains, and
+// split-K.
+// RUN: xfuse-translate --emit-cuda --xfuse-header=graph.h %s | FileCheck %s
+
+#none = affine_map<()[s0] -> (0)>
+#static_none = affine_map<() -> (0)>
+#in_out = #xkernel.weight_packing<source = in_out>
+#out_in = #xkernel.weight_packing<source = out_in>
+
+// CHECK: #include "cuda/device/Sm90Gemm.h"
+
+// Bias then activation: one chain on the output, in body order.
+// CHECK-LABEL: rt::Status bias_relu(
+// CHECK: XFUSE_RETURN_IF_ERROR(expectGemmRows(s0, 128, "{{.*}}emit-cuda-gemm.mlir:[[@LINE+17]]:8"));
+// CHECK: // Kernel 0: xkernel.gemm at {{.*}}emit-cuda-gemm.mlir:[[@LINE+16]]:8
+// CHECK: // Main loop: GemmSm90Mainloop (TMA + wgmma), one persistent block per SM.
+// CHECK-NEXT: using Tile = device::Sm90GemmTile<128, 128, 4>;
+// CHECK-NEXT: const device::GemmParams<__nv_bfloat16, __nv_bfloat16, 1> params{
+// CHECK-NEXT: static_cast<const __nv_bfloat16 *>(arg0.data), {static_cast<const __nv_bfloat16 *>(arg1.data())},
+// CHECK-NEXT: static_cast<__nv_bfloat16 *>(result0.data),
+// CHECK-NEXT: static_cast<int>(s0), 512, 256};
+// CHECK-NEXT: const auto epilogue = device::EpilogueChain<device::BiasAdd<__nv_bfloat16>, device::Activate<device::Activation::kRelu>>(
+// CHECK-NEXT: device::BiasAdd<__nv_bfloat16>{static_cast<const __nv_bfloat16 *>(arg2.data)},
+// CHECK-NEXT: device::Activate<device::Activation::kRelu>{});
+// CHECK-NEXT: device::GemmSm90Params<__nv_bfloat16, 1> sm90Params;
+// CHECK-NEXT: XFUSE_CUDA_TRY((device::prepareGemmSm90<Tile>(params, &sm90Params)));
+// CHECK-NEXT: XFUSE_CUDA_TRY((device::launchGemmSm90<Tile>(sm90Params, epilogue, stream)));
+func.func @bias_relu(%x: tensor<?x256xbf16>, %w: tensor<256x512xbf16> {xkernel.weight_packing = #in_out},
+                     %b: tensor<512xbf16>) -> tensor<?x512xbf16>
+    attributes {xkernel.workspace = #xkernel.workspace<bytes = #none>} {
+  %y = xkernel.gemm(%x, %w, %b : tensor<?x256xbf16>, tensor<256x512xbf16>, tensor<512xbf16>)
+      plan <target = sm_90a, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2>
+      -> tensor<?x512xbf16> {
+  ^bb0(%a: tensor<?x256xbf16>, %wt: tensor<256x512xbf16>, %bias: tensor<512xbf16>):
+    %l = xfuse.linear %a, %wt bias %bias : (tensor<?x256xbf16>, tensor<256x512xbf16>, tensor<512xbf16>) -> tensor<?x512xbf16>
+    %r = xfuse.activation %l {kind = #xfuse.activation<relu>} : tensor<?x512xbf16>
+    xkernel.yield %r : tensor<?x512xbf16>
+  }
+  return %y : tensor<?x512xbf16>
+}
+
+// A gated GEMM with both biases: the gate's bias on the gate chain, the
+// up's on the up chain, nothing after the gate.
+// CHECK-LABEL: rt::Status gated_biases(
+// CHECK: const device::GemmParams<__nv_bfloat16, __nv_bfloat16, 2> params{
+// CHECK-NEXT: static_cast<const __nv_bfloat16 *>(arg0.data), {static_cast<const __nv_bfloat16 *>(arg1.data()), static_cast<const __nv_bfloat16 *>(arg2.data())},
+// CHECK: const device::GatedProduct<device::Activation::kGeluTanh, device::EpilogueChain<device::BiasAdd<__nv_bfloat16>>, device::EpilogueChain<device::BiasAdd<__nv_bfloat16>>, device::EpilogueChain<>> epilogue{
+// CHECK-NEXT: device::EpilogueChain<device::BiasAdd<__nv_bfloat16>>(
+// CHECK-NEXT: device::BiasAdd<__nv_bfloat16>{static_cast<const __nv_bfloat16 *>(arg3.data)}),
+// CHECK-NEXT: device::EpilogueChain<device::BiasAdd<__nv_bfloat16>>(
+// CHECK-NEXT: device::BiasAdd<__nv_bfloat16>{static_cast<const __nv_bfloat16 *>(arg4.data)}),
+// CHECK-NEXT: device::EpilogueChain<>()};
+// CHECK-NEXT: device::GemmSm90Params<__nv_bfloat16, 2> sm90Params;
+func.func @gated_biases(%x: tensor<?x256xbf16>,
+                        %wg: tensor<512x256xbf16> {xkernel.weight_packing = #out_in},
+                        %wu: tensor<512x256xbf16> {xkernel.weight_packing = #out_in},
+                        %bg: tensor<512xbf16>, %bu: tensor<512xbf16>) -> tensor<?x512xbf16>
+    attributes {xkernel.workspace = #xkernel.workspace<bytes = #none>} {
+  %y = xkernel.gemm(%x, %wg, %wu, %bg, %bu : tensor<?x256xbf16>, tensor<512x256xbf16>, tensor<512x256xbf16>, tensor<512xbf16>, tensor<512xbf16>)
+      plan <target = sm_90a, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2>
+      -> tensor<?x512xbf16> {
+  ^bb0(%a: tensor<?x256xbf16>, %g: tensor<512x256xbf16>, %u: tensor<512x256xbf16>, %gb: tensor<512xbf16>, %ub: tensor<512xbf16>):
+    %lg = xfuse.linear %a, %g bias %gb {weight_layout = #xfuse.weight_layout<out_in>} : (tensor<?x256xbf16>, tensor<512x256xbf16>, tensor<512xbf16>) -> tensor<?x512xbf16>
+    %lu = xfuse.linear %a, %u bias %ub {weight_layout = #xfuse.weight_layout<out_in>} : (tensor<?x256xbf16>, tensor<512x256xbf16>, tensor<512xbf16>) -> tensor<?x512xbf16>
+    %h = xfuse.gate %lg, %lu {activation = #xfuse.activation<gelu_tanh>} : tensor<?x512xbf16>
+    xkernel.yield %h : tensor<?x512xbf16>
+  }
+  return %y : tensor<?x512xbf16>
+}
+
+// A residual of the output's shape (its rows checked against A's), then an
+// add of a [n] vector, then an activation: all on the output chain.
+// CHECK-LABEL: rt::Status residual_add(
+// CHECK: const std::int64_t s0 = arg0.shape[0];
+// CHECK-NEXT: const std::int64_t s1 = arg2.shape[0];
+// CHECK: XFUSE_RETURN_IF_ERROR(expectSameSize(s1, "'arg2' dim 0", s0, "'arg0' dim 0"));
+// CHECK: const auto epilogue = device::EpilogueChain<device::ResidualAdd<__nv_bfloat16>, device::BiasAdd<__nv_bfloat16>, device::Activate<device::Activation::kSilu>>(
+// CHECK-NEXT: device::ResidualAdd<__nv_bfloat16>{static_cast<const __nv_bfloat16 *>(arg2.data), 256},
+// CHECK-NEXT: device::BiasAdd<__nv_bfloat16>{static_cast<const __nv_bfloat16 *>(arg3.data)},
+// CHECK-NEXT: device::Activate<device::Activation::kSilu>{});
+func.func @residual_add(%x: tensor<?x256xbf16>, %w: tensor<256x256xbf16> {xkernel.weight_packing = #in_out},
+                        %r: tensor<?x256xbf16>, %b: tensor<256xbf16>) -> tensor<?x256xbf16>
+    attributes {xkernel.workspace = #xkernel.workspace<bytes = affine_map<()[s0, s1] -> (0)>>} {
+  %y = xkernel.gemm(%x, %w, %r, %b : tensor<?x256xbf16>, tensor<256x256xbf16>, tensor<?x256xbf16>, tensor<256xbf16>)
+      plan <target = sm_90a, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2, schedule = ping_pong>
+      -> tensor<?x256xbf16> {
+  ^bb0(%a: tensor<?x256xbf16>, %wt: tensor<256x256xbf16>, %res: tensor<?x256xbf16>, %bias: tensor<256xbf16>):
+    %l = xfuse.linear %a, %wt : (tensor<?x256xbf16>, tensor<256x256xbf16>) -> tensor<?x256xbf16>
+    %s = xfuse.add %res, %l : tensor<?x256xbf16>, tensor<?x256xbf16>
+    %t = xfuse.add %s, %bias : tensor<?x256xbf16>, tensor<256xbf16>
+    %o = xfuse.activation %t {kind = #xfuse.activation<silu>} : tensor<?x256xbf16>
+    xkernel.yield %o : tensor<?x256xbf16>
+  }
+  return %y : tensor<?x256xbf16>
+}
+
+// Split-K over a static number of rows: f32 partials in scratch, counters
+// the launches leave at zero (no clearing per call).
+// CHECK-LABEL: rt::Status split_k(
+// CHECK: const std::size_t scratch0Bytes = device::Sm90SplitKWorkspace<device::Sm90GemmTile<64, 64, 8>, 1>::partialBytes(static_cast<int>(16), 1024, 2);
+// CHECK-NEXT: XFUSE_RETURN_IF_ERROR(workspace.reserve(
+// CHECK-NEXT: rt::Workspace::alignUp(scratch0Bytes)));
+// CHECK-NEXT: XFUSE_ASSIGN_OR_RETURN(void *scratch0, workspace.carve(scratch0Bytes));
+// CHECK: using Tile = device::Sm90GemmTile<64, 64, 8>;
+// CHECK: XFUSE_CUDA_TRY((device::prepareGemmSm90<Tile>(params, &sm90Params)));
+// CHECK-NEXT: // The plan splits K in 2: the slices add f32 partials in scratch0.
+// CHECK-NEXT: XFUSE_ASSIGN_OR_RETURN(unsigned *counters, workspace.zeroedCounters(
+// CHECK-NEXT: device::Sm90SplitKWorkspace<Tile, 1>::counters(sm90Params.m, sm90Params.n),
+// CHECK-NEXT: stream));
+// CHECK-NEXT: XFUSE_CUDA_TRY((device::setGemmSm90SplitK<Tile>(&sm90Params, 2, counters, scratch0)));
+// CHECK-NEXT: XFUSE_CUDA_TRY((device::launchGemmSm90<Tile>(sm90Params, epilogue, stream)));
+// CHECK-NOT: cudaMemsetAsync
+func.func @split_k(%x: tensor<16x1024xbf16>, %w: tensor<1024x1024xbf16> {xkernel.weight_packing = #in_out})
+    -> tensor<16x1024xbf16> attributes {xkernel.workspace = #xkernel.workspace<bytes = #static_none>} {
+  %y = xkernel.gemm(%x, %w : tensor<16x1024xbf16>, tensor<1024x1024xbf16>)
+      plan <target = sm_90a, tile_m = 64, tile_n = 64, tile_k = 64, stages = 8, warpgroups = 1, split_k = 2>
+      -> tensor<16x1024xbf16> {
+  ^bb0(%a: tensor<16x1024xbf16>, %wt: tensor<1024x1024xbf16>):
+    %l = xfuse.linear %a, %wt : (tensor<16x1024xbf16>, tensor<1024x1024xbf16>) -> tensor<16x1024xbf16>
+    xkernel.yield %l : tensor<16x1024xbf16>
+  }
+  return %y : tensor<16x1024xbf16>
+}
+
+// With dynamic rows there may be none, and no scratch: the launch stays
+// unsplit then. At most one slice per k-tile of 64: k = 128 splits in 2,
+// not 4.
+// CHECK-LABEL: rt::Status split_k_dynamic_rows(
+// CHECK: const std::size_t scratch0Bytes = device::Sm90SplitKWorkspace<device::Sm90GemmTile<64, 64, 8>, 1>::partialBytes(static_cast<int>(s0), 1024, 2);
+// CHECK: // The plan splits K in 2: the slices add f32 partials in scratch0.
+// CHECK-NEXT: if (sm90Params.m > 0) {
+// CHECK-NEXT: XFUSE_ASSIGN_OR_RETURN(unsigned *counters, workspace.zeroedCounters(
+// CHECK: XFUSE_CUDA_TRY((device::setGemmSm90SplitK<Tile>(&sm90Params, 2, counters, scratch0)));
+// CHECK-NEXT: }
+// CHECK-NEXT: XFUSE_CUDA_TRY((device::launchGemmSm90<Tile>(sm90Params, epilogue, stream)));
+func.func @split_k_dynamic_rows(%x: tensor<?x128xbf16>, %w: tensor<128x1024xbf16> {xkernel.weight_packing = #in_out})
+    -> tensor<?x1024xbf16> attributes {xkernel.workspace = #xkernel.workspace<bytes = #none>} {
+  %y = xkernel.gemm(%x, %w : tensor<?x128xbf16>, tensor<128x1024xbf16>)
+      plan <target = sm_90a, tile_m = 64, tile_n = 64, tile_k = 64, stages = 8, warpgroups = 1, split_k = 4>
+      -> tensor<?x1024xbf16> {
+  ^bb0(%a: tensor<?x128xbf16>, %wt: tensor<128x1024xbf16>):
+    %l = xfuse.linear %a, %wt : (tensor<?x128xbf16>, tensor<128x1024xbf16>) -> tensor<?x1024xbf16>
+    xkernel.yield %l : tensor<?x1024xbf16>
+  }
+  return %y : tensor<?x1024xbf16>
+}
+
+// A pair of blocks sharing each B tile (cluster_m = 2).
+// CHECK-LABEL: rt::Status cluster_pair(
+// CHECK: using Tile = device::Sm90GemmTile<128, 256, 4, device::Sm90Schedule::kCooperative, device::Sm90Store::kStaged, 2>;
+// CHECK-NEXT: const device::GemmParams<__nv_bfloat16, __nv_bfloat16, 1> params{
+// CHECK-NEXT: static_cast<const __nv_bfloat16 *>(arg0.data), {static_cast<const __nv_bfloat16 *>(arg1.data())},
+// CHECK-NEXT: static_cast<__nv_bfloat16 *>(result0.data),
+// CHECK-NEXT: static_cast<int>(s0), 256, 256};
+// CHECK-NEXT: const auto epilogue = device::EpilogueChain<>();
+func.func @cluster_pair(%x: tensor<?x256xbf16>, %w: tensor<256x256xbf16> {xkernel.weight_packing = #in_out})
+    -> tensor<?x256xbf16> attributes {xkernel.workspace = #xkernel.workspace<bytes = #none>} {
+  %y = xkernel.gemm(%x, %w : tensor<?x256xbf16>, tensor<256x256xbf16>)
+      plan <target = sm_90a, tile_m = 128, tile_n = 256, tile_k = 64, stages = 4, warpgroups = 2, cluster_m = 2>
+      -> tensor<?x256xbf16> {
+  ^bb0(%a: tensor<?x256xbf16>, %wt: tensor<256x256xbf16>):
+    %l = xfuse.linear %a, %wt : (tensor<?x256xbf16>, tensor<256x256xbf16>) -> tensor<?x256xbf16>
+    xkernel.yield %l : tensor<?x256xbf16>
+  }
+  return %y : tensor<?x256xbf16>
+}
+
+// sm_80 plans run on the mma.sync main loop, the plan's warpgroups as 4
+// warps each, split as squarely as whole fragments allow (2 x 4 here). It
+// has no split-K: a split plan runs unsplit, with the same result.
+// CHECK-LABEL: rt::Status sm80_plan(
+// CHECK: // The plan splits K in 2; the sm_80 GEMM has no split-K yet and runs it unsplit.
+// CHECK-NEXT: // Main loop: GemmSm80Mainloop (mma.sync).
+// CHECK-NEXT: using Tile = device::GemmTile<128, 128, 32, 3, 2, 4>;
+// CHECK-NEXT: const device::GemmParams<__half, __half, 1> params{
+// CHECK-NOT: SplitK
+// CHECK: XFUSE_CUDA_TRY((device::launchGemm<Tile>(params, epilogue, stream)));
+func.func @sm80_plan(%x: tensor<?x256xf16>, %w: tensor<256x512xf16> {xkernel.weight_packing = #in_out})
+    -> tensor<?x512xf16> attributes {xkernel.workspace = #xkernel.workspace<bytes = #none>} {
+  %y = xkernel.gemm(%x, %w : tensor<?x256xf16>, tensor<256x512xf16>)
+      plan <target = sm_80, tile_m = 128, tile_n = 128, tile_k = 32, stages = 3, warpgroups = 2, split_k = 2>
+      -> tensor<?x512xf16> {
+  ^bb0(%a: tensor<?x256xf16>, %wt: tensor<256x512xf16>):
+    %l = xfuse.linear %a, %wt : (tensor<?x256xf16>, tensor<256x512xf16>) -> tensor<?x512xf16>
+    xkernel.yield %l : tensor<?x512xf16>
+  }
+  return %y : tensor<?x512xf16>
+}
+
+// An sm_90a plan the Hopper GEMM cannot run falls back to mma.sync, saying
+// why.
+// CHECK-LABEL: rt::Status hopper_fallback(
+// CHECK: // Main loop: GemmSm80Mainloop (mma.sync), not the Hopper one: the Hopper GEMM's TMA maps describe bf16 operands only.
+// CHECK-NEXT: using Tile = device::GemmTile<128, 128, 64, 4, 2, 4>;
+func.func @hopper_fallback(%x: tensor<?x256xf16>, %w: tensor<256x512xf16> {xkernel.weight_packing = #in_out})
+    -> tensor<?x512xf16> attributes {xkernel.workspace = #xkernel.workspace<bytes = #none>} {
+  %y = xkernel.gemm(%x, %w : tensor<?x256xf16>, tensor<256x512xf16>)
+      plan <target = sm_90a, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2>
+      -> tensor<?x512xf16> {
+  ^bb0(%a: tensor<?x256xf16>, %wt: tensor<256x512xf16>):
+    %l = xfuse.linear %a, %wt : (tensor<?x256xf16>, tensor<256x512xf16>) -> tensor<?x512xf16>
+    xkernel.yield %l : tensor<?x512xf16>
+  }
+  return %y : tensor<?x512xf16>
+}
+
+// A positional encoding of A runs as its own launch into scratch, which the
+// GEMM reads.
+// CHECK-LABEL: rt::Status pe_prologue(
+// CHECK: const std::size_t scratch0Bytes = static_cast<std::size_t>(s0 * 4096) * sizeof(__nv_bfloat16);
+// CHECK: // Kernel 0: xkernel.gemm
+// CHECK-NEXT: //   plan #xkernel.gemm_plan<target = sm_90a, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2>
+// CHECK-NEXT: //   xfuse.sinusoidal_pe at {{.*}}emit-cuda-gemm.mlir:[[@LINE+22]]:11
+// CHECK-NEXT: //   xfuse.linear at {{.*}}emit-cuda-gemm.mlir:[[@LINE+22]]:10
+// CHECK-NEXT: {
+// CHECK-NEXT: // Not fused yet: the A prologue runs as its own kernel into scratch.
+// CHECK-NEXT: {
+// CHECK-NEXT: XFUSE_ASSIGN_OR_RETURN(const float2 *frequencies0, deviceAddress(pe_prologue_frequencies0));
+// CHECK-NEXT: const auto op = device::makeRowChain<__nv_bfloat16, 256>(
+// CHECK-NEXT: static_cast<const __nv_bfloat16 *>(arg0.data),
+// CHECK-NEXT: static_cast<__nv_bfloat16 *>(scratch0),
+// CHECK-NEXT: s0 * 16,
+// CHECK-NEXT: device::SinusoidalStage<256, device::SinusoidalLayout::kInterleaved, std::int32_t>{
+// CHECK-NEXT: frequencies0, device::TokenPositions<std::int32_t>{nullptr, 16}, 1.0f});
+// CHECK-NEXT: XFUSE_CUDA_TRY(device::launchElementwise(op, stream));
+// CHECK-NEXT: }
+// CHECK: const device::GemmParams<__nv_bfloat16, __nv_bfloat16, 1> params{
+// CHECK-NEXT: static_cast<const __nv_bfloat16 *>(scratch0), {static_cast<const __nv_bfloat16 *>(arg1.data())},
+func.func @pe_prologue(%x: tensor<?x16x256xbf16>, %w: tensor<256x512xbf16> {xkernel.weight_packing = #in_out})
+    -> tensor<?x16x512xbf16> attributes {xkernel.workspace = #xkernel.workspace<bytes = #none>} {
+  %y = xkernel.gemm(%x, %w : tensor<?x16x256xbf16>, tensor<256x512xbf16>)
+      plan <target = sm_90a, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2>
+      -> tensor<?x16x512xbf16> {
+  ^bb0(%a: tensor<?x16x256xbf16>, %wt: tensor<256x512xbf16>):
+    %pe = xfuse.sinusoidal_pe %a : tensor<?x16x256xbf16>
+    %l = xfuse.linear %pe, %wt : (tensor<?x16x256xbf16>, tensor<256x512xbf16>) -> tensor<?x16x512xbf16>
+    xkernel.yield %l : tensor<?x16x512xbf16>
+  }
+  return %y : tensor<?x16x512xbf16>
+}
+
+// RoPE of the output runs in place after the GEMM.
+// CHECK-LABEL: rt::Status rope_epilogue(
+// CHECK: XFUSE_CUDA_TRY((device::launchGemmSm90<Tile>(sm90Params, epilogue, stream)));
+// CHECK-NEXT: // Not fused yet: RoPE runs in place on the GEMM's output.
+// CHECK-NEXT: {
+// CHECK-NEXT: XFUSE_ASSIGN_OR_RETURN(const float2 *frequencies, deviceAddress(rope_epilogue_frequencies0));
+// CHECK-NEXT: const device::RoPE<__nv_bfloat16, 4, 64, 64, device::RopeStyle::kNeox, std::int32_t> op{
+// CHECK-NEXT: static_cast<const __nv_bfloat16 *>(result0.data),
+// CHECK-NEXT: static_cast<__nv_bfloat16 *>(result0.data),
+// CHECK-NEXT: frequencies, 1.0f, device::TokenPositions<std::int32_t>{nullptr, 32}, s0 * 32};
+// CHECK-NEXT: XFUSE_CUDA_TRY(device::launchElementwise(op, stream));
+// CHECK-NEXT: }
+func.func @rope_epilogue(%x: tensor<?x32x256xbf16>, %w: tensor<256x256xbf16> {xkernel.weight_packing = #in_out})
+    -> tensor<?x32x4x64xbf16> attributes {xkernel.workspace = #xkernel.workspace<bytes = #none>} {
+  %y = xkernel.gemm(%x, %w : tensor<?x32x256xbf16>, tensor<256x256xbf16>)
+      plan <target = sm_90a, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2>
+      -> tensor<?x32x4x64xbf16> {
+  ^bb0(%a: tensor<?x32x256xbf16>, %wt: tensor<256x256xbf16>):
+    %c0 = arith.constant 0 : index
+    %l = xfuse.linear %a, %wt : (tensor<?x32x256xbf16>, tensor<256x256xbf16>) -> tensor<?x32x256xbf16>
+    %rows = tensor.dim %a, %c0 : tensor<?x32x256xbf16>
+    %heads = tensor.expand_shape %l [[0], [1], [2, 3]] output_shape [%rows, 32, 4, 64] : tensor<?x32x256xbf16> into tensor<?x32x4x64xbf16>
+    %r = xfuse.rope %heads : tensor<?x32x4x64xbf16>
+    xkernel.yield %r : tensor<?x32x4x64xbf16>
+  }
+  return %y : tensor<?x32x4x64xbf16>
+}
