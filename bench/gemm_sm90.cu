@@ -13,6 +13,9 @@
 // Timing: CUDA events around each launch, after warm-up; the median of
 // kTimedRuns. Inputs are rotated among copies when they would fit in L2.
 // Prints a table last; writes $OUT/gemm_sm90.json when OUT is set.
+// --rope instead times what RoPE in the epilogue (EpilogueRope.h) adds to
+// a 4096^3 GEMM.
+#include "cuda/device/EpilogueRope.h"
 #include "cuda/device/Gemm.h"
 #include "cuda/device/Sm90Gemm.h"
 #include "runtime/CudaResources.h"
@@ -33,6 +36,7 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 namespace {
@@ -307,6 +311,18 @@ device::GemmParams<bf16, bf16, kNumB> gemmParams(const Problem &p, int set) {
   return params;
 }
 
+/// The Hopper GEMM's parameters for each operand set of `p`: the tensor
+/// maps are encoded once, outside the timed loop.
+template <typename Tile, int kNumB>
+std::vector<device::GemmSm90Params<bf16, kNumB>>
+prepareSm90(const Problem &p) {
+  std::vector<device::GemmSm90Params<bf16, kNumB>> prepared(p.sets.size());
+  for (std::size_t set = 0; set < p.sets.size(); ++set)
+    CUDA_CHECK(device::prepareGemmSm90<Tile>(gemmParams<kNumB>(p, int(set)),
+                                             &prepared[set]));
+  return prepared;
+}
+
 /// The Hopper GEMM with Tile; splits > 1: split-K over that many slices,
 /// with its own workspace (partials and counters, zeroed once).
 template <typename Tile, int kNumB = 1>
@@ -328,15 +344,10 @@ Launch sm90Launch(const Problem &p, int splits = 1) {
     counters = check(state->workspace.zeroedCounters(
         Split::counters(p.shape.m, p.shape.n), nullptr));
   }
-  // Tensor maps are encoded once per operand set, outside the timed loop.
-  for (std::size_t set = 0; set < p.sets.size(); ++set) {
-    Params params{};
-    CUDA_CHECK(device::prepareGemmSm90<Tile>(gemmParams<kNumB>(p, int(set)),
-                                             &params));
+  state->prepared = prepareSm90<Tile, kNumB>(p);
+  for (Params &params : state->prepared)
     CUDA_CHECK(device::setGemmSm90SplitK<Tile>(&params, splits, counters,
                                                partials));
-    state->prepared.push_back(params);
-  }
   return [&p, state](int set, cudaStream_t stream) {
     withEpilogue<kNumB>(p.shape.epi, p.sets[set].bias.as<bf16>(),
                         [&](auto epi) {
@@ -347,14 +358,19 @@ Launch sm90Launch(const Problem &p, int splits = 1) {
 }
 
 // The tile of tests/gpu/GemmTest.cu's large case: 128x128x32, 4 stages,
-// 4 warps of 64x64.
-using Sm80Tile = device::GemmTile<128, 128, 32, 4, 2, 2>;
+// 4 warps of 64x64; the gated product keeps two accumulators per output,
+// so it spreads the tile over 8 warps of 32x64 (GemmLimits.h: at most 128
+// accumulators a thread).
+template <int kNumB>
+using Sm80Tile = std::conditional_t<kNumB == 1,
+                                    device::GemmTile<128, 128, 32, 4, 2, 2>,
+                                    device::GemmTile<128, 128, 32, 4, 4, 2>>;
 
 template <int kNumB = 1> Launch sm80Launch(const Problem &p) {
   return [&p](int set, cudaStream_t stream) {
     withEpilogue<kNumB>(p.shape.epi, p.sets[set].bias.as<bf16>(),
                         [&](auto epi) {
-                          CUDA_CHECK((device::launchGemm<Sm80Tile>(
+                          CUDA_CHECK((device::launchGemm<Sm80Tile<kNumB>>(
                               gemmParams<kNumB>(p, set), epi, stream)));
                         });
   };
@@ -540,14 +556,121 @@ std::string shapeName(const Shape &s) {
          std::to_string(s.k) + " " + epiName(s.epi);
 }
 
+// ---- --rope: what RoPE in the epilogue costs ---------------------------------
+
+/// Llama's q projection: heads of 128, neox pairs, theta 10000, explicit
+/// positions.
+constexpr int kRopeHeadDim = 128;
+constexpr double kRopeTheta = 10000.0;
+using RopeOp = device::RopeRowOp<kRopeHeadDim, kRopeHeadDim,
+                                 device::RopeStyle::kNeox, std::int64_t>;
+
+/// Random positions in [0, 8191] for the m rows, and the frequencies.
+struct RopeInputs {
+  std::vector<std::int64_t> positions;
+  rt::DeviceBuffer devicePositions, invFreq;
+
+  RopeInputs(int m, std::mt19937_64 &rng) : positions(m) {
+    std::uniform_int_distribution<std::int64_t> pick(0, 8191);
+    for (std::int64_t &pos : positions)
+      pos = pick(rng);
+    devicePositions = check(rt::DeviceBuffer::allocate(m * sizeof(std::int64_t)));
+    check(devicePositions.copyFromHost(positions.data(),
+                                       m * sizeof(std::int64_t)));
+    const std::vector<float2> freqs =
+        device::sinusoidalFrequencies(kRopeTheta, kRopeHeadDim);
+    invFreq = check(rt::DeviceBuffer::allocate(freqs.size() * sizeof(float2)));
+    check(invFreq.copyFromHost(freqs.data(), freqs.size() * sizeof(float2)));
+  }
+  RopeOp op() const {
+    return {invFreq.as<float2>(), 1.0f,
+            {devicePositions.as<std::int64_t>(), 1}};
+  }
+};
+
+/// `gemm` (the float64 GEMM's rows) rotated by RoPE in float64.
+Reference rotated(Reference gemm, const RopeInputs &rope, int n) {
+  constexpr int kHalf = kRopeHeadDim / 2;
+  for (std::size_t i = 0; i < gemm.rows.size(); ++i) {
+    const double pos = double(rope.positions[gemm.rows[i]]);
+    double *row = gemm.values.data() + i * n;
+    for (int head = 0; head < n; head += kRopeHeadDim)
+      for (int c = 0; c < kHalf; ++c) {
+        const double angle =
+            pos * std::pow(kRopeTheta, -2.0 * c / kRopeHeadDim);
+        const double x = row[head + c], y = row[head + c + kHalf];
+        row[head + c] = x * std::cos(angle) - y * std::sin(angle);
+        row[head + c + kHalf] = y * std::cos(angle) + x * std::sin(angle);
+      }
+  }
+  return gemm;
+}
+
+/// The Hopper GEMM with Tile and a fixed `epilogue`.
+template <typename Tile, typename Epilogue>
+Launch sm90LaunchWith(const Problem &p, Epilogue epilogue) {
+  auto prepared = std::make_shared<std::vector<device::GemmSm90Params<bf16, 1>>>(
+      prepareSm90<Tile, 1>(p));
+  return [prepared, epilogue](int set, cudaStream_t stream) {
+    CUDA_CHECK((device::launchGemmSm90<Tile>((*prepared)[set], epilogue,
+                                             stream)));
+  };
+}
+
+/// Checks and times Tile without and with the RoPE row op; false when a
+/// check fails.
+template <typename Tile>
+bool timeRope(const char *tile, const Problem &p, const Reference &plain,
+              const Reference &withRope, const RopeInputs &rope,
+              cudaStream_t stream) {
+  const std::pair<const char *, Launch> variants[] = {
+      {"gemm", sm90LaunchWith<Tile>(p, device::EpilogueChain<>())},
+      {"gemm+rope", sm90LaunchWith<Tile>(
+                        p, device::makeWithRowOp(device::EpilogueChain<>(),
+                                                 rope.op()))}};
+  double ms[2];
+  bool pass = true;
+  for (int v = 0; v < 2; ++v) {
+    poison(p, stream);
+    variants[v].second(0, stream);
+    CUDA_CHECK(cudaStreamSynchronize(stream));
+    const CheckResult c = compare(p, v == 0 ? plain : withRope);
+    pass = pass && c.pass;
+    ms[v] = medianMs(variants[v].second, p, stream);
+    std::printf("%-14s %-10s relL2 %.2e %s  %.4f ms\n", tile, variants[v].first,
+                c.relL2, c.pass ? "PASS" : "FAIL", ms[v]);
+  }
+  std::printf("%-14s rope adds %+.2f%%\n", tile, 100.0 * (ms[1] / ms[0] - 1));
+  return pass;
+}
+
+/// --rope: a 4096^3 bf16 GEMM, without and with RoPE on its output in the
+/// epilogue, on the tiles a q/k projection takes.
+bool ropeOverhead(const cudaDeviceProp &prop, std::uint64_t seed,
+                  std::mt19937_64 &rng, cudaStream_t stream) {
+  const Shape s{4096, 4096, 4096, Epi::kNone, true};
+  const Problem p = makeProblem(s, seed, prop.l2CacheSize);
+  const RopeInputs rope(s.m, rng);
+  const Reference plain = computeReference(p, sampledRows(s, rng));
+  const Reference withRope = rotated(plain, rope, s.n);
+  using device::Sm90GemmTile;
+  constexpr auto kPingPong = device::Sm90Schedule::kPingPong;
+  bool pass = timeRope<Sm90GemmTile<128, 256, 4>>("sm90 128x256 st", p, plain,
+                                                  withRope, rope, stream);
+  pass = timeRope<Sm90GemmTile<128, 128, 4, kPingPong>>(
+             "sm90 pp128x128", p, plain, withRope, rope, stream) &&
+         pass;
+  return pass;
+}
+
 } // namespace
 
-/// Usage: xfuse_gemm_sm90_bench [--correctness-only]
+/// Usage: xfuse_gemm_sm90_bench [--correctness-only | --rope]
 /// (--correctness-only: the untimed odd-M cases alone, e.g. under
-/// compute-sanitizer).
+/// compute-sanitizer; --rope: the cost of RoPE in the epilogue alone).
 int main(int argc, char **argv) {
-  const bool correctnessOnly =
-      argc > 1 && std::string(argv[1]) == "--correctness-only";
+  const std::string mode = argc > 1 ? argv[1] : "";
+  const bool correctnessOnly = mode == "--correctness-only";
   // Line-buffered, so that a run killed by a timeout still shows its lines.
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   int device = 0;
@@ -564,6 +687,9 @@ int main(int argc, char **argv) {
       std::uint64_t(std::chrono::steady_clock::now().time_since_epoch().count());
   std::printf("seed %llu\n", static_cast<unsigned long long>(seed));
   std::mt19937_64 rng(seed);
+  const rt::Stream stream = check(rt::Stream::create());
+  if (mode == "--rope")
+    return ropeOverhead(prop, seed, rng, stream.get()) ? 0 : 1;
 
   const std::vector<Shape> shapes = {
       // Odd M, and N, K off the tiles (multiples of 8): correctness only,
@@ -585,7 +711,6 @@ int main(int argc, char **argv) {
       {16, 4096, 16384, Epi::kNone, true},
   };
 
-  const rt::Stream stream = check(rt::Stream::create());
   cublasLtHandle_t cublas;
   CUBLAS_CHECK(cublasLtCreate(&cublas));
 

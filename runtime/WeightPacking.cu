@@ -89,6 +89,8 @@ PackLauncher packLauncher(DType srcType, DType packedType) {
     return packLauncherFrom<__nv_bfloat16>(srcType);
   case DType::kF16:
     return packLauncherFrom<__half>(srcType);
+  case DType::kF32:
+    return packLauncherFrom<float>(srcType);
   default:
     return nullptr;
   }
@@ -108,7 +110,7 @@ StatusOr<PackedWeight> PackedWeight::pack(const TensorView &weight,
   if (!launch)
     return invalid(std::string("cannot pack ") + dtypeName(weight.dtype) +
                    " into " + dtypeName(packedType) +
-                   " (sources: f32, f16, bf16; packed: f16, bf16)");
+                   " (sources and packed: f32, f16, bf16)");
   if (weight.shape.rank() != 2)
     return invalid("expected a rank-2 tensor but got shape " +
                    weight.shape.toString());

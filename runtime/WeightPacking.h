@@ -33,7 +33,7 @@ enum class WeightLayout {
 /// A weight in the packed layout, owning its device memory.
 class PackedWeight {
 public:
-  /// Packs the rank-2 f32/f16/bf16 `weight` into `packedType` (f16 or bf16)
+  /// Packs the rank-2 f32/f16/bf16 `weight` into `packedType` (one of them)
   /// asynchronously on `stream`. The source must stay alive until the
   /// stream reaches this point.
   static StatusOr<PackedWeight> pack(const TensorView &weight,

@@ -8,8 +8,22 @@
 // Ops compose left to right with EpilogueChain. The gated GEMM instead calls
 //   __device__ float2 operator()(float2 gate, float2 up, int row, int col)
 // which GatedProduct provides.
+//
+// An epilogue may also carry a row op (WithRowOp), for what pairs columns
+// one thread holds apart (RoPE, EpilogueRope.h). Once the elementwise ops
+// have run on all of a thread's values of one output row, the GEMM calls
+//   template <int kBlocks> __device__ void
+//   operator()(float2 (&v)[kBlocks], int row, int firstCol) const;
+// where v[j] holds columns firstCol + 8j and + 1 of `row` (the wgmma and
+// mma.sync D layouts: kBlocks n8 blocks of the thread's span, the tile on
+// Hopper and the warp's columns on sm_80; firstCol % 8 == 2 (lane % 4)),
+// only for rows < m; columns past n hold 0 and are not stored. A row op
+// states which blocks can run it:
+//   static constexpr const char *unsupportedReason(const gemm::Config &);
+// (nullptr: supported), which the GEMMs static_assert.
 #pragma once
 
+#include "cuda/device/GemmLimits.h"
 #include "cuda/device/Vector.h"
 
 #include <cuda_runtime.h>
@@ -107,5 +121,63 @@ struct GatedProduct {
                row, col);
   }
 };
+
+/// An epilogue whose elementwise ops are `epilogue`'s, followed by `rowOp`
+/// on each output row (see the top of this file).
+template <typename Epilogue, typename RowOp> struct WithRowOp {
+  Epilogue epilogue;
+  RowOp rowOp;
+
+  __device__ float2 operator()(float2 v, int row, int col) const {
+    return epilogue(v, row, col);
+  }
+  __device__ float2 operator()(float2 gate, float2 up, int row,
+                               int col) const {
+    return epilogue(gate, up, row, col);
+  }
+};
+
+template <typename Epilogue, typename RowOp>
+WithRowOp<Epilogue, RowOp> makeWithRowOp(Epilogue epilogue, RowOp rowOp) {
+  return {epilogue, rowOp};
+}
+
+template <typename Epilogue> inline constexpr bool kHasRowOp = false;
+template <typename Epilogue, typename RowOp>
+inline constexpr bool kHasRowOp<WithRowOp<Epilogue, RowOp>> = true;
+
+/// Why a GEMM block of configuration `c` cannot run `Epilogue`: its row
+/// op's reason, nullptr when it has none or supports `c`.
+template <typename Epilogue>
+constexpr const char *epilogueUnsupportedReason(const gemm::Config &c) {
+  if constexpr (kHasRowOp<Epilogue>)
+    return decltype(Epilogue::rowOp)::unsupportedReason(c);
+  else
+    return nullptr;
+}
+
+/// The elementwise epilogue on one output pair: v[b] holds columns col and
+/// col + 1 of row `row` of B operand b's product.
+template <typename Epilogue>
+__device__ float2 applyEpilogue(const Epilogue &epilogue, const float2 (&v)[1],
+                                int row, int col) {
+  return epilogue(v[0], row, col);
+}
+template <typename Epilogue>
+__device__ float2 applyEpilogue(const Epilogue &epilogue, const float2 (&v)[2],
+                                int row, int col) {
+  return epilogue(v[0], v[1], row, col);
+}
+
+/// The epilogue's row op, if it has one, on a thread's values of one
+/// output row (v[j]: columns firstCol + 8j, + 1); rows past m are skipped.
+template <typename Epilogue, int kBlocks>
+__device__ void applyRowOp(const Epilogue &epilogue, float2 (&v)[kBlocks],
+                           int row, int firstCol, int m) {
+  if constexpr (kHasRowOp<Epilogue>) {
+    if (row < m)
+      epilogue.rowOp(v, row, firstCol);
+  }
+}
 
 } // namespace xfuse::device

@@ -4,7 +4,8 @@
 // where each W is passed packed as B = W^T, [n, k] row-major (see
 // runtime/WeightPacking.h). The main loop (GemmSm80Mainloop) produces f32
 // accumulators in registers; the epilogue functors (Epilogue.h) run on them
-// there, and the result is rounded to OutT once, on the store.
+// there, then its row op if it has one (RoPE: EpilogueRope.h), and the
+// result is rounded to OutT once, on the store.
 //
 // Requirements (gemmUnsupportedReason checks them): n % 8 == 0, k % 8 == 0,
 // k > 0, A and B 16-byte aligned, C aligned to 2 elements, m < 65536 *
@@ -52,7 +53,10 @@ const char *gemmUnsupportedReason(const GemmParams<T, OutT, kNumB> &p) {
 }
 
 /// Runs the epilogue on a warp's accumulators and stores the rows and
-/// columns that lie inside C: two contiguous columns per store.
+/// columns that lie inside C: two contiguous columns per store. The row op,
+/// if any, sees each of the thread's rows whole: the mma D layout gives a
+/// thread columns warpCol + 8 ni + 2 (lane % 4) + {0, 1} of rows lane / 4
+/// (registers 0, 1) and lane / 4 + 8 (registers 2, 3) of each m16 tile.
 template <typename Tile, typename T, typename OutT, int kNumB,
           typename Epilogue>
 __device__ void storeEpilogue(
@@ -62,33 +66,42 @@ __device__ void storeEpilogue(
   const int warp = threadIdx.x / 32;
   const int lane = threadIdx.x % 32;
   const int warpRow = row0 + (warp % Tile::kWarpsM) * Tile::kWarpM;
-  const int warpCol = col0 + (warp / Tile::kWarpsM) * Tile::kWarpN;
+  const int firstCol =
+      col0 + (warp / Tile::kWarpsM) * Tile::kWarpN + (lane % 4) * 2;
+  // n % 8 == 0, so col < n implies col + 1 < n.
+  auto insideC = [&](int row, int col) { return row < p.m && col < p.n; };
 #pragma unroll
   for (int mi = 0; mi < Tile::kMmaM; ++mi)
 #pragma unroll
-    for (int ni = 0; ni < Tile::kMmaN; ++ni)
+    for (int half = 0; half < 2; ++half) {
+      const int row = warpRow + mi * 16 + lane / 4 + half * 8;
+      float2 v[Tile::kMmaN];
 #pragma unroll
-      for (int half = 0; half < 2; ++half) {
-        // mma D layout: registers {0, 1} are row lane / 4, {2, 3} row + 8.
-        const int row = warpRow + mi * 16 + lane / 4 + half * 8;
-        const int col = warpCol + ni * 8 + (lane % 4) * 2;
-        // n % 8 == 0, so col < n implies col + 1 < n.
-        if (row >= p.m || col >= p.n)
+      for (int ni = 0; ni < Tile::kMmaN; ++ni) {
+        const int col = firstCol + ni * 8;
+        float2 products[kNumB];
+#pragma unroll
+        for (int b = 0; b < kNumB; ++b)
+          products[b] = make_float2(acc.frag[b][mi][ni][2 * half],
+                                    acc.frag[b][mi][ni][2 * half + 1]);
+        // Outside C the epilogue's operands (bias, residual) may not exist;
+        // the accumulators there are 0 (the main loop zero-fills operands
+        // past m and n) and never stored.
+        v[ni] = insideC(row, col) ? applyEpilogue(epilogue, products, row, col)
+                                  : products[0];
+      }
+      applyRowOp(epilogue, v, row, firstCol, p.m);
+#pragma unroll
+      for (int ni = 0; ni < Tile::kMmaN; ++ni) {
+        const int col = firstCol + ni * 8;
+        if (!insideC(row, col))
           continue;
-        auto pair = [&](int b) {
-          return make_float2(acc.frag[b][mi][ni][2 * half],
-                             acc.frag[b][mi][ni][2 * half + 1]);
-        };
-        float2 v;
-        if constexpr (kNumB == 1)
-          v = epilogue(pair(0), row, col);
-        else
-          v = epilogue(pair(0), pair(1), row, col);
         Vec<OutT, 2> out;
-        out[0] = fromFloat<OutT>(v.x);
-        out[1] = fromFloat<OutT>(v.y);
+        out[0] = fromFloat<OutT>(v[ni].x);
+        out[1] = fromFloat<OutT>(v[ni].y);
         storeVec(p.c + static_cast<std::int64_t>(row) * p.n + col, out);
       }
+    }
 }
 
 template <typename Tile, typename T, typename OutT, int kNumB,
@@ -123,6 +136,10 @@ template <typename Tile, typename T, typename OutT, int kNumB,
           typename Epilogue>
 cudaError_t launchGemm(const GemmParams<T, OutT, kNumB> &p,
                        const Epilogue &epilogue, cudaStream_t stream) {
+  static_assert(epilogueUnsupportedReason<Epilogue>(
+                    GemmSm80Mainloop<Tile, T, kNumB>::kConfig) == nullptr,
+                "the epilogue's row op cannot run on this tile: see its "
+                "unsupportedReason (GemmLimits.h)");
   if (gemmUnsupportedReason<Tile>(p))
     return cudaErrorInvalidValue;
   if (p.m == 0)

@@ -34,6 +34,8 @@ struct Config {
   int products;
   /// Bytes of one A/B element (2 for f16/bf16, 4 for f32).
   int elementBytes;
+  /// 16-bit operands are IEEE half rather than bfloat16.
+  bool f16 = false;
 };
 
 // ---- Hopper: TMA + wgmma ---------------------------------------------------
@@ -107,8 +109,9 @@ constexpr const char *unsupportedReason(const Config &c) {
            "main loop";
   switch (c.mainloop) {
   case Mainloop::kTmaWgmma: {
-    if (c.elementBytes != 2)
-      return "the Hopper main loop multiplies 16-bit operands";
+    if (c.elementBytes != 2 || c.f16)
+      return "the Hopper main loop multiplies bf16 operands (its TMA maps "
+             "and wgmma instructions are bf16's; f16 runs on mma.sync)";
     if (c.tileK != kSm90TileK)
       return "the Hopper main loop takes k-tiles of 64 (one 128-byte swizzle "
              "row)";
@@ -118,10 +121,10 @@ constexpr const char *unsupportedReason(const Config &c) {
     if (c.tileN % kSm90StoreBoxCols != 0 || c.tileN > 256)
       return "the Hopper main loop takes tile_n = 64, 128, 192 or 256 (wgmma "
              "n <= 256, whole 64-column store boxes)";
-    if (c.pingPong ? (c.tileM != 128 || c.warpgroups != 2 || c.splitK != 1)
+    if (c.pingPong ? (c.warpgroups != 2 || c.splitK != 1)
                    : c.warpgroups != c.tileM / 64)
-      return c.pingPong ? "the ping-pong schedule takes tile_m = 128, two "
-                          "warpgroups and no split-K"
+      return c.pingPong ? "the ping-pong schedule takes two warpgroups and "
+                          "no split-K"
                         : "the cooperative schedule takes one consumer "
                           "warpgroup per 64 rows of the tile";
     const std::int64_t slices = sm90ConsumerRows(c.tileM, c.pingPong) / 64;
@@ -146,6 +149,11 @@ constexpr const char *unsupportedReason(const Config &c) {
       return "each warp of the mma.sync main loop covers whole m16 rows and "
              "pairs of n8 columns (tile_m % (16 warps_m) == 0, tile_n % "
              "(16 warps_n) == 0)";
+    if ((c.tileM * c.tileK / 8) % (32 * c.warpsM * c.warpsN) != 0 ||
+        (c.tileN * c.tileK / 8) % (32 * c.warpsM * c.warpsN) != 0)
+      return "every thread of the mma.sync main loop copies the same number "
+             "of 16-byte chunks of the A and B tiles (tile_m * tile_k / 8 "
+             "and tile_n * tile_k / 8 multiples of 32 warps_m warps_n)";
     if (c.splitK != 1)
       return "the mma.sync main loop has no split-K";
     const std::int64_t accumulators =
@@ -175,6 +183,25 @@ constexpr const char *unsupportedReason(const Config &c) {
   return "unknown main loop";
 }
 
+/// Whether a block of configuration `c` runs a product of `n` output and
+/// `k` input features.
+constexpr const char *problemUnsupportedReason(const Config &c, std::int64_t n,
+                                               std::int64_t k) {
+  if (n <= 0 || k <= 0)
+    return "a GEMM needs n > 0 and k > 0";
+  if (c.mainloop == Mainloop::kSimt ? n % 2 != 0
+                                    : (n * c.elementBytes) % 16 != 0 ||
+                                          (k * c.elementBytes) % 16 != 0)
+    return c.mainloop == Mainloop::kSimt
+               ? "the SIMT epilogue takes column pairs: n must be even"
+               : "tensor-core tile loads take rows of a multiple of 16 bytes "
+                 "(n and k multiples of 8 for 16-bit operands)";
+  if (c.splitK > (k + c.tileK - 1) / c.tileK)
+    return "split_k must not exceed the k-tiles (one slice per k-tile at "
+           "most)";
+  return nullptr;
+}
+
 // ---- epilogue RoPE -----------------------------------------------------------
 
 /// Whether a RoPE of heads of `headDim` features, the first `rotaryDim` of
@@ -183,7 +210,9 @@ constexpr const char *unsupportedReason(const Config &c) {
 /// columns 8j + 2q and 8j + 2q + 1 of its span (the wgmma and mma.sync D
 /// layouts), so a pair rotaryDim / 2 apart is in the same thread when
 /// rotaryDim / 2 is a multiple of 8; the span (the tile on Hopper, the
-/// warp's columns on sm_80) must hold whole heads.
+/// warp's columns on sm_80) must hold whole heads, and each 8-column block
+/// of it lies in one head (what a column is to RoPE is then known at
+/// compile time).
 constexpr const char *epilogueRopeUnsupportedReason(const Config &c,
                                                     std::int64_t headDim,
                                                     std::int64_t rotaryDim,
@@ -192,9 +221,14 @@ constexpr const char *epilogueRopeUnsupportedReason(const Config &c,
     return "the SIMT GEMM has no RoPE epilogue";
   if (c.splitK != 1)
     return "a split-K GEMM runs its epilogue per warp of partial sums";
+  if (rotaryDim <= 0 || rotaryDim % 2 != 0 || rotaryDim > headDim)
+    return "the rotary dim must be even, positive and at most head_dim";
+  if (headDim % 8 != 0)
+    return "an epilogue RoPE takes head_dim a multiple of 8 (a thread's "
+           "8-column blocks never straddle two heads)";
   const std::int64_t span =
       c.mainloop == Mainloop::kTmaWgmma ? c.tileN : c.tileN / c.warpsN;
-  if (headDim <= 0 || span % headDim != 0)
+  if (span % headDim != 0)
     return c.mainloop == Mainloop::kTmaWgmma
                ? "an output tile must hold whole heads (tile_n a multiple "
                  "of head_dim)"

@@ -18,6 +18,7 @@
 // k-tiles are in flight.
 #pragma once
 
+#include "cuda/device/GemmLimits.h"
 #include "cuda/device/Sm80Primitives.h"
 
 #include <cstddef>
@@ -27,7 +28,8 @@ namespace xfuse::device {
 
 /// Tile shape of a thread block: a kBlockM x kBlockN output tile, k-tiles of
 /// kBlockK, kStages pipeline stages, kWarpsM x kWarpsN warps each owning a
-/// (kBlockM / kWarpsM) x (kBlockN / kWarpsN) sub-tile.
+/// (kBlockM / kWarpsM) x (kBlockN / kWarpsN) sub-tile. What the main loop
+/// can run is gemm::unsupportedReason's (GemmLimits.h) for config().
 template <int kBlockM_, int kBlockN_, int kBlockK_, int kStages_,
           int kWarpsM_, int kWarpsN_>
 struct GemmTile {
@@ -43,15 +45,13 @@ struct GemmTile {
   static constexpr int kMmaM = kWarpM / 16; // m16 tiles per warp
   static constexpr int kMmaN = kWarpN / 8;  // n8 tiles per warp
 
-  static_assert(kBlockM % kWarpsM == 0 && kWarpM % 16 == 0,
-                "a warp's rows must be whole m16 tiles");
-  // One ldmatrix.x4 loads the B fragments of two n8 tiles.
-  static_assert(kBlockN % kWarpsN == 0 && kWarpN % 16 == 0,
-                "a warp's columns must be whole pairs of n8 tiles");
-  // The shared-memory swizzle assumes a tile row of at most 128 bytes.
-  static_assert(kBlockK == 16 || kBlockK == 32 || kBlockK == 64,
-                "kBlockK must be 16, 32 or 64");
-  static_assert(kStages >= 2, "the pipeline needs at least two stages");
+  /// The plan's statement of this tile for `products` B operands of
+  /// `elementBytes`-byte elements.
+  static constexpr gemm::Config config(int products, int elementBytes) {
+    return {gemm::Mainloop::kMmaSync, kBlockM, kBlockN, kBlockK, kStages,
+            /*warpgroups=*/0, kWarpsM, kWarpsN, /*splitK=*/1,
+            /*clusterM=*/1, /*pingPong=*/false, products, elementBytes};
+  }
 };
 
 /// A [kRows, kCols] tile of 16-bit elements in shared memory whose 16-byte
@@ -72,7 +72,11 @@ template <int kRows, int kCols> struct SwizzledTile {
 };
 
 template <typename Tile, typename T, int kNumB> struct GemmSm80Mainloop {
-  static_assert(kNumB == 1 || kNumB == 2, "one B, or gate and up");
+  static constexpr gemm::Config kConfig =
+      Tile::config(kNumB, static_cast<int>(sizeof(T)));
+  static_assert(gemm::unsupportedReason(kConfig) == nullptr,
+                "the mma.sync main loop cannot run this tile: see "
+                "gemm::unsupportedReason in GemmLimits.h");
   using ATile = SwizzledTile<Tile::kBlockM, Tile::kBlockK>;
   using BTile = SwizzledTile<Tile::kBlockN, Tile::kBlockK>;
   static constexpr int kStageElements =
@@ -153,8 +157,6 @@ private:
   __device__ static void loadTile(T *tile, const T *origin, int rowsLeft,
                                   int k, int k0) {
     constexpr int kChunksTotal = SmemTile::kElements / 8;
-    static_assert(kChunksTotal % Tile::kThreads == 0,
-                  "every thread copies the same number of chunks");
 #pragma unroll
     for (int i = 0; i < kChunksTotal / Tile::kThreads; ++i) {
       const int chunkId = threadIdx.x + i * Tile::kThreads;

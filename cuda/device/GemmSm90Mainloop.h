@@ -1,7 +1,7 @@
 // The Hopper (sm_90a) GEMM main loop: C_tile = A_tile . B_tile^T for one
 // thread block, accumulated in f32 registers by wgmma, with TMA copies into
 // 128-byte-swizzled shared memory. The counterpart of GemmSm80Mainloop; the
-// kernel around it and the epilogue are in Sm90Gemm.h.
+// kernel around it is in Sm90Gemm.h, the epilogue in Sm90Epilogue.h.
 //
 // Operands (bf16): A [m, k] row-major (activations) and B [n, k] row-major,
 // the packed weight layout (runtime/WeightPacking.h). Both are K-major, the
@@ -35,6 +35,7 @@
 // Each block thus reads half the B bytes from L2.
 #pragma once
 
+#include "cuda/device/GemmLimits.h"
 #include "cuda/device/Sm90Primitives.h"
 
 #include <cuda_bf16.h>
@@ -47,7 +48,7 @@ namespace xfuse::device {
 /// How the consumer warpgroups share the tiles of a persistent block.
 enum class Sm90Schedule { kCooperative, kPingPong };
 
-/// How the epilogue writes C (Sm90Gemm.h):
+/// How the epilogue writes C (Sm90Epilogue.h):
 ///   kStaged: through two shared-memory buffers per consumer and TMA stores,
 ///            so a consumer is back at its MMAs while C is written (where
 ///            the stages leave room for the buffers; else as kDirect);
@@ -58,14 +59,15 @@ enum class Sm90Store { kStaged, kDirect };
 /// 64 (one 128-byte swizzle row of bf16), kStages pipeline stages, the
 /// consumer schedule: cooperative (one consumer warpgroup per 64 rows of
 /// the tile) or ping-pong (two consumers, each owning whole tiles), and how
-/// the epilogue stores C.
+/// the epilogue stores C. What the main loop can run is
+/// gemm::unsupportedReason's (GemmLimits.h) for config().
 template <int kBlockM_, int kBlockN_, int kStages_,
           Sm90Schedule kSchedule_ = Sm90Schedule::kCooperative,
           Sm90Store kStore_ = Sm90Store::kStaged, int kClusterM_ = 1>
 struct Sm90GemmTile {
   static constexpr int kBlockM = kBlockM_;
   static constexpr int kBlockN = kBlockN_;
-  static constexpr int kBlockK = 64;
+  static constexpr int kBlockK = gemm::kSm90TileK;
   static constexpr int kStages = kStages_;
   static constexpr Sm90Schedule kSchedule = kSchedule_;
   static constexpr Sm90Store kStore = kStore_;
@@ -79,28 +81,26 @@ struct Sm90GemmTile {
   static constexpr int kConsumerRows = kBlockM / kTileConsumers;
   static constexpr int kThreads = 128 * (1 + kConsumers);
 
-  static_assert(kBlockM == 64 || kBlockM == 128,
-                "one or two wgmma row slices of 64");
-  // wgmma's n of 64..256, and a TMA box of at most 256 rows.
-  static_assert(kBlockN == 64 || kBlockN == 128 || kBlockN == 256,
-                "kBlockN must be 64, 128 or 256");
-  static_assert(kStages >= 2, "the pipeline needs at least two stages");
-  static_assert(kClusterM == 1 || kClusterM == 2, "clusters of 1 or 2");
+  /// The plan's statement of this tile for `products` B operands, its
+  /// k-tiles cut into `splitK` slices.
+  static constexpr gemm::Config config(int products, int splitK = 1) {
+    return {gemm::Mainloop::kTmaWgmma, kBlockM, kBlockN, kBlockK, kStages,
+            kConsumers, /*warpsM=*/0, /*warpsN=*/0, splitK, kClusterM,
+            kPingPong, products, /*elementBytes=*/2};
+  }
 };
 
 /// kCluster: the blocks of the launch's clusters, Tile::kClusterM or 1.
 template <typename Tile, int kNumB = 1, int kCluster = 1>
 struct GemmSm90Mainloop {
   using T = __nv_bfloat16;
-  static_assert(kNumB == 1 || kNumB == 2, "one operand or a gate/up pair");
+  static_assert(gemm::unsupportedReason(Tile::config(kNumB)) == nullptr,
+                "the Hopper main loop cannot run this tile: see "
+                "gemm::unsupportedReason in GemmLimits.h");
   /// 64-row wgmma slices per consumer; each has kNumB accumulator sets.
   static constexpr int kSlices = Tile::kConsumerRows / 64;
   static constexpr int kAccumulatorsPerThread =
       kNumB * kSlices * Tile::kBlockN / 2;
-  // The consumers hold 232-256 registers (Sm90RegisterSplit): beyond 128
-  // accumulators the rest of the thread's state spills.
-  static_assert(kAccumulatorsPerThread <= 128,
-                "at most 128 accumulators per consumer thread");
 
   static constexpr int kATileBytes = Tile::kBlockM * Tile::kBlockK * 2;
   static constexpr int kBTileBytes = Tile::kBlockN * Tile::kBlockK * 2;
@@ -114,7 +114,7 @@ struct GemmSm90Mainloop {
   // Swizzled tiles must start on 1024-byte boundaries (the swizzle pattern
   // repeats every 8 rows of 128 bytes).
   static_assert(kATileBytes % 1024 == 0 && kBBoxBytes % 1024 == 0);
-  static constexpr int kSmemAlignment = 1024;
+  static constexpr int kSmemAlignment = gemm::kSm90SmemAlignment;
   static constexpr int kBarriers = 2 * Tile::kStages + 2;
   /// Dynamic shared memory the ring needs: the barriers (two per stage and
   /// the two turn barriers), slack to align the stages (dynamic shared
@@ -123,8 +123,10 @@ struct GemmSm90Mainloop {
   static constexpr std::size_t kSmemBytes =
       kBarriers * sizeof(sm90::Mbarrier) + kSmemAlignment +
       static_cast<std::size_t>(kStageBytes) * Tile::kStages;
-  static_assert(kSmemBytes <= sm90::kMaxSharedBytesPerBlock,
-                "more than a block's shared memory");
+  static_assert(kSmemBytes == static_cast<std::size_t>(gemm::sm90RingBytes(
+                                  Tile::kBlockM, Tile::kBlockN, Tile::kStages,
+                                  kNumB)),
+                "GemmLimits.h states the ring's shared memory");
 
   /// One consumer warpgroup's kConsumerRows x kBlockN accumulators per B
   /// operand, per thread in the wgmma D layout (see sm90::Wgmma):

@@ -1,9 +1,8 @@
 // A pointwise kernel as a compile-time chain of stages over x viewed as
 // [rows, kDim], one row per token: every elementwise op, positional
-// encoding and norm that --xfuse-form-kernels puts in one xkernel.pointwise
-// (RoPE excepted: it pairs features that different threads hold, and runs as
-// its own block, RoPE.h). The chain reads x once, applies the stages in f32
-// in registers and writes y once; intermediates are never rounded to T.
+// encoding, RoPE and norm that --xfuse-form-kernels puts in one
+// xkernel.pointwise. The chain reads x once, applies the stages in f32 in
+// registers and writes y once; intermediates are never rounded to T.
 //
 // A stage is a trivially copyable struct with
 //   static constexpr bool kReducesRow; // needs the whole row (a norm)
@@ -20,11 +19,17 @@
 //   template <int N, typename Operand>
 //   __device__ void apply(float (&v)[N], const Operand &) const;
 // A row-reducing stage (NormStage, RowNorm.h) instead takes the thread's
-// whole share of the row.
+// whole share of the row. A RopeStage (RoPE.h; at most one per chain, its
+// rows of kHeads x kHeadDim = kDim features) pairs vectors that the walks
+// below would give different threads, so chains with one work in units of
+// paired vectors (ChannelPairing, ChainUnit in RoPE.h), to which the other
+// stages apply vector by vector.
 //
 // Launch shapes:
 //   launchElementwise (GridStride.h) for chains without a row-reducing
-//     stage: where the stages' operands repeat with a period of P rows
+//     stage: with a RoPE stage, its walk (RopeWalk in RoPE.h: the cos/sin
+//     of a token's channel computed once for several heads). Else, where
+//     the stages' operands repeat with a period of P rows
 //     (token % seqLen positions, a broadcast operand) and the rows span at
 //     least two periods, the periodic walk: a thread takes one vector
 //     position of one row residue and kPeriodicRows rows P apart, prepares
@@ -32,7 +37,8 @@
 //     rows, their loads in flight together. Otherwise a flat grid-stride
 //     loop over 16-byte vectors.
 //   launchRowChain<kThreads>: one block per row holding the row in
-//     registers, for chains with one (rows_per_block = 1 in the plan).
+//     registers (thread t its units t + i * kThreads), for chains with a
+//     row-reducing stage (rows_per_block = 1 in the plan).
 // x, y and every operand must be aligned to 16 bytes; y may alias x.
 #pragma once
 
@@ -41,6 +47,7 @@
 #include "cuda/device/GridStride.h"
 #include "cuda/device/Launch.h"
 #include "cuda/device/LearnedPE.h"
+#include "cuda/device/RoPE.h"
 #include "cuda/device/RowNorm.h"
 #include "cuda/device/SinusoidalPE.h"
 #include "cuda/device/Vector.h"
@@ -50,19 +57,11 @@
 #include <algorithm>
 #include <cstdint>
 #include <numeric>
+#include <type_traits>
 
 namespace xfuse::device {
 
 // ---- elementwise stages ----------------------------------------------------
-
-/// Loads N features of `ptr` as f32; `ptr` aligned to N elements.
-template <int N, typename T>
-__device__ inline void loadFloats(const T *ptr, float (&out)[N]) {
-  const Vec<T, N> in = loadVec<N>(ptr);
-#pragma unroll
-  for (int t = 0; t < N; ++t)
-    out[t] = toFloat(in[t]);
-}
 
 /// prepare() results: nothing, or N f32 operands.
 struct NoOperand {};
@@ -220,8 +219,10 @@ template <typename... Stages> struct StageList {
   static constexpr bool kReducesRow = false;
   static constexpr int kGranule = 0; // gcd identity
 
-  template <int kThreads, int kVecsPerRow, int kPerThread, int kVec>
-  __device__ void applyToRow(float (&)[kPerThread][kVec], std::int64_t) const {}
+  template <int kThreads, typename Unit, int kUnits>
+  __device__ void applyToRow(Unit (&)[kUnits], std::int64_t) const {}
+  template <typename Unit, typename Rotation>
+  __device__ void applyToUnit(Unit &, std::int64_t, const Rotation &) const {}
 
   std::int64_t rowPeriod() const { return 1; }
   template <int N> __device__ NoOperand prepare(std::int64_t, int) const {
@@ -235,6 +236,15 @@ template <typename First, typename Rest> struct OperandPair {
   First first;
   Rest rest;
 };
+
+/// An elementwise stage on each vector of `unit`, a unit of row `row`.
+template <typename Stage, typename Unit>
+__device__ void applyElementwise(const Stage &stage, Unit &unit,
+                                 std::int64_t row) {
+  unit.forEachVector([&](float(&v)[Unit::kVec], int col) {
+    stage.apply(v, stage.template prepare<Unit::kVec>(row, col));
+  });
+}
 
 template <typename First, typename... Rest>
 struct StageList<First, Rest...> {
@@ -250,22 +260,44 @@ struct StageList<First, Rest...> {
   __host__ __device__ explicit StageList(First f, Rest... r)
       : first(f), rest(r...) {}
 
-  /// Row-per-block chains: the thread's vectors threadIdx.x + i * kThreads
-  /// of the row, those past its end (kVecsPerRow) left alone.
-  template <int kThreads, int kVecsPerRow, int kPerThread, int kVec>
-  __device__ void applyToRow(float (&v)[kPerThread][kVec],
-                             std::int64_t row) const {
+  /// Row-per-block chains: the stages in order on the thread's units of
+  /// row `row`.
+  template <int kThreads, typename Unit, int kUnits>
+  __device__ void applyToRow(Unit (&units)[kUnits], std::int64_t row) const {
     if constexpr (First::kReducesRow) {
-      first.template operator()<kThreads>(v);
+      first.template operator()<kThreads>(units);
+    } else if constexpr (IsRopeStage<First>::value) {
+      first.template rotateRow<kThreads>(units, row);
     } else {
 #pragma unroll
-      for (int i = 0; i < kPerThread; ++i) {
-        const int vec = threadIdx.x + i * kThreads;
-        if (vec < kVecsPerRow)
-          first.apply(v[i], first.template prepare<kVec>(row, vec * kVec));
-      }
+      for (int i = 0; i < kUnits; ++i)
+        applyElementwise(first, units[i], row);
     }
-    rest.template applyToRow<kThreads, kVecsPerRow>(v, row);
+    rest.template applyToRow<kThreads>(units, row);
+  }
+
+  /// The RoPE walk: the stages in order on one unit of row `row`, rotated
+  /// by `rotation` (the RoPE stage's rotation of this unit).
+  template <typename Unit, typename Rotation>
+  __device__ void applyToUnit(Unit &unit, std::int64_t row,
+                              const Rotation &rotation) const {
+    static_assert(!First::kReducesRow,
+                  "a norm needs the whole row: launchRowChain");
+    if constexpr (IsRopeStage<First>::value) {
+      if (unit.rotated())
+        first.rotate(unit, rotation);
+    } else {
+      applyElementwise(first, unit, row);
+    }
+    rest.applyToUnit(unit, row, rotation);
+  }
+
+  /// The chain's RoPE stage.
+  __host__ __device__ const auto &rope() const {
+    if constexpr (IsRopeStage<First>::value)
+      return first;
+    else
+      return rest.rope();
   }
 
   /// Elementwise chains: the stages' operands of one vector of a row, and
@@ -294,12 +326,28 @@ template <typename Chain, int kRowsPerItem> struct PeriodicRowWalk;
 // (docs/perf-notes.md, end-to-end attempt 5).
 inline constexpr int kPeriodicRows = 4;
 
+/// The units of a chain's rows: those of its RoPE stage, else vectors.
+template <typename Rope, int kDim, int kVec> struct ChainPairing {
+  using type = typename Rope::template Pairing<kVec>;
+};
+template <int kDim, int kVec> struct ChainPairing<void, kDim, kVec> {
+  using type = ChannelPairing<1, kDim, 0, RopeStyle::kNeox, kVec>;
+};
+
 template <typename T, int kDim, typename... Stages> struct RowChain {
   static_assert(kDim > 0, "empty rows");
   using Element = T;
   using List = StageList<Stages...>;
   static constexpr int kVec = vecWidthFor<T>(std::gcd(kDim, List::kGranule));
   static constexpr int kVecsPerRow = kDim / kVec;
+
+  using Rope = typename RopeStageOf<Stages...>::type;
+  static constexpr bool kHasRope = !std::is_void_v<Rope>;
+  static_assert((0 + ... + IsRopeStage<Stages>::value) <= 1,
+                "one RoPE stage per chain");
+  using Pairing = typename ChainPairing<Rope, kDim, kVec>::type;
+  static_assert(Pairing::kRowLength == kDim,
+                "a RoPE chain's rows are tokens of heads x head_dim features");
 
   const T *x;
   T *y;
@@ -313,6 +361,7 @@ template <typename T, int kDim, typename... Stages> struct RowChain {
     static_assert(!List::kReducesRow,
                   "a chain with a norm runs one block per row: "
                   "launchRowChain");
+    static_assert(!kHasRope, "a RoPE chain runs its own walk: RopeWalk");
     return rows * kVecsPerRow;
   }
 
@@ -335,50 +384,41 @@ template <typename T, int kDim, typename... Stages> struct RowChain {
   __device__ void applyAndStore(const Vec<T, kVec> &in, std::int64_t row,
                                 int col, const Operand &operand) const {
     float v[kVec];
-#pragma unroll
-    for (int t = 0; t < kVec; ++t)
-      v[t] = toFloat(in[t]);
+    toFloats(in, v);
     stages.apply(v, operand);
-    storeVec(y + row * kDim + col, toVec(v));
+    storeFloats<kVec>(y + row * kDim + col, v);
   }
 
-  /// launchElementwise: the periodic walk where the operands repeat over at
-  /// least two periods of rows, else the flat grid-stride loop.
+  /// launchElementwise: the RoPE walk for a chain with RoPE; else the
+  /// periodic walk where the operands repeat over at least two periods of
+  /// rows, else the flat grid-stride loop.
   cudaError_t launch(cudaStream_t stream) const {
-    const std::int64_t period = rows > 0 ? stages.rowPeriod() : 0;
-    if (period > 0 && rows / period >= 2)
-      return launchGridStride(
-          PeriodicRowWalk<RowChain, kPeriodicRows>::of(*this, period),
-          stream);
-    return launchGridStride(*this, stream);
+    if constexpr (kHasRope) {
+      return launchGridStride(RopeWalk<RowChain>{*this}, stream);
+    } else {
+      const std::int64_t period = rows > 0 ? stages.rowPeriod() : 0;
+      if (period > 0 && rows / period >= 2)
+        return launchGridStride(
+            PeriodicRowWalk<RowChain, kPeriodicRows>::of(*this, period),
+            stream);
+      return launchGridStride(*this, stream);
+    }
   }
 
   // ---- one block per row ----
   template <int kThreads> __device__ void runRow(std::int64_t row) const {
-    constexpr int kPerThread = (kVecsPerRow + kThreads - 1) / kThreads;
-    float v[kPerThread][kVec];
+    using Unit = ChainUnit<Pairing>;
+    constexpr int kUnits = (Pairing::kUnitsPerRow + kThreads - 1) / kThreads;
+    Unit units[kUnits];
 #pragma unroll
-    for (int i = 0; i < kPerThread; ++i) {
-      const int vec = threadIdx.x + i * kThreads;
-      if (vec < kVecsPerRow)
-        loadFloats<kVec>(x + row * kDim + vec * kVec, v[i]);
+    for (int i = 0; i < kUnits; ++i) {
+      units[i] = Unit::at(threadIdx.x + i * kThreads);
+      units[i].load(x + row * kDim);
     }
-    stages.template applyToRow<kThreads, kVecsPerRow>(v, row);
+    stages.template applyToRow<kThreads>(units, row);
 #pragma unroll
-    for (int i = 0; i < kPerThread; ++i) {
-      const int vec = threadIdx.x + i * kThreads;
-      if (vec < kVecsPerRow)
-        storeVec(y + row * kDim + vec * kVec, toVec(v[i]));
-    }
-  }
-
-private:
-  __device__ static Vec<T, kVec> toVec(const float (&v)[kVec]) {
-    Vec<T, kVec> out;
-#pragma unroll
-    for (int t = 0; t < kVec; ++t)
-      out[t] = fromFloat<T>(v[t]);
-    return out;
+    for (int i = 0; i < kUnits; ++i)
+      units[i].store(y + row * kDim);
   }
 };
 

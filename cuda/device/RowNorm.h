@@ -38,8 +38,8 @@ template <int kThreads> __device__ float blockSum(float v) {
 }
 
 /// The norm as a stage of a row-per-block RowChain (RowChain.h): the row is
-/// already in registers, each thread holding vectors threadIdx.x + i *
-/// kThreads (i < kPerThread) of kVec features, the rest padding.
+/// already in registers, each thread holding its units of it (ChainUnit in
+/// RoPE.h: vectors of kVec features and their columns).
 template <typename T, int kDim, NormKind kKind> struct NormStage {
   static constexpr bool kReducesRow = true;
   static constexpr int kGranule = kDim;
@@ -48,17 +48,20 @@ template <typename T, int kDim, NormKind kKind> struct NormStage {
   const T *bias;   // [kDim] or null; layer norm only
   float epsilon;
 
-  template <int kThreads, int kPerThread, int kVec>
-  __device__ void operator()(float (&v)[kPerThread][kVec]) const {
-    constexpr int kVecsPerRow = kDim / kVec;
-    auto inRow = [](int i) { return threadIdx.x + i * kThreads < kVecsPerRow; };
+  template <int kThreads, typename Unit, int kUnits>
+  __device__ void operator()(Unit (&units)[kUnits]) const {
+    constexpr int kVec = Unit::kVec;
+    auto forEachVector = [&](auto &&f) {
+#pragma unroll
+      for (int i = 0; i < kUnits; ++i)
+        units[i].forEachVector(f);
+    };
     float sum = 0.0f;
+    forEachVector([&](const float(&v)[kVec], int) {
 #pragma unroll
-    for (int i = 0; i < kPerThread; ++i)
-      if (inRow(i))
-#pragma unroll
-        for (int t = 0; t < kVec; ++t)
-          sum += kKind == NormKind::kRms ? v[i][t] * v[i][t] : v[i][t];
+      for (int t = 0; t < kVec; ++t)
+        sum += kKind == NormKind::kRms ? v[t] * v[t] : v[t];
+    });
     float mean = 0.0f, inverseStd;
     if constexpr (kKind == NormKind::kRms) {
       inverseStd = rsqrtf(blockSum<kThreads>(sum) / kDim + epsilon);
@@ -67,30 +70,25 @@ template <typename T, int kDim, NormKind kKind> struct NormStage {
       // does not lose the precision that E[x^2] - E[x]^2 would.
       mean = blockSum<kThreads>(sum) / kDim;
       float squares = 0.0f;
+      forEachVector([&](const float(&v)[kVec], int) {
 #pragma unroll
-      for (int i = 0; i < kPerThread; ++i)
-        if (inRow(i))
-#pragma unroll
-          for (int t = 0; t < kVec; ++t)
-            squares += (v[i][t] - mean) * (v[i][t] - mean);
+        for (int t = 0; t < kVec; ++t)
+          squares += (v[t] - mean) * (v[t] - mean);
+      });
       inverseStd = rsqrtf(blockSum<kThreads>(squares) / kDim + epsilon);
     }
-#pragma unroll
-    for (int i = 0; i < kPerThread; ++i) {
-      if (!inRow(i))
-        continue;
-      const int col = (threadIdx.x + i * kThreads) * kVec;
+    forEachVector([&](float(&v)[kVec], int col) {
       const Vec<T, kVec> w = loadVec<kVec>(weight + col);
       Vec<T, kVec> b{};
       if (kKind == NormKind::kLayer && bias)
         b = loadVec<kVec>(bias + col);
 #pragma unroll
       for (int t = 0; t < kVec; ++t) {
-        v[i][t] = (v[i][t] - mean) * inverseStd * toFloat(w[t]);
+        v[t] = (v[t] - mean) * inverseStd * toFloat(w[t]);
         if (kKind == NormKind::kLayer && bias)
-          v[i][t] += toFloat(b[t]);
+          v[t] += toFloat(b[t]);
       }
-    }
+    });
   }
 };
 

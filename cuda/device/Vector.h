@@ -69,4 +69,29 @@ __device__ inline void storeVec(T *ptr, const Vec<T, N> &value) {
   *reinterpret_cast<Vec<T, N> *>(ptr) = value;
 }
 
+// ---- f32 views of vectors ----------------------------------------------------
+// No #pragma unroll: host compilers read this header too (and warn), and
+// nvcc unrolls these loops of at most 16 iterations by itself.
+
+template <typename T, int N>
+__device__ inline void toFloats(const Vec<T, N> &in, float (&out)[N]) {
+  for (int t = 0; t < N; ++t)
+    out[t] = toFloat(in[t]);
+}
+
+/// Loads N elements of `ptr` as f32; `ptr` aligned to N elements.
+template <int N, typename T>
+__device__ inline void loadFloats(const T *ptr, float (&out)[N]) {
+  toFloats(loadVec<N>(ptr), out);
+}
+
+/// Rounds N f32 values to T and stores them; `ptr` aligned to N elements.
+template <int N, typename T>
+__device__ inline void storeFloats(T *ptr, const float (&in)[N]) {
+  Vec<T, N> out;
+  for (int t = 0; t < N; ++t)
+    out[t] = fromFloat<T>(in[t]);
+  storeVec(ptr, out);
+}
+
 } // namespace xfuse::device

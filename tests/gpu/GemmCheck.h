@@ -1,11 +1,12 @@
 // Checks of a GEMM building block (sm_80 or Hopper) with its epilogues
-// (bias, activations, residual, gated product) against the float64
-// reference, on weights packed by the runtime from both user layouts. The
-// GEMM under test is a Launcher: a type whose static
+// (bias, activations, residual, gated product, RoPE row op) against the
+// float64 reference, on weights packed by the runtime from both user
+// layouts. The GEMM under test is a Launcher: a type whose static
 //   cudaError_t launch(const device::GemmParams<T, OutT, kNumB> &, const E &)
 // runs it on the default stream.
 #pragma once
 
+#include "cuda/device/EpilogueRope.h"
 #include "cuda/device/Gemm.h"
 #include "runtime/WeightPacking.h"
 #include "tests/gpu/GpuTestUtil.h"
@@ -146,6 +147,23 @@ void checkLinear(Random &rng, int m, int n, int k, WeightLayout layout,
   expectMatches(actual, expected, gemmTolerance<OutT>());
 }
 
+/// act(x.Wg + bg) * (x.Wu + bu) in float64.
+inline reference::Tensor gatedReference(const reference::Tensor &x,
+                                        const reference::Tensor &gate,
+                                        const reference::Tensor &gateBias,
+                                        const reference::Tensor &up,
+                                        const reference::Tensor &upBias,
+                                        Activation act, WeightLayout layout) {
+  reference::Tensor expected = reference::activation(
+      reference::linear(x, gate, &gateBias, referenceLayout(layout)),
+      referenceActivation(act));
+  const reference::Tensor upValues =
+      reference::linear(x, up, &upBias, referenceLayout(layout));
+  for (std::size_t i = 0; i < expected.data.size(); ++i)
+    expected.data[i] *= upValues.data[i];
+  return expected;
+}
+
 /// y = act(x.Wg + bg) * (x.Wu + bu).
 template <typename Launcher, typename T, typename OutT, Activation kAct>
 void checkGated(Random &rng, int m, int n, int k, WeightLayout layout) {
@@ -167,17 +185,116 @@ void checkGated(Random &rng, int m, int n, int k, WeightLayout layout) {
   const std::vector<OutT> actual =
       runGemm<Launcher, T, OutT, 2>(dx, {&gate.packed, &up.packed}, m, epilogue);
 
-  const reference::Tensor refX = toReference(x, {m, k});
-  const reference::Tensor refGateBias = toReference(gateBias, {n});
-  const reference::Tensor refUpBias = toReference(upBias, {n});
-  reference::Tensor expected = reference::activation(
-      reference::linear(refX, gate.reference, &refGateBias,
-                        referenceLayout(layout)),
-      referenceActivation(kAct));
-  const reference::Tensor upValues =
-      reference::linear(refX, up.reference, &refUpBias, referenceLayout(layout));
-  for (std::size_t i = 0; i < expected.data.size(); ++i)
-    expected.data[i] *= upValues.data[i];
+  const reference::Tensor expected = gatedReference(
+      toReference(x, {m, k}), gate.reference, toReference(gateBias, {n}),
+      up.reference, toReference(upBias, {n}), kAct, layout);
+  expectMatches(actual, expected, gemmTolerance<OutT>());
+}
+
+// ---- RoPE in the epilogue ----------------------------------------------------
+
+/// What the GEMM under a RoPE epilogue computes before the rotation.
+enum class RopeProjection { kPlain, kBias, kGatedSilu };
+
+/// [batch, seq] tokens: the GEMM's m = batch * seq rows.
+struct TokenGrid {
+  std::int64_t batch, seq;
+};
+inline constexpr TokenGrid kRopeTokenGrids[] = {{1, 1}, {1, 37}, {3, 100}};
+
+/// YaRN scaling (factor 4 over 1024 positions): frequencies that are not
+/// plain powers of theta, and an attention factor != 1.
+inline reference::RopeParameters yarnRope(int rotaryDim,
+                                          device::RopeStyle style) {
+  reference::RopeParameters params;
+  params.theta = 10000.0;
+  params.rotaryDim = rotaryDim;
+  params.style = style == device::RopeStyle::kNeox
+                     ? reference::RopeStyle::Neox
+                     : reference::RopeStyle::Gptj;
+  params.scaling.kind = reference::RopeScaling::Kind::Yarn;
+  params.scaling.factor = 4.0;
+  params.scaling.originalMaxPosition = 1024;
+  return params;
+}
+
+/// y = rope(projection(x)) on `heads` heads of Rope::kHeadDim features,
+/// the GEMM's rows being the tokens of `grid`: with explicit positions in
+/// [0, 8191] (Rope::Position), or none (a row's index along seq). The
+/// projection is x.W, x.W + b or silu(x.Wg + bg) * (x.Wu + bu).
+template <typename Launcher, typename T, typename OutT, typename Rope,
+          RopeProjection kProjection>
+void checkRope(Random &rng, TokenGrid grid, int heads, int k,
+               bool explicitPositions) {
+  using PosT = typename Rope::Position;
+  const int m = static_cast<int>(grid.batch * grid.seq);
+  const int n = heads * Rope::kHeadDim;
+  constexpr WeightLayout kLayout = WeightLayout::kOutIn;
+  SCOPED_TRACE(caseName(typeName<T>(), typeName<OutT>(), m, n, k, kLayout) +
+               " rope " +
+               (Rope::kStyle == device::RopeStyle::kNeox ? "neox" : "gptj") +
+               " head_dim=" + std::to_string(Rope::kHeadDim) +
+               " rotary_dim=" + std::to_string(Rope::kRotaryDim) +
+               (explicitPositions ? " explicit " : " implicit ") +
+               "positions, seq=" + std::to_string(grid.seq));
+  constexpr int kNumB = kProjection == RopeProjection::kGatedSilu ? 2 : 1;
+  const Input x = randomInput<T>(rng, {m, k}, 1.0);
+  std::array<Input, kNumB> biases;
+  std::array<Weight<T>, kNumB> weights;
+  std::array<const rt::PackedWeight *, kNumB> packed;
+  for (int b = 0; b < kNumB; ++b) {
+    biases[b] = randomInput<T>(rng, {n}, 0.5);
+    weights[b] = makeWeight<T>(rng, n, k, kLayout);
+    packed[b] = &weights[b].packed;
+  }
+  const Input positions = explicitPositions
+                              ? randomPositions<PosT>(rng, {grid.batch, grid.seq},
+                                                      0, 8191)
+                              : Input{};
+  const reference::RopeParameters params =
+      yarnRope(Rope::kRotaryDim, Rope::kStyle);
+  // The GEMM applies the frequencies it is given; computing them (here
+  // with the reference's float64 formulas) is the generator's job.
+  const reference::RopeFrequencies freqs = reference::ropeFrequencies(
+      params.theta, Rope::kRotaryDim, params.scaling,
+      static_cast<double>(grid.seq));
+  const rt::DeviceBuffer invFreq =
+      upload(device::splitFrequencies(freqs.inverseFrequencies));
+  const Rope rope{invFreq.as<float2>(),
+                  static_cast<float>(freqs.attentionFactor),
+                  {explicitPositions ? positions.buffer.as<PosT>() : nullptr,
+                   grid.seq}};
+
+  auto bias = [&](int b) {
+    return device::BiasAdd<T>{biases[b].buffer.template as<T>()};
+  };
+  using BiasChain = EpilogueChain<device::BiasAdd<T>>;
+  std::vector<OutT> actual;
+  reference::Tensor projected;
+  if constexpr (kProjection == RopeProjection::kGatedSilu) {
+    const device::GatedProduct<Activation::kSilu, BiasChain, BiasChain>
+        gated{BiasChain(bias(0)), BiasChain(bias(1)), {}};
+    actual = runGemm<Launcher, T, OutT, 2>(x.buffer, packed, m,
+                                           device::makeWithRowOp(gated, rope));
+    projected = gatedReference(x.reference, weights[0].reference,
+                               biases[0].reference, weights[1].reference,
+                               biases[1].reference, Activation::kSilu, kLayout);
+  } else {
+    constexpr bool kBias = kProjection == RopeProjection::kBias;
+    if constexpr (kBias)
+      actual = runGemm<Launcher, T, OutT, 1>(
+          x.buffer, packed, m,
+          device::makeWithRowOp(BiasChain(bias(0)), rope));
+    else
+      actual = runGemm<Launcher, T, OutT, 1>(
+          x.buffer, packed, m, device::makeWithRowOp(EpilogueChain<>(), rope));
+    projected = reference::linear(x.reference, weights[0].reference,
+                                  kBias ? &biases[0].reference : nullptr,
+                                  referenceLayout(kLayout));
+  }
+  projected.shape = {grid.batch, grid.seq, heads, Rope::kHeadDim};
+  const reference::Tensor expected = reference::rope(
+      projected, explicitPositions ? &positions.reference : nullptr, params);
   expectMatches(actual, expected, gemmTolerance<OutT>());
 }
 

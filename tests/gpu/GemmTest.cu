@@ -1,9 +1,12 @@
 // The sm_80 tensor-core GEMM (mma.sync) with its epilogues against the
-// float64 reference (GemmCheck.h). m covers 1, 3, 127 and 4097 tokens; n
+// float64 reference (GemmCheck.h), RoPE as the epilogue's row op among
+// them. m covers 1, 3, 127 and 4097 tokens (1, 37 and 300 under RoPE); n
 // and k are multiples of 8 but not of the tiles.
+#include "cuda/device/EpilogueRope.h"
 #include "cuda/device/Gemm.h"
 #include "tests/gpu/GemmCheck.h"
 
+#include <cstdint>
 #include <string>
 
 namespace xfuse::test {
@@ -82,6 +85,48 @@ TEST(Gemm, GeGluNarrowTileF16ToF32) {
   for (int m : kTokenCounts)
     checkGated<Sm80<NarrowKTile>, __half, float, Activation::kGelu>(
         rng, m, 136, 264, WeightLayout::kInOut);
+}
+
+// ---- RoPE in the epilogue ----------------------------------------------------
+
+using device::RopeRowOp;
+using device::RopeStyle;
+
+/// Every token grid with explicit and implicit positions.
+template <typename Tile, typename T, typename OutT, typename Rope,
+          RopeProjection kProjection>
+void ropeSweep(Random &rng, int heads, int k) {
+  for (TokenGrid grid : kRopeTokenGrids)
+    for (bool explicitPositions : {true, false})
+      checkRope<Sm80<Tile>, T, OutT, Rope, kProjection>(rng, grid, heads, k,
+                                                        explicitPositions);
+}
+
+// A warp's columns must hold whole heads: one warp per 16 rows holds all
+// 128 columns (a head of 128), or a 4 x 2 grid 64 columns each.
+using Warps8x1 = GemmTile<128, 128, 32, 3, 8, 1>;
+using Warps4x2 = GemmTile<128, 128, 32, 3, 4, 2>;
+
+TEST(GemmRope, NeoxHead128Warps8x1BiasBf16ToF32) {
+  XFUSE_REQUIRE_GPU();
+  Random rng;
+  SCOPED_TRACE("seed " + std::to_string(rng.seed()));
+  ropeSweep<Warps8x1, __nv_bfloat16, float,
+            RopeRowOp<128, 128, RopeStyle::kNeox, std::int64_t>,
+            RopeProjection::kBias>(rng, 3, 392);
+}
+
+// rotary_dim 20 cuts an 8-column block: its lanes 0, 1 rotate, 2, 3 pass.
+TEST(GemmRope, GptjHead64Warps4x2F16) {
+  XFUSE_REQUIRE_GPU();
+  Random rng;
+  SCOPED_TRACE("seed " + std::to_string(rng.seed()));
+  ropeSweep<Warps4x2, __half, __half,
+            RopeRowOp<64, 64, RopeStyle::kGptj, std::int32_t>,
+            RopeProjection::kPlain>(rng, 5, 200);
+  ropeSweep<Warps4x2, __half, __half,
+            RopeRowOp<64, 20, RopeStyle::kGptj, std::int32_t>,
+            RopeProjection::kBias>(rng, 5, 200);
 }
 
 // Host-side validation only: runs without a GPU.

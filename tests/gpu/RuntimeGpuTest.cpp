@@ -165,12 +165,12 @@ TEST(PackedWeight, RejectsBadWeights) {
             "weight: expected a rank-2 tensor but got shape [64]");
   EXPECT_EQ(packError({storage, rt::DType::kI32, rt::Shape{8, 8}},
                       rt::DType::kBF16),
-            "weight: cannot pack i32 into bf16 (sources: f32, f16, bf16; "
-            "packed: f16, bf16)");
+            "weight: cannot pack i32 into bf16 (sources and packed: f32, "
+            "f16, bf16)");
   EXPECT_EQ(packError({storage, rt::DType::kF32, rt::Shape{8, 8}},
-                      rt::DType::kF32),
-            "weight: cannot pack f32 into f32 (sources: f32, f16, bf16; "
-            "packed: f16, bf16)");
+                      rt::DType::kI64),
+            "weight: cannot pack f32 into i64 (sources and packed: f32, "
+            "f16, bf16)");
 }
 
 } // namespace

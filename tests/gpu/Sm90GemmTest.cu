@@ -1,13 +1,16 @@
 // The Hopper GEMM (TMA + wgmma, Sm90Gemm.h) with its epilogues against the
 // float64 reference (GemmCheck.h): both epilogue stores (staged through
-// shared memory + TMA, and direct), both schedules, the gated product and
-// split-K. m covers 1, 3, 127 and 4097 tokens; n is a multiple of 8 but not
-// of the tile, so the TMA stores clip both edges. Built for sm_90a alone;
-// skips on other devices.
+// shared memory + TMA, and direct), both schedules, the gated product,
+// split-K, tiles 64 to 256 wide, and RoPE as the epilogue's row op. m covers
+// 1, 3, 127 and 4097 tokens (1, 37 and 300 under RoPE); n is a multiple of 8
+// but not of the tile, so the TMA stores clip both edges. Built for sm_90a
+// alone; skips on other devices.
+#include "cuda/device/EpilogueRope.h"
 #include "cuda/device/Sm90Gemm.h"
 #include "runtime/Workspace.h"
 #include "tests/gpu/GemmCheck.h"
 
+#include <cstdint>
 #include <string>
 
 namespace xfuse::test {
@@ -54,9 +57,17 @@ using Direct128x256 =
     Sm90GemmTile<128, 256, 4, Sm90Schedule::kCooperative, Sm90Store::kDirect>;
 using StagedPingPong = Sm90GemmTile<128, 128, 4, Sm90Schedule::kPingPong>;
 using Staged64x64 = Sm90GemmTile<64, 64, 8>;
+// 192 columns: wgmma n = 192, three store boxes, 96 accumulators a slice.
+using Staged128x192 = Sm90GemmTile<128, 192, 4>;
+using Staged64x192 = Sm90GemmTile<64, 192, 6>;
+using StagedPingPong64x192 = Sm90GemmTile<64, 192, 5, Sm90Schedule::kPingPong>;
 static_assert(device::Sm90StagedStore<Staged128x256, 1>::enabled(false) &&
                   device::Sm90StagedStore<StagedPingPong, 1>::enabled(false) &&
                   device::Sm90StagedStore<Sm90GemmTile<128, 128, 4>, 2>::enabled(
+                      false) &&
+                  device::Sm90StagedStore<Staged128x192, 1>::enabled(false) &&
+                  device::Sm90StagedStore<Staged64x192, 1>::enabled(false) &&
+                  device::Sm90StagedStore<StagedPingPong64x192, 1>::enabled(
                       false) &&
                   !device::Sm90StagedStore<Direct128x256, 1>::enabled(false),
               "the tiles below exercise the store they are named after");
@@ -169,6 +180,126 @@ TEST(Sm90Gemm, SplitKStoresDirectly) {
   for (int m : {1, 3, 127})
     checkLinear<Sm90<Staged64x64, 3>, bf16, bf16, Activation::kRelu>(
         rng, m, 200, 1032, WeightLayout::kOutIn, true);
+}
+
+TEST(Sm90Gemm, Tile192StagedCooperativeAndPingPong) {
+  XFUSE_REQUIRE_HOPPER();
+  Random rng;
+  SCOPED_TRACE("seed " + std::to_string(rng.seed()));
+  for (int m : kTokenCounts) {
+    checkLinear<Sm90<Staged128x192>, bf16, bf16, Activation::kRelu>(
+        rng, m, 520, 392, WeightLayout::kOutIn, true);
+    checkLinear<Sm90<StagedPingPong64x192>, bf16, __half, Activation::kGelu>(
+        rng, m, 200, 1032, WeightLayout::kInOut, true);
+  }
+}
+
+TEST(Sm90Gemm, Tile192ClusterPairsAndSplitK) {
+  XFUSE_REQUIRE_HOPPER();
+  Random rng;
+  SCOPED_TRACE("seed " + std::to_string(rng.seed()));
+  for (int m : {1, 129, 300})
+    checkLinear<
+        Sm90<Cluster<192, Sm90Schedule::kCooperative, Sm90Store::kStaged>>,
+        bf16, bf16, Activation::kIdentity>(rng, m, 392, 200,
+                                           WeightLayout::kOutIn, false);
+  for (int m : {1, 127})
+    checkLinear<Sm90<Staged64x192, 3>, bf16, bf16, Activation::kRelu>(
+        rng, m, 200, 1032, WeightLayout::kOutIn, true);
+}
+
+// ---- RoPE in the epilogue ----------------------------------------------------
+
+using device::RopeRowOp;
+using device::RopeStyle;
+
+/// Every token grid with explicit and implicit positions.
+template <typename Tile, typename Rope, RopeProjection kProjection>
+void ropeSweep(Random &rng, int heads, int k) {
+  for (TokenGrid grid : kRopeTokenGrids)
+    for (bool explicitPositions : {true, false})
+      checkRope<Sm90<Tile>, bf16, bf16, Rope, kProjection>(rng, grid, heads, k,
+                                                           explicitPositions);
+}
+
+// Two heads per tile share each angle; n = 3 heads leaves the second
+// column tile half past n.
+TEST(Sm90GemmRope, NeoxHead128StagedBias) {
+  XFUSE_REQUIRE_HOPPER();
+  Random rng;
+  SCOPED_TRACE("seed " + std::to_string(rng.seed()));
+  ropeSweep<Staged128x256, RopeRowOp<128, 128, RopeStyle::kNeox, std::int64_t>,
+            RopeProjection::kBias>(rng, 3, 392);
+}
+
+TEST(Sm90GemmRope, GptjHead64Direct) {
+  XFUSE_REQUIRE_HOPPER();
+  Random rng;
+  SCOPED_TRACE("seed " + std::to_string(rng.seed()));
+  ropeSweep<Direct128x256, RopeRowOp<64, 64, RopeStyle::kGptj, std::int32_t>,
+            RopeProjection::kPlain>(rng, 6, 200);
+}
+
+// Half the head rotated: channels 64..127 pass through.
+TEST(Sm90GemmRope, PartialNeoxHead128PingPong) {
+  XFUSE_REQUIRE_HOPPER();
+  Random rng;
+  SCOPED_TRACE("seed " + std::to_string(rng.seed()));
+  ropeSweep<StagedPingPong, RopeRowOp<128, 64, RopeStyle::kNeox, std::int64_t>,
+            RopeProjection::kBias>(rng, 3, 1032);
+}
+
+TEST(Sm90GemmRope, NeoxHead96Tile192) {
+  XFUSE_REQUIRE_HOPPER();
+  Random rng;
+  SCOPED_TRACE("seed " + std::to_string(rng.seed()));
+  ropeSweep<Staged64x192, RopeRowOp<96, 96, RopeStyle::kNeox, std::int32_t>,
+            RopeProjection::kPlain>(rng, 5, 392);
+}
+
+// rotary_dim 100 cuts an 8-column block: its lanes 0, 1 rotate, 2, 3 pass.
+TEST(Sm90GemmRope, PartialGptjHead192PingPongTile192) {
+  XFUSE_REQUIRE_HOPPER();
+  Random rng;
+  SCOPED_TRACE("seed " + std::to_string(rng.seed()));
+  ropeSweep<StagedPingPong64x192,
+            RopeRowOp<192, 100, RopeStyle::kGptj, std::int64_t>,
+            RopeProjection::kBias>(rng, 3, 200);
+}
+
+TEST(Sm90GemmRope, GatedSiluNeoxHead64) {
+  XFUSE_REQUIRE_HOPPER();
+  Random rng;
+  SCOPED_TRACE("seed " + std::to_string(rng.seed()));
+  ropeSweep<Sm90GemmTile<128, 128, 4>,
+            RopeRowOp<64, 64, RopeStyle::kNeox, std::int64_t>,
+            RopeProjection::kGatedSilu>(rng, 3, 392);
+}
+
+// A row op needs each tile's whole sum: a split launch is refused.
+TEST(Sm90GemmRope, RejectsSplitK) {
+  XFUSE_REQUIRE_HOPPER();
+  const rt::DeviceBuffer operands =
+      check(rt::DeviceBuffer::allocate(1 << 20));
+  device::GemmParams<bf16, bf16, 1> params{
+      operands.as<bf16>(), {operands.as<bf16>()}, operands.as<bf16>(),
+      64, 256, 256};
+  device::GemmSm90Params<bf16, 1> prepared;
+  ASSERT_EQ(device::prepareGemmSm90<Staged128x256>(params, &prepared),
+            cudaSuccess);
+  ASSERT_EQ(device::setGemmSm90SplitK<Staged128x256>(
+                &prepared, 2, operands.as<unsigned>(), operands.data()),
+            cudaSuccess);
+  const RopeRowOp<128, 128, RopeStyle::kNeox, std::int64_t> rope{
+      operands.as<float2>(), 1.0f, {nullptr, 1}};
+  EXPECT_EQ(device::launchGemmSm90<Staged128x256>(
+                prepared,
+                device::makeWithRowOp(
+                    EpilogueChain<device::BiasAdd<bf16>>(
+                        device::BiasAdd<bf16>{operands.as<bf16>()}),
+                    rope),
+                nullptr),
+            cudaErrorInvalidValue);
 }
 
 } // namespace
