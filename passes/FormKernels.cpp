@@ -11,7 +11,6 @@
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 #include "llvm/ADT/SetVector.h"
-#include "llvm/ADT/TypeSwitch.h"
 
 #include <memory>
 
@@ -47,14 +46,18 @@ struct DimOfXFuseResult : OpRewritePattern<tensor::DimOp> {
 
 enum class KernelKind { Gemm, Pointwise };
 
-/// The ops one kernel runs, in program order.
+/// The ops one kernel runs, in program order once the partition is formed.
 struct KernelGroup {
   KernelKind kind;
   llvm::SetVector<Operation *> ops;
 };
 
-/// Partitions a block's xfuse ops into kernel groups; see the pass
-/// description for the rules.
+bool isReshape(Operation *op) {
+  return isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(op);
+}
+
+/// Partitions a block's xfuse ops and reshapes into kernel groups; see the
+/// pass description for the rules.
 class KernelPartition {
 public:
   KernelPartition(Block &block, const TargetCostModel &costs)
@@ -66,14 +69,19 @@ public:
       formGatedGemm(gate);
     for (LinearOp linear : block.getOps<LinearOp>())
       if (!groupOf.count(linear))
-        formGemm(linear, {linear});
+        formGemm({linear}, {linear});
     for (Operation &op : block)
       if (isa<XFuseDialect>(op.getDialect()) && !groupOf.count(&op))
         formPointwise(&op);
+    for (Operation &op : block)
+      if (isReshape(&op) && !groupOf.count(&op))
+        formReshape(&op);
 
     SmallVector<KernelGroup *> ordered;
-    for (auto &group : groups)
+    for (auto &group : groups) {
+      sortByPosition(*group);
       ordered.push_back(group.get());
+    }
     llvm::sort(ordered, [](KernelGroup *a, KernelGroup *b) {
       return a->ops.back()->isBeforeInBlock(b->ops.back());
     });
@@ -81,8 +89,11 @@ public:
   }
 
 private:
-  static Operation *soleUser(Value value) {
-    return value.hasOneUse() ? *value.user_begin() : nullptr;
+  /// The one user of `value`, if no kernel holds it yet.
+  Operation *ungroupedSoleUser(Value value) const {
+    if (!value.hasOneUse() || groupOf.count(*value.user_begin()))
+      return nullptr;
+    return *value.user_begin();
   }
 
   KernelGroup &newGroup(KernelKind kind) {
@@ -91,9 +102,11 @@ private:
     return *groups.back();
   }
 
-  void add(KernelGroup &group, Operation *op) {
-    group.ops.insert(op);
-    groupOf[op] = &group;
+  void add(KernelGroup &group, ArrayRef<Operation *> ops) {
+    for (Operation *op : ops) {
+      group.ops.insert(op);
+      groupOf[op] = &group;
+    }
   }
 
   void formGatedGemm(GateOp gate) {
@@ -104,87 +117,138 @@ private:
         gateProjection.getInput() != upProjection.getInput() ||
         !gateProjection->hasOneUse() || !upProjection->hasOneUse())
       return;
-    formGemm(gateProjection, {gateProjection, upProjection, gate});
+    formGemm({gateProjection, upProjection},
+             {gateProjection, upProjection, gate});
   }
 
-  /// A GEMM kernel around `product`, whose last op in `core` produces the
-  /// value the epilogue continues from.
-  void formGemm(LinearOp product, ArrayRef<Operation *> core) {
+  /// A GEMM kernel computing `products`, whose last op in `core` produces
+  /// the value the epilogue continues from.
+  void formGemm(ArrayRef<LinearOp> products, ArrayRef<Operation *> core) {
     KernelGroup &group = newGroup(KernelKind::Gemm);
-    if (Operation *encoding = prologueCandidate(product, core))
-      add(group, encoding);
-    for (Operation *op : core)
-      add(group, op);
-    growEpilogue(group, core.back()->getResult(0));
-    sortByPosition(group);
+    add(group, core);
+    growEpilogue(group, products, core.back()->getResult(0));
   }
 
-  /// The positional encoding producing the GEMM's input, when moving it into
-  /// the prologue costs less than a separate pass over the activations.
-  Operation *prologueCandidate(LinearOp product, ArrayRef<Operation *> core) {
-    Operation *encoding = product.getInput().getDefiningOp();
-    if (!encoding || groupOf.count(encoding) ||
-        !isa<SinusoidalPeOp, LearnedPeOp>(encoding))
-      return nullptr;
-    for (Operation *user : encoding->getResult(0).getUsers())
-      if (!llvm::is_contained(core, user))
-        return nullptr;
-    auto input = cast<RankedTensorType>(product.getInput().getType());
-    int64_t features = input.getShape().back();
-    int64_t outFeatures =
-        cast<RankedTensorType>(product.getType()).getShape().back();
-    int64_t elementBytes = input.getElementTypeBitWidth() / 8;
-    // The tile width launch planning will pick (narrower for gated GEMMs).
-    GemmProblem problem{/*tokens=*/std::nullopt, features, outFeatures,
-                        elementBytes, /*gated=*/core.size() > 1};
-    double tileColumns = llvm::divideCeil(
-        outFeatures, costs.gemmTileNChoices(problem).front());
-    // Per token: what the prologue recomputes against what a separate
-    // kernel writes and reads back.
-    double recompute =
-        isa<SinusoidalPeOp>(encoding)
-            ? features * tileColumns / costs.sinCosPerSecond
-            : features * elementBytes * tileColumns /
-                  costs.copyBytesPerSecond;
-    double separate =
-        costs.roundTripSeconds(static_cast<double>(features * elementBytes));
-    return recompute < separate ? encoding : nullptr;
+  /// Whether `op` continues a GEMM epilogue on the accumulator tile from
+  /// `value`: an activation of it, or an add of it and a value from outside
+  /// the kernel, of its type.
+  static bool continuesAccumulators(Operation *op, Value value,
+                                    const KernelGroup &group) {
+    if (auto activation = dyn_cast<ActivationOp>(op))
+      return activation.getInput() == value;
+    auto add = dyn_cast<AddOp>(op);
+    if (!add || add.getType() != value.getType())
+      return false;
+    Value addend = add.getLhs() == value ? add.getRhs() : add.getLhs();
+    Operation *producer = addend.getDefiningOp();
+    return addend != value && (!producer || !group.ops.contains(producer));
   }
 
-  /// Ops that transform one output row and so fit a GEMM epilogue, with the
-  /// chain value `value` as their row operand.
-  static bool continuesEpilogue(Operation *op, Value value) {
-    return TypeSwitch<Operation *, bool>(op)
-        .Case([&](ActivationOp) { return true; })
-        .Case([&](AddOp) { return true; })
-        .Case([&](RopeOp rope) { return rope.getInput() == value; })
-        .Case<SinusoidalPeOp, LearnedPeOp>(
-            [&](auto encoding) { return encoding.getInput() == value; })
-        .Case([&](tensor::ExpandShapeOp) { return true; })
-        .Default([](Operation *) { return false; });
+  /// The reshapes `value` goes through while each is the one user of the
+  /// previous value, in order.
+  SmallVector<Operation *> reshapesFrom(Value value) const {
+    SmallVector<Operation *> reshapes;
+    while (Operation *user = ungroupedSoleUser(value)) {
+      if (!isReshape(user))
+        break;
+      reshapes.push_back(user);
+      value = user->getResult(0);
+    }
+    return reshapes;
   }
 
-  void growEpilogue(KernelGroup &group, Value value) {
-    while (Operation *user = soleUser(value)) {
-      if (groupOf.count(user) || !continuesEpilogue(user, value))
-        return;
+  static Value endOf(ArrayRef<Operation *> reshapes, Value value) {
+    return reshapes.empty() ? value : reshapes.back()->getResult(0);
+  }
+
+  void growEpilogue(KernelGroup &group, ArrayRef<LinearOp> products,
+                    Value value) {
+    while (Operation *user = ungroupedSoleUser(value)) {
+      if (!continuesAccumulators(user, value, group))
+        break;
       add(group, user);
       value = user->getResult(0);
     }
+    SmallVector<Operation *> reshapes = reshapesFrom(value);
+    Operation *next = ungroupedSoleUser(endOf(reshapes, value));
+    auto rope = dyn_cast_or_null<RopeOp>(next);
+    if (rope && rope.getInput() == endOf(reshapes, value) &&
+        costs.planGemm(rope.getContext(), GemmProblem::get(products, rope))) {
+      add(group, reshapes);
+      add(group, rope.getOperation());
+      value = rope.getOutput();
+      reshapes = reshapesFrom(value);
+      next = ungroupedSoleUser(endOf(reshapes, value));
+    }
+    // Reshapes on the way to a pointwise op join its kernel; those the
+    // result ends in are views the epilogue writes for free.
+    if (!next || !isa<XFuseDialect>(next->getDialect()) || isa<LinearOp>(next))
+      add(group, reshapes);
   }
 
-  /// Joins the pointwise kernel of a producer whose value only `op` uses.
+  /// The pointwise kernel holding the producer of `value`, if `value` has
+  /// no other user than the op that would join it.
+  KernelGroup *pointwiseProducerGroup(Value value) const {
+    Operation *producer = value.getDefiningOp();
+    auto it = producer ? groupOf.find(producer) : groupOf.end();
+    if (it == groupOf.end() || it->second->kind != KernelKind::Pointwise ||
+        !value.hasOneUse())
+      return nullptr;
+    return it->second;
+  }
+
+  /// The reshapes that lead to `value`, each the one user of its source and
+  /// of no kernel yet, in order.
+  SmallVector<Operation *> reshapesInto(Value value) const {
+    SmallVector<Operation *> reshapes;
+    while (Operation *producer = value.getDefiningOp()) {
+      if (!isReshape(producer) || groupOf.count(producer) ||
+          !value.hasOneUse())
+        break;
+      reshapes.insert(reshapes.begin(), producer);
+      value = producer->getOperand(0);
+    }
+    return reshapes;
+  }
+
+  /// Joins the pointwise kernel of a producer whose value only `op` uses,
+  /// with the reshapes between them; else starts one, with the reshapes
+  /// that lead to its operands.
   void formPointwise(Operation *op) {
     for (Value operand : op->getOperands()) {
-      Operation *producer = operand.getDefiningOp();
-      auto it = producer ? groupOf.find(producer) : groupOf.end();
-      if (it != groupOf.end() && it->second->kind == KernelKind::Pointwise &&
-          operand.hasOneUse()) {
-        add(*it->second, op);
+      SmallVector<Operation *> reshapes = reshapesInto(operand);
+      Value source =
+          reshapes.empty() ? operand : reshapes.front()->getOperand(0);
+      KernelGroup *producer = pointwiseProducerGroup(source);
+      if (producer && sharesRowLength(*producer, op)) {
+        add(*producer, reshapes);
+        add(*producer, op);
         return;
       }
     }
-    add(newGroup(KernelKind::Pointwise), op);
+    KernelGroup &group = newGroup(KernelKind::Pointwise);
+    for (Value operand : op->getOperands())
+      add(group, reshapesInto(operand));
+    add(group, op);
+  }
+
+  /// Whether `op` works on the rows the ops of `group` work on
+  /// (kernel::pointwiseRowLength): one kernel runs one row length, e.g. a
+  /// RoPE (rows of heads x head_dim) and a norm over each head do not share
+  /// a kernel.
+  static bool sharesRowLength(const KernelGroup &group, Operation *op) {
+    std::optional<int64_t> length = kernel::pointwiseRowLength(op);
+    return !length || llvm::all_of(group.ops, [&](Operation *member) {
+      std::optional<int64_t> other = kernel::pointwiseRowLength(member);
+      return !other || *other == *length;
+    });
+  }
+
+  /// A reshape no kernel took: it joins the pointwise kernel of its
+  /// producer, or copies its source into the new shape.
+  void formReshape(Operation *reshape) {
+    KernelGroup *producer = pointwiseProducerGroup(reshape->getOperand(0));
+    add(producer ? *producer : newGroup(KernelKind::Pointwise), reshape);
   }
 
   static void sortByPosition(KernelGroup &group) {
@@ -275,19 +339,13 @@ struct XFuseFormKernelsPass
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    std::optional<kernel::Target> parsedTarget = parseTarget(target);
-    if (!parsedTarget) {
-      func.emitError() << "unknown target '" << target
-                       << "': expected sm_80 or sm_90a";
-      return signalPassFailure();
-    }
     RewritePatternSet patterns(&getContext());
     patterns.add<DimOfXFuseResult>(&getContext());
     FrozenRewritePatternSet dimPatterns(std::move(patterns));
     if (failed(applyPatternsGreedily(func, dimPatterns)))
       return signalPassFailure();
 
-    TargetCostModel costs = TargetCostModel::get(*parsedTarget);
+    TargetCostModel costs = TargetCostModel::get(target);
     for (Block &block : func.getBody()) {
       KernelPartition partition(block, costs);
       for (KernelGroup *group : partition.form())

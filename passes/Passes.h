@@ -1,6 +1,8 @@
 #ifndef XFUSE_PASSES_PASSES_H
 #define XFUSE_PASSES_PASSES_H
 
+#include "dialect/kernel/KernelEnums.h"
+
 #include "mlir/Pass/Pass.h"
 
 namespace mlir {

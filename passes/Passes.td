@@ -44,41 +44,59 @@ def XFuseDecompose : Pass<"xfuse-decompose"> {
 def XFuseFormKernels : Pass<"xfuse-form-kernels", "::mlir::func::FuncOp"> {
   let summary = "Group building blocks into one xkernel op per GPU kernel";
   let description = [{
-    Partitions the xfuse building blocks of each function into kernels, each
-    an `xkernel.gemm` or `xkernel.pointwise` whose body holds the fused ops:
+    Partitions the xfuse building blocks and the reshapes between them of
+    each function into kernels, each an `xkernel.gemm` or `xkernel.pointwise`
+    whose body holds the fused ops. Afterwards the function holds the
+    kernels, its return, and any op of another dialect the graph had
+    (which `--xfuse-prepare-for-emission` reports).
 
     * Every `xfuse.linear` seeds a GEMM kernel. Two linears that share their
       input and meet only in one `xfuse.gate` become one GEMM with paired
       gate and up accumulators whose epilogue writes act(gate) ⊙ up.
-    * The epilogue grows along single-use chains through the ops that act on
-      one output row: activation, residual or broadcast add, positional
-      encodings, and RoPE (through the `tensor.expand_shape` that splits the
-      features into heads). The bias stays part of the linear.
-    * A positional encoding whose only users are the GEMM is a candidate for
-      the GEMM prologue, applied to the A tile after it is loaded. Placement
-      is decided by cost per token: in the prologue the encoding is
-      recomputed once per output tile column, `d * ceil(N / tile_n)` sin/cos
-      (or table) evaluations, with `tile_n` the tile launch planning will pick
-      (128 for gated GEMMs, up to 256 otherwise) and the special-function
-      units assumed not hidden behind the tensor cores;
-      as a separate kernel it costs one write and one read of the `d`
-      encoded features. The cheaper wins: short projections (N of a few
-      tiles) take the prologue, wide ones (the 3072 to 16384 hidden sizes of
-      real FFNs) keep the encoding in a producer or elementwise kernel,
-      where it costs one pass over the activations.
-    * The remaining ops (norms, adds, activations, encodings not placed
-      above) form bandwidth-bound `xkernel.pointwise` kernels: an op joins
-      the kernel of its producer when it is that value's only user, so each
-      chain reads its input once and writes its result once.
+    * The epilogue grows along single-use chains: activations, and adds of
+      a value from outside the kernel (a residual or a broadcast vector),
+      on the accumulator tile; then a RoPE, through the reshapes that split
+      the features into heads, when the plan the cost model gives that
+      kernel (`--xfuse-plan-launch` gives it the same) runs the RoPE in its
+      epilogue, as `cuda/device/GemmLimits.h` decides: its tile (sm_90a) or
+      each warp's columns (sm_80) hold whole heads, a thread holds both
+      features of each pair (neox pairs `rotary_dim / 2` apart: a multiple
+      of 8), there is no split-K, and the main loop has a RoPE epilogue
+      (the f32 SIMT one has none). The cost model picks such a plan where
+      one exists, for example 192-wide tiles for heads of 96 on sm_90a, or
+      a 128-wide tile of 8 x 1 warps for heads of 128 on sm_80; otherwise
+      the RoPE and its reshapes form a pointwise kernel. Reshapes the
+      result ends in (before a return, another GEMM, or several users) are
+      views the epilogue writes for free and join it too. The bias stays
+      part of the linear.
+    * A positional encoding never joins a GEMM as its prologue: no GEMM
+      main loop applies one to its A tile (TMA and cp.async copy A straight
+      into shared memory), so it runs in a pointwise kernel, where it costs
+      one pass over the activations.
+    * The remaining ops (norms, adds, activations, gates, positional
+      encodings, RoPEs that no GEMM epilogue runs) form bandwidth-bound
+      `xkernel.pointwise` kernels: an op joins the kernel of its producer
+      when it is that value's only user and works on the same rows (one
+      RowChain runs a kernel: a RoPE works on tokens of heads x head_dim
+      features, a norm or an encoding on rows of the last dimension; a
+      norm over each head and a RoPE of several heads run in two kernels),
+      so each chain reads its input once and writes its result once. The
+      reshapes on the way to an op join its
+      kernel; a reshape no kernel takes joins the kernel of its producer,
+      or is a kernel of its own (a copy into the new shape).
 
-    Dynamic sizes read from xfuse results with `tensor.dim` are first
-    rewritten to read the op's first operand (every xfuse op keeps the
-    leading, dynamic dimensions of its first operand), so that shape queries
-    do not keep intermediates alive between kernels.
+    Reshapes are rebuilt in the kernel bodies with their dynamic sizes
+    computed there from the body's values. Dynamic sizes read from xfuse
+    results with `tensor.dim` are first rewritten to read the op's first
+    operand (every xfuse op keeps the leading, dynamic dimensions of its
+    first operand), so that shape queries do not keep intermediates alive
+    between kernels; those left without users are erased.
   }];
   let options = [
-    Option<"target", "target", "std::string", /*default=*/"\"sm_90a\"",
-           "GPU architecture whose costs drive the decisions: sm_80 or sm_90a">
+    Option<"target", "target", "::mlir::xfuse::kernel::Target",
+           /*default=*/"::mlir::xfuse::kernel::Target::sm_90a",
+           "GPU architecture whose costs and GEMM limits drive the decisions",
+           [{::mlir::xfuse::kernel::TargetOptionValues()}]>
   ];
   let dependentDialects = ["::mlir::xfuse::kernel::XKernelDialect"];
 }
@@ -100,54 +118,65 @@ def XFusePlanLaunch : Pass<"xfuse-plan-launch", "::mlir::func::FuncOp"> {
     has none, for the target. A plan already present is kept: this is the
     override for benchmarks, which pin a plan by writing it on the kernel
     (`xkernel.gemm(...) plan #xkernel.gemm_plan<...>`) before running the
-    pass; a pinned plan must be for the pass's target and is held to the
-    same shape rules as a computed one.
+    pass; a pinned plan must be for the pass's target, and the kernel's
+    verifier holds it to what the GEMM blocks run.
 
-    GEMM kernels (M tokens, K input and N output features):
+    Every GEMM plan is one that `cuda/device/GemmLimits.h` accepts for the
+    kernel's products, element type and epilogue RoPE; among those the cost
+    model chooses (M tokens, K input and N output features):
 
-    * sm_90a (wgmma fed by TMA): `tile_m` is 64 when all tokens fit in one
-      64-row tile, else 128; a dynamic M is assumed large (prefill, batched
-      serving). `warpgroups = tile_m / 64` consumers, one per 64 rows of
-      wgmma. `tile_n` is 256, or 128 when N is at most 128 (a wide tile
-      would be mostly padding) or the kernel is gated: each consumer holds
-      its 64 x tile_n f32 accumulator in tile_n / 2 registers per thread,
-      and two 256-wide ones would exceed the 255 available. `tile_k` is 64
-      (128 bytes, the widest TMA swizzle).
-    * sm_80 (mma.sync fed by cp.async): one 128x128x32 tile over 8 warps
-      (`warpgroups = 2`), 4 stages, no clusters.
-    * With a RoPE in the epilogue, a tile must hold whole heads (RoPE pairs
-      features within a head), so `tile_n` is the first of the choices
-      above that is a multiple of `head_dim`.
-    * `stages` fills the shared memory (227 KB on sm_90a, 163 KB on sm_80)
-      with stages of `(tile_m + tile_n * (gated ? 2 : 1)) * tile_k` elements,
-      up to 8 (sm_90a) or 4 (sm_80) and no more than the main loop has
-      steps.
-    * `split_k`: a static M whose grid of output tiles leaves SMs idle
-      splits the reduction into the most parts that still run in one wave,
-      `floor(SMs / tiles)` (more would start a second wave and add f32
-      partial tiles to reduce), each keeping at least 8 main-loop steps so
-      that it does not spend its time filling and draining the pipeline.
+    * The main loop: f32 operands run on the CUDA cores (`simt`, one
+      64x64x16 tile of 2 x 4 warps, 2 stages), on both targets: on the
+      tensor cores they would run as tf32, dropping precision that
+      xfuse.linear's f32 semantics keeps. f16 and bf16 run `tma_wgmma` on
+      sm_90a and `mma_sync` on sm_80.
+    * `tma_wgmma`: `tile_m` is 64 when all tokens fit in one 64-row tile,
+      else 128; a dynamic M is assumed large (prefill, batched serving).
+      `warpgroups = tile_m / 64` consumers, one per 64 rows of wgmma.
+      `tile_n` is 256, or 128 when N is at most 128 (a wide tile would be
+      mostly padding), then 192 and 64; a gated GEMM keeps two accumulators
+      per output and so takes 128. A main loop of at most 16 k-steps runs
+      128x128 tiles ping-pong (`schedule = ping_pong`, 4 stages): two
+      consumers take whole tiles in turn, one's epilogue overlapping the
+      other's MMAs. `tile_k` is 64 (128 bytes, the widest TMA swizzle).
+      `stages` is the most, up to 8 and no more than the main loop has
+      steps, that fit in shared memory beside the staged stores.
+    * `mma_sync`: 128x128x32 tiles of 8 warps (`warps_m = 2, warps_n = 4`),
+      up to 4 stages, no split-K (the main loop has none), no clusters.
+    * A RoPE epilogue needs whole heads per tile (sm_90a) or per warp's
+      columns (sm_80), and no split-K: the first plan above that holds them,
+      then tiles sized to the heads (192 for heads of 96 on sm_90a; 4 x 2
+      warps for heads of 64, 8 x 1 for heads of 128, one or two heads per
+      warp column otherwise on sm_80).
+    * A single row of tiles (all tokens in one tile row: decode) streams the
+      weights, and the tile width decides how many SMs read them: the plan
+      whose last wave is fullest, the first above on a tie.
+    * `split_k` (`tma_wgmma`): a static M whose grid of output tiles leaves
+      SMs idle splits the reduction into the most parts that still run in
+      one wave, `floor(SMs / tiles)` (more would start a second wave and add
+      f32 partial tiles to reduce), each keeping at least 8 main-loop steps
+      so that it does not spend its time filling and draining the pipeline.
       16 tokens, N = 16384, K = 4096 on 132 SMs: 64 tiles of 64x256, split
       in 2, 128 blocks.
-    * `cluster_m = 2` on sm_90a when the grid has more than one tile row (or
-      M is dynamic), so that a pair of blocks shares each B tile through TMA
-      multicast.
+    * No plan asks for clusters: pairs of blocks sharing each weight tile
+      (`cluster_m = 2`) measured no faster on the FFN shapes; a pinned plan
+      can.
 
     Pointwise kernels: 256 threads; `vector_width` = 16 bytes / element
     size, halved until it divides every row so that each row starts
     aligned; `rows_per_block = 1` when the body has a norm (one block
     reduces one row), else 0 (a flat grid-stride loop).
 
-    Kernels the target cannot run fail with an error at the offending op in
-    the kernel body: GEMM operands other than f16 and bf16 (f32 would run as
-    tf32, losing precision the f32 semantics keeps), input or output
-    features whose rows are not 16-byte aligned (TMA and cp.async copy
-    16-byte aligned rows; a multiple of 8 features in 16-bit types), and a
-    RoPE head that no tile of the target holds whole.
+    A GEMM whose input or output rows are not 16-byte aligned fails with an
+    error at the projection: TMA and cp.async copy 16-byte aligned rows (a
+    multiple of 8 features in 16-bit types, 4 in f32). So does a RoPE that
+    a hand-written GEMM body puts in an epilogue no plan runs.
   }];
   let options = [
-    Option<"target", "target", "std::string", /*default=*/"\"sm_90a\"",
-           "GPU architecture to plan for: sm_80 or sm_90a">
+    Option<"target", "target", "::mlir::xfuse::kernel::Target",
+           /*default=*/"::mlir::xfuse::kernel::Target::sm_90a",
+           "GPU architecture to plan for",
+           [{::mlir::xfuse::kernel::TargetOptionValues()}]>
   ];
   let dependentDialects = ["::mlir::xfuse::kernel::XKernelDialect"];
 }
@@ -156,16 +185,15 @@ def XFusePlanWeightPacking
     : Pass<"xfuse-plan-weight-packing", "::mlir::func::FuncOp"> {
   let summary = "Record the layout each GEMM kernel wants for its weights";
   let description = [{
-    Both targets' tensor-core instructions (mma.sync on sm_80, wgmma on
-    sm_90a) read the B operand as `[N, K]`, K contiguous. For each weight of
-    each `xkernel.gemm`, this pass places an `xkernel.weight_packing`
-    attribute on the function argument that provides it: `source` is the
-    argument's layout (`out_in` weights are `[N, K]` already, `in_out`
-    ones need a transpose), and for a gated GEMM `interleave` pairs the gate
-    and up weights into one buffer of alternating `tile_n`-row blocks, so
-    that one tile load fetches both operands of an output tile. The runtime
-    packs each argument once, when the weights are loaded; this pass only
-    plans it, and needs launch plans (for `tile_n`) first.
+    The GEMM main loops read the B operand as `[N, K]`, K contiguous (the
+    operand layout of wgmma and mma.sync). For each weight of each
+    `xkernel.gemm`, this pass places an `xkernel.weight_packing` attribute
+    on the function argument that provides it: `source` is the argument's
+    layout (`out_in` weights are `[N, K]` already, `in_out` ones need a
+    transpose). The gate and up weights of a gated GEMM are packed each on
+    its own: the main loops load one B tile per product. The runtime packs
+    each argument once, when the weights are loaded; this pass only plans
+    it.
 
     A weight is traced from the kernel operand to the function argument. A
     weight that is not a function argument (a constant, or a value computed
@@ -199,13 +227,31 @@ def XFusePlanMemory : Pass<"xfuse-plan-memory", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::xfuse::kernel::XKernelDialect"];
 }
 
+def XFusePrepareForEmission
+    : Pass<"xfuse-prepare-for-emission", "::mlir::func::FuncOp"> {
+  let summary = "Leave only what the CUDA emitter prints, or say what is left";
+  let description = [{
+    The last pass before `xfuse-translate --emit-cuda`: it erases the ops
+    the passes before left without users outside the kernels (shape
+    queries and constants whose users moved into kernel bodies), then
+    checks that each function holds only what the emitter prints: one
+    block of `xkernel.gemm` and `xkernel.pointwise` kernels, each with its
+    launch plan, and `func.return`. Anything else is an error at its
+    location, saying what to do: a constant tensor, say, must be passed as
+    an argument, and an op of another dialect has no kernel. The emitter
+    then only prints: every decision is in the kernels and their plans.
+  }];
+}
+
 def XFusePipeline : Pass<"xfuse-pipeline", "::mlir::ModuleOp"> {
   let summary = "Compile xfuse graphs into planned kernels";
   let description = [{
     Runs, on every function: `--xfuse-decompose`, `--canonicalize`,
     `--xfuse-form-kernels`, `--xfuse-plan-launch`,
-    `--xfuse-plan-weight-packing` and `--xfuse-plan-memory`, with the
-    target given to the passes that take one.
+    `--xfuse-plan-weight-packing`, `--xfuse-plan-memory` and
+    `--xfuse-prepare-for-emission`, with the target given to the passes
+    that take one. Each function then holds only planned kernels and its
+    return.
 
     With `report=true`, it then emits a fusion report as remarks: one per
     kernel, at the kernel, with its kind and launch plan, and a note at the
@@ -214,8 +260,10 @@ def XFusePipeline : Pass<"xfuse-pipeline", "::mlir::ModuleOp"> {
     kernel count and workspace.
   }];
   let options = [
-    Option<"target", "target", "std::string", /*default=*/"\"sm_90a\"",
-           "GPU architecture to compile for: sm_80 or sm_90a">,
+    Option<"target", "target", "::mlir::xfuse::kernel::Target",
+           /*default=*/"::mlir::xfuse::kernel::Target::sm_90a",
+           "GPU architecture to compile for",
+           [{::mlir::xfuse::kernel::TargetOptionValues()}]>,
     Option<"report", "report", "bool", /*default=*/"false",
            "Emit a remark per kernel listing its source ops and plan">
   ];

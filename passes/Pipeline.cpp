@@ -81,6 +81,7 @@ private:
     perFunction.addPass(createXFusePlanLaunch({target}));
     perFunction.addPass(createXFusePlanWeightPacking());
     perFunction.addPass(createXFusePlanMemory());
+    perFunction.addPass(createXFusePrepareForEmission());
   }
 
   OpPassManager pipeline{ModuleOp::getOperationName()};

@@ -20,51 +20,21 @@ using namespace mlir::xfuse;
 
 namespace {
 
-/// The product's sizes, or an error at the projection that the target's
-/// GEMM kernels cannot run.
-FailureOr<GemmProblem> analyzeProducts(const GemmKernelOps &ops,
-                                       const TargetCostModel &costs) {
-  for (LinearOp linear : ops.products) {
-    auto input = cast<RankedTensorType>(linear.getInput().getType());
-    Type elementType = input.getElementType();
-    if (!costs.hasGemmElementType(elementType))
-      return linear.emitOpError("cannot run on the ")
-             << stringifyTarget(costs.target)
-             << " tensor cores: GEMM kernels take f16 or bf16 operands, but "
-                "got "
-             << elementType
-             << " (f32 would run as tf32, dropping precision that "
-                "xfuse.linear keeps)";
-    int64_t elementBytes = input.getElementTypeBitWidth() / 8;
-    int64_t inFeatures = input.getShape().back();
-    int64_t outFeatures = linear.getType().getShape().back();
-    for (auto [side, features] :
-         {std::pair{"input", inFeatures}, {"output", outFeatures}})
-      if (features * elementBytes % 16)
-        return linear.emitOpError("has ")
-               << features << " " << side << " features, whose rows of "
-               << features * elementBytes
-               << " bytes are not the multiple of 16 bytes that tensor-core "
-                  "tile loads need; pad them to a multiple of "
-               << 16 / elementBytes;
-  }
-  LinearOp product = ops.products.front();
-  auto input = cast<RankedTensorType>(product.getInput().getType());
-  GemmProblem problem;
-  ArrayRef<int64_t> tokenDims = input.getShape().drop_back();
-  if (llvm::none_of(tokenDims, ShapedType::isDynamic))
-    problem.tokens = ShapedType::getNumElements(tokenDims);
-  problem.inFeatures = input.getShape().back();
-  problem.outFeatures = product.getType().getShape().back();
-  problem.elementBytes = input.getElementTypeBitWidth() / 8;
-  problem.gated = ops.isGated();
-  return problem;
-}
-
-/// A RoPE in the epilogue pairs features within one head, so an output tile
-/// must hold whole heads.
-bool holdsWholeHeads(RopeOp rope, int64_t tileN) {
-  return !rope || tileN % rope.getInput().getType().getShape().back() == 0;
+/// TMA and cp.async copy rows that start 16-byte aligned.
+LogicalResult checkAlignedRows(LinearOp linear) {
+  auto input = cast<RankedTensorType>(linear.getInput().getType());
+  int64_t elementBytes = input.getElementTypeBitWidth() / 8;
+  for (auto [side, features] :
+       {std::pair{"input", input.getShape().back()},
+        {"output", linear.getType().getShape().back()}})
+    if (features * elementBytes % 16)
+      return linear.emitOpError("has ")
+             << features << " " << side << " features, whose rows of "
+             << features * elementBytes
+             << " bytes are not the multiple of 16 bytes that GEMM tile "
+                "loads need; pad them to a multiple of "
+             << 16 / elementBytes;
+  return success();
 }
 
 /// A plan written on the kernel is kept if it is for the target.
@@ -79,33 +49,29 @@ LogicalResult checkPinnedTarget(Operation *kernel, PlanAttr plan,
 }
 
 LogicalResult planGemm(kernel::GemmOp kernel, const TargetCostModel &costs) {
-  GemmKernelOps ops(kernel);
-  FailureOr<GemmProblem> problem = analyzeProducts(ops, costs);
-  if (failed(problem))
+  kernel::GemmRoles roles = kernel.getRoles();
+  if (roles.prologue)
+    return roles.prologue->emitOpError(
+        "cannot run as the prologue of a GEMM: no GEMM main loop applies one "
+        "to its A tile; --xfuse-form-kernels keeps encodings out of GEMMs");
+  bool aligned = true;
+  for (LinearOp linear : roles.products)
+    aligned &= succeeded(checkAlignedRows(linear));
+  if (!aligned)
     return failure();
-  int64_t headDim =
-      ops.rope ? ops.rope.getInput().getType().getShape().back() : 0;
-
-  if (kernel::GemmPlanAttr pinned = kernel.getPlanAttr()) {
-    if (failed(checkPinnedTarget(kernel, pinned, costs)))
-      return failure();
-    if (!holdsWholeHeads(ops.rope, pinned.getTileN()))
-      return ops.rope.emitOpError("rotates heads of ")
-             << headDim << " features, which the pinned plan's tile_n = "
-             << pinned.getTileN() << " does not hold whole";
-    return success();
+  // The verifier has held a pinned plan to what the blocks run.
+  if (kernel::GemmPlanAttr pinned = kernel.getPlanAttr())
+    return checkPinnedTarget(kernel, pinned, costs);
+  kernel::GemmPlanAttr plan = costs.planGemm(
+      kernel.getContext(), GemmProblem::get(roles.products, roles.rope));
+  if (!plan) {
+    assert(roles.rope && "the cost model plans every GEMM but RoPE epilogues");
+    return roles.rope.emitOpError("rotates heads of ")
+           << roles.rope.getInput().getType().getShape().back()
+           << " features, which no GEMM epilogue of this target runs; "
+              "--xfuse-form-kernels leaves such a RoPE out of the GEMM";
   }
-
-  SmallVector<int64_t, 2> choices = costs.gemmTileNChoices(*problem);
-  auto tileN = llvm::find_if(
-      choices, [&](int64_t tileN) { return holdsWholeHeads(ops.rope, tileN); });
-  if (tileN == choices.end())
-    return ops.rope.emitOpError("rotates heads of ")
-           << headDim << " features, but no output tile of this "
-           << stringifyTarget(costs.target)
-           << " GEMM holds whole heads: tile_n is one of "
-           << choices;
-  kernel.setPlanAttr(costs.planGemm(kernel.getContext(), *problem, *tileN));
+  kernel.setPlanAttr(plan);
   return success();
 }
 
@@ -140,17 +106,10 @@ struct XFusePlanLaunchPass
   using XFusePlanLaunchBase::XFusePlanLaunchBase;
 
   void runOnOperation() override {
-    func::FuncOp func = getOperation();
-    std::optional<kernel::Target> parsedTarget = parseTarget(target);
-    if (!parsedTarget) {
-      func.emitError() << "unknown target '" << target
-                       << "': expected sm_80 or sm_90a";
-      return signalPassFailure();
-    }
-    TargetCostModel costs = TargetCostModel::get(*parsedTarget);
+    TargetCostModel costs = TargetCostModel::get(target);
     // Every kernel is checked, so that one run reports all the errors.
     bool failedAny = false;
-    func.walk([&](Operation *op) {
+    getOperation().walk([&](Operation *op) {
       LogicalResult planned =
           TypeSwitch<Operation *, LogicalResult>(op)
               .Case([&](kernel::GemmOp gemm) { return planGemm(gemm, costs); })

@@ -2,7 +2,6 @@
 
 #include "dialect/XFuseOps.h"
 #include "dialect/kernel/KernelOps.h"
-#include "passes/CostModel.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
@@ -20,15 +19,6 @@ namespace {
 
 constexpr StringLiteral kPackingAttrName = "xkernel.weight_packing";
 
-/// The value outside `kernel` that a body value stands for: the kernel
-/// operand behind a body argument, else the value itself.
-Value outsideValue(kernel::GemmOp kernel, Value bodyValue) {
-  auto bodyArgument = dyn_cast<BlockArgument>(bodyValue);
-  if (!bodyArgument || bodyArgument.getOwner() != &kernel.getBodyBlock())
-    return bodyValue;
-  return kernel.getInputs()[bodyArgument.getArgNumber()];
-}
-
 /// The packing wanted for each argument, with the projection that first
 /// asked for it.
 using PackingPlan =
@@ -39,30 +29,13 @@ public:
   explicit WeightPackingPlanner(func::FuncOp func) : func(func) {}
 
   LogicalResult plan(kernel::GemmOp kernel) {
-    kernel::GemmPlanAttr launch = kernel.getPlanAttr();
-    if (!launch)
-      return kernel.emitOpError("has no launch plan, whose tile_n the "
-                                "weight packing depends on; run "
-                                "--xfuse-plan-launch first");
-    GemmKernelOps ops(kernel);
-    SmallVector<unsigned, 2> arguments;
-    for (LinearOp linear : ops.products) {
+    for (LinearOp linear : kernel.getRoles().products) {
       FailureOr<unsigned> argument = weightArgument(kernel, linear);
-      if (failed(argument))
-        return failure();
-      arguments.push_back(*argument);
-    }
-    MLIRContext *context = kernel.getContext();
-    for (auto [index, linear] : llvm::enumerate(ops.products)) {
-      kernel::InterleaveAttr interleave;
-      if (ops.isGated())
-        interleave = kernel::InterleaveAttr::get(
-            context,
-            index == 0 ? kernel::GatedHalf::gate : kernel::GatedHalf::up,
-            launch.getTileN(), arguments[1 - index]);
-      auto packing = kernel::WeightPackingAttr::get(
-          context, linear.getWeightLayout(), interleave);
-      if (failed(want(arguments[index], packing, linear)))
+      if (failed(argument) ||
+          failed(want(*argument,
+                      kernel::WeightPackingAttr::get(
+                          kernel.getContext(), linear.getWeightLayout()),
+                      linear)))
         return failure();
     }
     return success();
@@ -78,7 +51,9 @@ private:
   /// packed once, when the runtime receives them; a weight computed or
   /// built inside the function would have to be repacked on every call.
   FailureOr<unsigned> weightArgument(kernel::GemmOp kernel, LinearOp linear) {
-    Value weight = outsideValue(kernel, linear.getWeight());
+    // The verifier has checked that the weight is a kernel input.
+    Value weight = kernel.getInputs()[cast<BlockArgument>(linear.getWeight())
+                                          .getArgNumber()];
     auto argument = dyn_cast<BlockArgument>(weight);
     if (argument && argument.getOwner() == &func.getBody().front())
       return argument.getArgNumber();

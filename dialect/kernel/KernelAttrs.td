@@ -19,8 +19,19 @@ def XKernel_TargetAttr : EnumAttr<XKernel_Dialect, XKernel_Target, "target"> {
 def XKernel_ScheduleCooperative : I32EnumAttrCase<"cooperative", 0>;
 def XKernel_SchedulePingPong : I32EnumAttrCase<"ping_pong", 1>;
 def XKernel_GemmSchedule : I32EnumAttr<"GemmSchedule",
-    "how the consumer warpgroups of an sm_90a GEMM block share its tiles",
+    "how the consumer warpgroups of a tma_wgmma GEMM block share its tiles",
     [XKernel_ScheduleCooperative, XKernel_SchedulePingPong]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::mlir::xfuse::kernel";
+}
+
+// The cases of xfuse::gemm::Mainloop (cuda/device/GemmLimits.h).
+def XKernel_MainloopTmaWgmma : I32EnumAttrCase<"tma_wgmma", 0>;
+def XKernel_MainloopMmaSync : I32EnumAttrCase<"mma_sync", 1>;
+def XKernel_MainloopSimt : I32EnumAttrCase<"simt", 2>;
+def XKernel_GemmMainloop : I32EnumAttr<"GemmMainloop",
+    "the main loop of a GEMM block",
+    [XKernel_MainloopTmaWgmma, XKernel_MainloopMmaSync, XKernel_MainloopSimt]> {
   let genSpecializedAttr = 0;
   let cppNamespace = "::mlir::xfuse::kernel";
 }
@@ -29,21 +40,55 @@ def XKernel_GemmPlanAttr : AttrDef<XKernel_Dialect, "GemmPlan"> {
   let mnemonic = "gemm_plan";
   let summary = "how a GEMM kernel is tiled and launched";
   let description = [{
+    Every decision the CUDA emitter needs to instantiate one GEMM block of
+    `cuda/device`.
+
+    `mainloop` is the block's main loop: `tma_wgmma` (Hopper: TMA copies and
+    wgmma, sm_90a only), `mma_sync` (cp.async and mma.sync, sm_80 and
+    later) or `simt` (f32 operands on the CUDA cores, f32 throughout).
     `tile_m x tile_n x tile_k` is the block tile (tokens x output features x
-    reduction step); `stages` the depth of the shared-memory pipeline;
-    `warpgroups` the consumer warpgroups (sm_90a, wgmma) or warps along M x N
-    (sm_80, mma.sync, `warps_m * warps_n = 4 * warpgroups`); `split_k` the
-    number of blocks sharing one output tile's reduction (small-token path);
-    `cluster_m` the thread-block cluster size along M (TMA multicast of the
-    weight tile); `schedule` how the consumer warpgroups share the tiles
-    (sm_90a): `cooperative`, one warpgroup per 64 rows of each tile, or
-    `ping_pong`, two warpgroups taking whole 128-row tiles in turn, so that
-    one's epilogue runs while the other multiplies.
+    reduction step) and `stages` the depth of the shared-memory pipeline.
+
+    The threads of the block:
+
+    * `tma_wgmma`: `warpgroups` consumer warpgroups (a producer warpgroup
+      issues the copies), and `schedule`: `cooperative` (the default), one
+      warpgroup per 64 rows of each tile, or `ping_pong`, two warpgroups
+      taking whole tiles in turn so that one's epilogue runs while the
+      other multiplies.
+    * `mma_sync` and `simt`: the warp grid `warps_m x warps_n` over the
+      tile; a warp owns `(tile_m / warps_m) x (tile_n / warps_n)` outputs.
+      A RoPE in the epilogue needs each warp's columns to hold whole heads.
+
+    `split_k` (default 1) is the number of blocks sharing one output tile's
+    reduction, and `cluster_m` (default 1) the thread-block cluster size
+    along M, whose blocks share each weight tile through TMA multicast.
+
+    The plan is checked where the body is known: `xkernel.gemm`'s verifier
+    rejects a plan the main loop cannot run for the kernel's products and
+    element type, or whose epilogue cannot apply the kernel's RoPE, with the
+    reason `cuda/device/GemmLimits.h` gives (the one home of those limits;
+    `dialect/kernel/GemmConfig.h` states a plan in its terms).
+
+    ```mlir
+    #xkernel.gemm_plan<target = sm_90a, mainloop = tma_wgmma, tile_m = 128,
+                       tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2,
+                       schedule = ping_pong>
+    #xkernel.gemm_plan<target = sm_80, mainloop = mma_sync, tile_m = 128,
+                       tile_n = 128, tile_k = 32, stages = 4, warps_m = 8,
+                       warps_n = 1>
+    #xkernel.gemm_plan<target = sm_90a, mainloop = simt, tile_m = 64,
+                       tile_n = 64, tile_k = 16, stages = 2, warps_m = 2,
+                       warps_n = 4>
+    ```
   }];
   let parameters = (ins "::mlir::xfuse::kernel::Target":$target,
+                        "::mlir::xfuse::kernel::GemmMainloop":$mainloop,
                         "int64_t":$tile_m, "int64_t":$tile_n,
                         "int64_t":$tile_k, "int64_t":$stages,
-                        "int64_t":$warpgroups,
+                        OptionalParameter<"std::optional<int64_t>">:$warpgroups,
+                        OptionalParameter<"std::optional<int64_t>">:$warps_m,
+                        OptionalParameter<"std::optional<int64_t>">:$warps_n,
                         DefaultValuedParameter<"int64_t", "1">:$split_k,
                         DefaultValuedParameter<"int64_t", "1">:$cluster_m,
                         DefaultValuedParameter<
@@ -73,32 +118,6 @@ def XKernel_PointwisePlanAttr : AttrDef<XKernel_Dialect, "PointwisePlan"> {
 // Weight packing
 //===----------------------------------------------------------------------===//
 
-def XKernel_HalfGate : I32EnumAttrCase<"gate", 0>;
-def XKernel_HalfUp : I32EnumAttrCase<"up", 1>;
-def XKernel_GatedHalf : I32EnumAttr<"GatedHalf",
-    "the projection of a gated GEMM that a weight belongs to",
-    [XKernel_HalfGate, XKernel_HalfUp]> {
-  let genSpecializedAttr = 0;
-  let cppNamespace = "::mlir::xfuse::kernel";
-}
-
-def XKernel_InterleaveAttr : AttrDef<XKernel_Dialect, "Interleave"> {
-  let mnemonic = "interleave";
-  let summary = "one half of the gate/up weight pair of a gated GEMM";
-  let description = [{
-    The argument is the `half` (gate or up projection) of a pair whose other
-    half is argument number `partner`. The two are packed into one
-    `[2 * ceil(N / block_n) * block_n, K]` buffer of alternating blocks of
-    `block_n` rows (the kernel's `tile_n`), gate first, the last block of
-    each padded with zero rows, so that one tile load at row
-    `2 * j * block_n` fetches both operands of output tile `j`.
-  }];
-  let parameters = (ins "::mlir::xfuse::kernel::GatedHalf":$half,
-                        "int64_t":$block_n, "unsigned":$partner);
-  let assemblyFormat = "`<` struct(params) `>`";
-  let genVerifyDecl = 1;
-}
-
 def XKernel_WeightPackingAttr : AttrDef<XKernel_Dialect, "WeightPacking"> {
   let mnemonic = "weight_packing";
   let summary = "the layout a GEMM kernel wants for the weight an argument provides";
@@ -106,27 +125,20 @@ def XKernel_WeightPackingAttr : AttrDef<XKernel_Dialect, "WeightPacking"> {
     Placed by `--xfuse-plan-weight-packing` on a function argument, under
     the name `xkernel.weight_packing`. The runtime packs the argument once,
     when the weights are loaded, into the layout the GEMM kernels read: B as
-    `[N, K]` with K contiguous (the operand layout of both mma.sync and
-    wgmma).
+    `[N, K]` with K contiguous (the operand layout of wgmma, mma.sync and
+    the SIMT main loop). The gate and up weights of a gated GEMM are packed
+    each on its own.
 
     `source` is the layout of the argument as given: `out_in` is already
-    `[N, K]`, `in_out` (`[K, N]`) is transposed. `interleave`, present for
-    the weights of a gated GEMM, pairs the argument with the other
-    projection's weight (see `#xkernel.interleave`).
+    `[N, K]`, `in_out` (`[K, N]`) is transposed.
 
     ```mlir
     func.func @f(%x: tensor<?x256xbf16>,
-                 %wg: tensor<688x256xbf16> {xkernel.weight_packing =
-                   #xkernel.weight_packing<source = out_in, interleave =
-                     #xkernel.interleave<half = gate, block_n = 128, partner = 2>>},
-                 %wu: tensor<688x256xbf16> {xkernel.weight_packing =
-                   #xkernel.weight_packing<source = out_in, interleave =
-                     #xkernel.interleave<half = up, block_n = 128, partner = 1>>})
+                 %w: tensor<256x688xbf16> {xkernel.weight_packing =
+                   #xkernel.weight_packing<source = in_out>})
     ```
   }];
-  let parameters = (ins "::mlir::xfuse::WeightLayout":$source,
-                        OptionalParameter<"::mlir::xfuse::kernel::InterleaveAttr">:
-                            $interleave);
+  let parameters = (ins "::mlir::xfuse::WeightLayout":$source);
   let assemblyFormat = "`<` struct(params) `>`";
 }
 

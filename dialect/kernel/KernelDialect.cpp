@@ -29,30 +29,30 @@ void XKernelDialect::registerAttributes() {
 }
 
 LogicalResult GemmPlanAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                                   Target target, int64_t tileM, int64_t tileN,
-                                   int64_t tileK, int64_t stages,
-                                   int64_t warpgroups, int64_t splitK,
-                                   int64_t clusterM, GemmSchedule schedule) {
-  if (tileM <= 0 || tileN <= 0 || tileK <= 0 || tileM % 16 || tileN % 8 ||
-      tileK % 16)
-    return emitError() << "expects a tile that the tensor cores can cover "
-                          "(tile_m % 16 == 0, tile_n % 8 == 0, tile_k % 16 "
-                          "== 0), but got "
-                       << tileM << "x" << tileN << "x" << tileK;
-  if (stages < 1 || warpgroups < 1 || splitK < 1)
-    return emitError() << "expects stages, warpgroups and split_k >= 1, but "
-                          "got "
-                       << stages << ", " << warpgroups << ", " << splitK;
-  if (clusterM != 1 && clusterM != 2)
-    return emitError() << "expects cluster_m of 1 or 2, but got " << clusterM;
-  if (clusterM != 1 && target != Target::sm_90a)
-    return emitError() << "expects cluster_m = 1 on sm_80, which has no "
-                          "thread-block clusters";
-  if (schedule == GemmSchedule::ping_pong &&
-      (target != Target::sm_90a || tileM != 128 || warpgroups != 2 ||
-       splitK != 1))
-    return emitError() << "expects the ping_pong schedule on sm_90a with "
-                          "tile_m = 128, warpgroups = 2 and split_k = 1";
+                                   Target target, GemmMainloop mainloop,
+                                   int64_t, int64_t, int64_t, int64_t,
+                                   std::optional<int64_t> warpgroups,
+                                   std::optional<int64_t> warpsM,
+                                   std::optional<int64_t> warpsN, int64_t,
+                                   int64_t, GemmSchedule schedule) {
+  // The numbers are checked by the kernel's verifier, which knows the
+  // products and element type GemmLimits needs; here, what a plan names.
+  if (mainloop == GemmMainloop::tma_wgmma) {
+    if (target != Target::sm_90a)
+      return emitError() << "expects mainloop = tma_wgmma only on sm_90a, "
+                            "whose TMA and wgmma it runs";
+    if (!warpgroups || warpsM || warpsN)
+      return emitError() << "expects warpgroups, and no warps_m or warps_n, "
+                            "with mainloop = tma_wgmma";
+    return success();
+  }
+  if (warpgroups || !warpsM || !warpsN)
+    return emitError() << "expects warps_m and warps_n, and no warpgroups, "
+                          "with mainloop = "
+                       << stringifyGemmMainloop(mainloop);
+  if (schedule != GemmSchedule::cooperative)
+    return emitError() << "expects a schedule only with mainloop = "
+                          "tma_wgmma, whose warpgroups it arranges";
   return success();
 }
 
@@ -70,15 +70,6 @@ PointwisePlanAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (rowsPerBlock < 0)
     return emitError() << "expects rows_per_block >= 0, but got "
                        << rowsPerBlock;
-  return success();
-}
-
-LogicalResult InterleaveAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                                     GatedHalf, int64_t blockN, unsigned) {
-  if (blockN <= 0 || blockN % 8)
-    return emitError() << "expects block_n to be a positive multiple of 8, "
-                          "but got "
-                       << blockN;
   return success();
 }
 

@@ -11,12 +11,60 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include "dialect/XFuseAttrs.h"
+#include "dialect/XFuseOps.h"
 #include "dialect/kernel/KernelDialect.h"
-
-#include "dialect/kernel/KernelEnums.h.inc"
+#include "dialect/kernel/KernelEnums.h"
 
 #define GET_ATTRDEF_CLASSES
 #include "dialect/kernel/KernelAttrs.h.inc"
+
+namespace mlir::xfuse::kernel {
+
+/// An activation or add of a GEMM epilogue; for an add, its other operand
+/// (a kernel input: a residual, or a vector broadcast over the rows).
+struct GemmEpilogueOp {
+  Operation *op;
+  Value addend;
+};
+
+/// The ops of an xkernel.gemm body in the roles the GEMM blocks give them,
+/// each in body order.
+struct GemmRoles {
+  /// The positional encoding of the A operand, or null.
+  Operation *prologue = nullptr;
+  /// One product, or the gate then the up projection of a gated GEMM.
+  SmallVector<LinearOp, 2> products;
+  /// act(gate) * up of a gated GEMM, or null.
+  GateOp gate;
+  /// Applied to the accumulator tile, before any reshape or RoPE.
+  SmallVector<GemmEpilogueOp> epilogue;
+  /// Views of the result: the split into heads before the RoPE, and any
+  /// reshape after the epilogue.
+  SmallVector<Operation *> reshapes;
+  /// The RoPE of the output tile, or null.
+  RopeOp rope;
+
+  bool isGated() const { return gate != nullptr; }
+  int numProducts() const { return products.size(); }
+  /// The A operand the products read (after the prologue).
+  Value getA() const { return LinearOp(products.front()).getInput(); }
+  /// The element type of A and B.
+  Type elementType() const;
+};
+
+/// Whether the heads `rope` rotates lie within rows of `outFeatures`, the
+/// output features of a GEMM whose epilogue would apply it.
+bool ropeHeadsWithinRows(RopeOp rope, int64_t outFeatures);
+
+/// The features of the rows that the RowChain stage of `op`, an op of an
+/// xkernel.pointwise body, works on, where it needs particular ones: a RoPE
+/// rotates tokens of heads x head_dim features; norms, positional encodings
+/// and adds of a broadcast operand work on rows of their last dimension.
+/// nullopt where any rows do (activations, gates, adds of a same-shaped or
+/// scalar operand, reshapes).
+std::optional<int64_t> pointwiseRowLength(Operation *op);
+
+} // namespace mlir::xfuse::kernel
 
 #define GET_OP_CLASSES
 #include "dialect/kernel/KernelOps.h.inc"

@@ -8,7 +8,8 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 
 // A kernel op: isolated from above, one block whose arguments are the
 // kernel's inputs and whose `xkernel.yield` gives its results.
-class XKernel_KernelOp<string mnemonic, Attr planAttr>
+class XKernel_KernelOp<string mnemonic, Attr planAttr,
+                       code extraDeclaration = "">
     : XKernel_Op<mnemonic, [IsolatedFromAbove, SingleBlock, Pure]> {
   let arguments = (ins Variadic<AnyRankedTensor>:$inputs,
                        OptionalAttr<planAttr>:$plan);
@@ -29,7 +30,7 @@ class XKernel_KernelOp<string mnemonic, Attr planAttr>
   ];
   let extraClassDeclaration = [{
     ::mlir::Block &getBodyBlock() { return getBody().front(); }
-  }];
+  }] # extraDeclaration;
   let extraClassDefinition = [{
     ::llvm::LogicalResult $cppClass::verify() {
       return verifyKernelSignature(*this, getBodyBlock(), getInputs());
@@ -37,26 +38,42 @@ class XKernel_KernelOp<string mnemonic, Attr planAttr>
   }];
 }
 
-def XKernel_GemmOp : XKernel_KernelOp<"gemm", XKernel_GemmPlanAttr> {
-  let summary = "one GEMM kernel with a fused prologue and epilogue chain";
+def XKernel_GemmOp : XKernel_KernelOp<"gemm", XKernel_GemmPlanAttr, [{
+    /// The roles of the body's ops (see GemmRoles). The verifier has checked
+    /// that the body fits them.
+    GemmRoles getRoles();
+  }]> {
+  let summary = "one GEMM kernel with a fused epilogue chain";
   let description = [{
-    The body holds, in order: an optional prologue applied to the A operand
-    (a positional encoding of the tokens), the product itself (one
-    `xfuse.linear`, or two sharing their input whose results meet in one
-    `xfuse.gate`: gate and up projections computed as paired accumulators),
-    and an epilogue chain applied to the accumulator tile: bias (part of the
-    linear), activation, gated product, residual add, RoPE on the output
-    tile, the cast to the result type.
+    The body holds, in order:
+
+    * an optional prologue applied to the A operand (a positional encoding
+      of the tokens; no main loop of `cuda/device` runs one, so a kernel
+      with a prologue takes no plan);
+    * the products: one `xfuse.linear`, or two sharing their input whose
+      results meet in one `xfuse.gate` (gate and up projections computed as
+      paired accumulators);
+    * the epilogue applied to the accumulator tile: activations and adds
+      whose other operand is a kernel input (a residual or a broadcast
+      vector), in order;
+    * reshapes of the result (`tensor.expand_shape`, `tensor.collapse_shape`:
+      views, no data moves) and at most one `xfuse.rope` after the
+      activations and adds, rotating heads that lie within one row.
+
+    The kernel yields the last of these. Shape computations of the reshapes
+    (`tensor.dim`, index arithmetic) may appear anywhere. The verifier
+    rejects a body that does not fit these roles, and a plan the main loop
+    cannot run for the body's products, element type and RoPE.
 
     ```mlir
     %h = xkernel.gemm(%x, %w1, %b1 : tensor<?x768xbf16>, tensor<768x3072xbf16>,
                                      tensor<3072xbf16>)
-        plan #xkernel.gemm_plan<target = sm_90a, tile_m = 128, tile_n = 256,
-                                tile_k = 64, stages = 4, warpgroups = 2>
+        plan #xkernel.gemm_plan<target = sm_90a, mainloop = tma_wgmma,
+                                tile_m = 128, tile_n = 256, tile_k = 64,
+                                stages = 4, warpgroups = 2>
         -> tensor<?x3072xbf16> {
     ^bb0(%a: tensor<?x768xbf16>, %w: tensor<768x3072xbf16>, %b: tensor<3072xbf16>):
-      %pe = xfuse.sinusoidal_pe %a : tensor<?x768xbf16>
-      %y = xfuse.linear %pe, %w bias %b : (...) -> tensor<?x3072xbf16>
+      %y = xfuse.linear %a, %w bias %b : (...) -> tensor<?x3072xbf16>
       %r = xfuse.activation %y {kind = #xfuse.activation<relu>} : tensor<?x3072xbf16>
       xkernel.yield %r : tensor<?x3072xbf16>
     }
@@ -68,9 +85,12 @@ def XKernel_PointwiseOp : XKernel_KernelOp<"pointwise", XKernel_PointwisePlanAtt
   let summary = "one kernel fusing elementwise, positional-encoding and norm ops";
   let description = [{
     A chain of `xfuse` ops that touch each token's row independently
-    (activations, residual adds, positional encodings, RoPE, norms) run as
-    one bandwidth-bound kernel: each input row is read once and each result
-    written once.
+    (activations, residual adds, gated products, positional encodings,
+    RoPE, norms) run as one bandwidth-bound kernel: each input row is read
+    once and each result written once. Reshapes (`tensor.expand_shape`,
+    `tensor.collapse_shape`) may start, continue or end the chain, or be
+    the whole body (a copy into the new shape); their dynamic sizes are
+    computed inside the body.
   }];
 }
 

@@ -3,16 +3,16 @@
 // RUN: xfuse-opt %S/../../examples/swiglu_ffn.mlir --xfuse-pipeline | FileCheck %s --check-prefix=SWIGLU
 // RUN: xfuse-opt %S/../../examples/linear_rope.mlir --xfuse-pipeline | FileCheck %s --check-prefix=ROPE
 // RUN: xfuse-opt %S/../../examples/prenorm_ffn_residual.mlir --xfuse-pipeline | FileCheck %s --check-prefix=PRENORM
-// The target reaches form-kernels and plan-launch.
-// RUN: xfuse-opt %s --xfuse-pipeline="target=sm_80" | FileCheck %s --check-prefix=SM80
+// The target reaches form-kernels and plan-launch; f32 and RoPE graphs.
+// RUN: xfuse-opt %s --xfuse-pipeline="target=sm_80" | FileCheck %s --check-prefixes=CHECK,SM80
+// RUN: xfuse-opt %s --xfuse-pipeline="target=sm_90a" | FileCheck %s --check-prefixes=CHECK,SM90
 // The fusion report.
 // RUN: xfuse-opt %S/../../examples/sinusoidal_ffn_relu.mlir --xfuse-pipeline="report=true" -mlir-print-op-on-diagnostic=false -o /dev/null 2>&1 | FileCheck %s --check-prefix=REPORT
 
-// The encoding as its own kernel (d = 256 main loops are short, so the GEMMs
-// take 128-wide ping-pong tiles, and recomputing the encoding for each of
-// the 8 tile columns would cost more than a round trip through memory),
-// bias and ReLU in the first GEMM's epilogue, the second bias in the second
-// GEMM: three kernels.
+// The encoding as its own kernel (no GEMM main loop has a prologue), bias
+// and ReLU in the first GEMM's epilogue, the second bias in the second
+// GEMM: three kernels, and nothing else in the function. d = 256 main loops
+// are short, so the GEMMs take 128-wide ping-pong tiles.
 // SINUSOIDAL-LABEL: func.func @encoder_ffn
 // SINUSOIDAL-SAME: %[[X:[^:]*]]: tensor<?x64x256xbf16>,
 // SINUSOIDAL-SAME: %[[W1:[^:]*]]: tensor<256x1024xbf16> {xkernel.weight_packing = #xkernel.weight_packing<source = in_out>},
@@ -20,55 +20,58 @@
 // SINUSOIDAL-SAME: %[[W2:[^:]*]]: tensor<1024x256xbf16> {xkernel.weight_packing = #xkernel.weight_packing<source = in_out>},
 // SINUSOIDAL-SAME: %[[B2:[^:]*]]: tensor<256xbf16>)
 // SINUSOIDAL-SAME: attributes {xkernel.workspace = #xkernel.workspace<bytes = #{{.*}}>}
-// SINUSOIDAL: %[[PE:.*]] = xkernel.pointwise(%[[X]] : {{.*}}) plan <target = sm_90a, threads = 256, vector_width = 8> {xkernel.workspace_slices = [#xkernel.workspace_slice<result = 0, offset = #{{.*}}>]} -> tensor<?x64x256xbf16>
+// SINUSOIDAL-NEXT: %[[PE:.*]] = xkernel.pointwise(%[[X]] : {{.*}}) plan <target = sm_90a, threads = 256, vector_width = 8> {xkernel.workspace_slices = [#xkernel.workspace_slice<result = 0, offset = #{{.*}}>]} -> tensor<?x64x256xbf16>
 // SINUSOIDAL-NEXT: ^bb0
 // SINUSOIDAL-NEXT: xfuse.sinusoidal_pe
 // SINUSOIDAL-NEXT: xkernel.yield
-// SINUSOIDAL: %[[H:.*]] = xkernel.gemm(%[[PE]], %[[W1]], %[[B1]] : {{.*}}) plan <target = sm_90a, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2, schedule = ping_pong> {xkernel.workspace_slices = [#xkernel.workspace_slice<result = 0, offset = #{{.*}}>]} -> tensor<?x64x1024xbf16>
+// SINUSOIDAL-NEXT: }
+// SINUSOIDAL-NEXT: %[[H:.*]] = xkernel.gemm(%[[PE]], %[[W1]], %[[B1]] : {{.*}}) plan <target = sm_90a, mainloop = tma_wgmma, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2, schedule = ping_pong> {xkernel.workspace_slices = [#xkernel.workspace_slice<result = 0, offset = #{{.*}}>]} -> tensor<?x64x1024xbf16>
 // SINUSOIDAL-NEXT: ^bb0
 // SINUSOIDAL-NEXT: xfuse.linear {{.*}} bias
 // SINUSOIDAL-NEXT: xfuse.activation {{.*}}relu
 // SINUSOIDAL-NEXT: xkernel.yield
-// SINUSOIDAL: %[[Y:.*]] = xkernel.gemm(%[[H]], %[[W2]], %[[B2]] : {{.*}}) plan <{{.*}}> -> tensor<?x64x256xbf16>
+// SINUSOIDAL-NEXT: }
+// SINUSOIDAL-NEXT: %[[Y:.*]] = xkernel.gemm(%[[H]], %[[W2]], %[[B2]] : {{.*}}) plan <{{.*}}> -> tensor<?x64x256xbf16>
 // SINUSOIDAL-NEXT: ^bb0
 // SINUSOIDAL-NEXT: xfuse.linear {{.*}} bias
 // SINUSOIDAL-NEXT: xkernel.yield
-// SINUSOIDAL-NOT: xkernel.pointwise
-// SINUSOIDAL: return %[[Y]]
+// SINUSOIDAL-NEXT: }
+// SINUSOIDAL-NEXT: return %[[Y]]
 
 // Gate and up projections share one GEMM whose epilogue applies the gate;
-// their weights are interleaved in tile_n-row blocks.
+// each weight is packed on its own.
 // SWIGLU-LABEL: func.func @swiglu
 // SWIGLU-SAME: %[[X:[^:]*]]: tensor<?x256xbf16>,
-// SWIGLU-SAME: %[[WG:[^:]*]]: tensor<688x256xbf16> {xkernel.weight_packing = #xkernel.weight_packing<source = out_in, interleave = <half = gate, block_n = 128, partner = 2>>},
-// SWIGLU-SAME: %[[WU:[^:]*]]: tensor<688x256xbf16> {xkernel.weight_packing = #xkernel.weight_packing<source = out_in, interleave = <half = up, block_n = 128, partner = 1>>},
+// SWIGLU-SAME: %[[WG:[^:]*]]: tensor<688x256xbf16> {xkernel.weight_packing = #xkernel.weight_packing<source = out_in>},
+// SWIGLU-SAME: %[[WU:[^:]*]]: tensor<688x256xbf16> {xkernel.weight_packing = #xkernel.weight_packing<source = out_in>},
 // SWIGLU-SAME: %[[WD:[^:]*]]: tensor<256x688xbf16> {xkernel.weight_packing = #xkernel.weight_packing<source = out_in>})
 // SWIGLU-NOT: xkernel.pointwise
-// SWIGLU: %[[H:.*]] = xkernel.gemm(%[[X]], %[[WG]], %[[WU]] : {{.*}}) plan <target = sm_90a, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2> {{.*}} -> tensor<?x688xbf16>
+// SWIGLU: %[[H:.*]] = xkernel.gemm(%[[X]], %[[WG]], %[[WU]] : {{.*}}) plan <target = sm_90a, mainloop = tma_wgmma, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2> {{.*}} -> tensor<?x688xbf16>
 // SWIGLU-NEXT: ^bb0
 // SWIGLU-NEXT: %[[G:.*]] = xfuse.linear
 // SWIGLU-NEXT: %[[U:.*]] = xfuse.linear
 // SWIGLU-NEXT: xfuse.gate %[[G]], %[[U]]
 // SWIGLU-NEXT: xkernel.yield
-// SWIGLU: %[[Y:.*]] = xkernel.gemm(%[[H]], %[[WD]] : {{.*}}) plan <target = sm_90a, tile_m = 128, tile_n = 128, {{.*}}, schedule = ping_pong> -> tensor<?x256xbf16>
+// SWIGLU: %[[Y:.*]] = xkernel.gemm(%[[H]], %[[WD]] : {{.*}}) plan <target = sm_90a, mainloop = tma_wgmma, tile_m = 128, tile_n = 128, {{.*}}, schedule = ping_pong> -> tensor<?x256xbf16>
 // SWIGLU-NEXT: ^bb0
 // SWIGLU-NEXT: xfuse.linear
 // SWIGLU-NEXT: xkernel.yield
 // SWIGLU-NOT: xkernel.pointwise
 // SWIGLU: return %[[Y]]
 
-// One GEMM: the split into heads and the RoPE run in its epilogue. Nothing
-// is left for the workspace.
+// One GEMM: the split into heads, its size computed in the kernel, and the
+// RoPE run in its epilogue. Nothing is left for the workspace, nor outside
+// the kernel.
 // ROPE-LABEL: func.func @query_rope
 // ROPE-SAME: attributes {xkernel.workspace = #xkernel.workspace<bytes = #{{.*}}>}
-// ROPE-NOT: xkernel.pointwise
-// ROPE: %[[Q:.*]] = xkernel.gemm({{.*}}) plan <target = sm_90a, tile_m = 128, tile_n = 128, {{.*}}, schedule = ping_pong> -> tensor<?x32x4x64xbf16>
+// ROPE-NEXT: %[[Q:.*]] = xkernel.gemm({{.*}}) plan <target = sm_90a, mainloop = tma_wgmma, tile_m = 128, tile_n = 128, {{.*}}, schedule = ping_pong> -> tensor<?x32x4x64xbf16>
 // ROPE: xfuse.linear
-// ROPE: tensor.expand_shape
+// ROPE: tensor.dim
+// ROPE-NEXT: tensor.expand_shape
 // ROPE-NEXT: xfuse.rope
 // ROPE-NEXT: xkernel.yield
-// ROPE-NOT: xkernel.
-// ROPE: return %[[Q]]
+// ROPE-NEXT: }
+// ROPE-NEXT: return %[[Q]]
 
 // A row-reducing pointwise kernel for the norm, then two GEMMs; the
 // residual add runs in the second one's epilogue. Both intermediates are
@@ -94,13 +97,18 @@
 // PRENORM-NOT: xkernel.
 // PRENORM: return %[[Y]]
 
-// 16 decode tokens through a SwiGLU FFN on sm_80: the 86 tiles of the
-// paired GEMM cannot be split in two within one wave of 108 SMs; the down
-// projection's 32 tiles are split in 3 (96 blocks).
-// SM80-LABEL: func.func @decode_swiglu
-// SM80: xkernel.gemm{{.*}} plan <target = sm_80, tile_m = 128, tile_n = 128, tile_k = 32, stages = 4, warpgroups = 2>
+// 16 decode tokens through a SwiGLU FFN. sm_90a: the 86 tiles of 64x128
+// of the paired GEMM (gated tiles are at most 128 wide) cannot be split
+// within one wave of 132 SMs; the down projection's 64 tiles of 64x64 are
+// split in 2. sm_80: the mma.sync main loop has no split-K, so both GEMMs
+// take its 128x128 tiles whole.
+// CHECK-LABEL: func.func @decode_swiglu
+// SM90: xkernel.gemm{{.*}} plan <target = sm_90a, mainloop = tma_wgmma, tile_m = 64, tile_n = 128, tile_k = 64, stages = 5, warpgroups = 1>
+// SM90: xfuse.gate
+// SM90: xkernel.gemm{{.*}} plan <target = sm_90a, mainloop = tma_wgmma, tile_m = 64, tile_n = 64, tile_k = 64, stages = 8, warpgroups = 1, split_k = 2>
+// SM80: xkernel.gemm{{.*}} plan <target = sm_80, mainloop = mma_sync, tile_m = 128, tile_n = 128, tile_k = 32, stages = 4, warps_m = 2, warps_n = 4>
 // SM80: xfuse.gate
-// SM80: xkernel.gemm{{.*}} plan <target = sm_80, tile_m = 128, tile_n = 128, tile_k = 32, stages = 4, warpgroups = 2, split_k = 3>
+// SM80: xkernel.gemm{{.*}} plan <target = sm_80, mainloop = mma_sync, tile_m = 128, tile_n = 128, tile_k = 32, stages = 4, warps_m = 2, warps_n = 4>
 func.func @decode_swiglu(%x: tensor<16x4096xbf16>, %wg: tensor<11008x4096xbf16>, %wu: tensor<11008x4096xbf16>,
                          %wd: tensor<4096x11008xbf16>) -> tensor<16x4096xbf16> {
   %y = xfuse.gated_ffn %x, %wg, %wu, %wd {weight_layout = #xfuse.weight_layout<out_in>}
@@ -113,9 +121,49 @@ func.func @decode_swiglu(%x: tensor<16x4096xbf16>, %wg: tensor<11008x4096xbf16>,
 // location, and a summary per function.
 // REPORT: sinusoidal_ffn_relu.mlir:8:8: remark: kernel 0 of @encoder_ffn: xkernel.pointwise with plan #xkernel.pointwise_plan<target = sm_90a, threads = 256, vector_width = 8>
 // REPORT: sinusoidal_ffn_relu.mlir:8:8: note: fuses xfuse.sinusoidal_pe
-// REPORT: sinusoidal_ffn_relu.mlir:10:8: remark: kernel 1 of @encoder_ffn: xkernel.gemm with plan #xkernel.gemm_plan<target = sm_90a, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2, schedule = ping_pong>
+// REPORT: sinusoidal_ffn_relu.mlir:10:8: remark: kernel 1 of @encoder_ffn: xkernel.gemm with plan #xkernel.gemm_plan<target = sm_90a, mainloop = tma_wgmma, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2, schedule = ping_pong>
 // REPORT: sinusoidal_ffn_relu.mlir:10:8: note: product xfuse.linear
 // REPORT: sinusoidal_ffn_relu.mlir:10:8: note: epilogue xfuse.activation
 // REPORT: sinusoidal_ffn_relu.mlir:10:8: remark: kernel 2 of @encoder_ffn: xkernel.gemm with plan #xkernel.gemm_plan<
 // REPORT: sinusoidal_ffn_relu.mlir:10:8: note: product xfuse.linear
 // REPORT: sinusoidal_ffn_relu.mlir:4:1: remark: @encoder_ffn: 3 kernels, #xkernel.workspace<bytes = affine_map<()[s0] -> (s0 * 163840)>>
+
+// Phi-2's query projection and RoPE (heads of 80, 32 features rotated): on
+// sm_80 one GEMM of 160-wide tiles, 4 x 2 warps of one head each; no Hopper
+// tile holds whole heads, so there the RoPE is a pointwise kernel.
+// CHECK-LABEL: func.func @phi_query
+// SM80-NEXT: xkernel.gemm{{.*}} plan <target = sm_80, mainloop = mma_sync, tile_m = 128, tile_n = 160, tile_k = 64, stages = 4, warps_m = 4, warps_n = 2>
+// SM80: xfuse.rope
+// SM80-NEXT: xkernel.yield
+// SM80-NEXT: }
+// SM80-NEXT: return
+// SM90-NEXT: %[[Q:.*]] = xkernel.gemm{{.*}} plan <target = sm_90a, mainloop = tma_wgmma, tile_m = 128, tile_n = 256, tile_k = 64, stages = 4, warpgroups = 2>
+// SM90: xkernel.pointwise(%[[Q]], {{.*}}) plan <target = sm_90a, threads = 256, vector_width = 8>
+// SM90: tensor.expand_shape
+// SM90-NEXT: xfuse.rope
+// SM90-NEXT: xkernel.yield
+// SM90-NEXT: }
+// SM90-NEXT: return
+func.func @phi_query(%x: tensor<?x2560xbf16>, %w: tensor<2560x2560xbf16>, %pos: tensor<?xi32>) -> tensor<?x32x80xbf16> {
+  %q = xfuse.linear %x, %w : (tensor<?x2560xbf16>, tensor<2560x2560xbf16>) -> tensor<?x2560xbf16>
+  %c0 = arith.constant 0 : index
+  %t = tensor.dim %q, %c0 : tensor<?x2560xbf16>
+  %h = tensor.expand_shape %q [[0], [1, 2]] output_shape [%t, 32, 80] : tensor<?x2560xbf16> into tensor<?x32x80xbf16>
+  %r = xfuse.rope %h positions %pos {rotary_dim = 32 : i64} : tensor<?x32x80xbf16>, tensor<?xi32>
+  return %r : tensor<?x32x80xbf16>
+}
+
+// An f32 FFN runs on the SIMT main loop on both targets, GELU in the first
+// epilogue.
+// CHECK-LABEL: func.func @f32_ffn
+// SM80-NEXT: xkernel.gemm{{.*}} plan <target = sm_80, mainloop = simt, tile_m = 64, tile_n = 64, tile_k = 16, stages = 2, warps_m = 2, warps_n = 4>
+// SM90-NEXT: xkernel.gemm{{.*}} plan <target = sm_90a, mainloop = simt, tile_m = 64, tile_n = 64, tile_k = 16, stages = 2, warps_m = 2, warps_n = 4>
+// CHECK: xfuse.activation
+// CHECK: xkernel.gemm{{.*}} mainloop = simt
+// CHECK-NOT: xkernel.pointwise
+// CHECK: return
+func.func @f32_ffn(%x: tensor<?x64xf32>, %w1: tensor<64x256xf32>, %w2: tensor<256x64xf32>) -> tensor<?x64xf32> {
+  %y = xfuse.ffn %x, %w1, %w2 {activation = #xfuse.activation<gelu>}
+      : (tensor<?x64xf32>, tensor<64x256xf32>, tensor<256x64xf32>) -> tensor<?x64xf32>
+  return %y : tensor<?x64xf32>
+}

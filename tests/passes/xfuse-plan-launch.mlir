@@ -3,10 +3,11 @@
 
 // Prefill: an unknown token count is assumed large, so two 64-row consumer
 // warpgroups and the widest tile; single blocks (clusters sharing B tiles
-// measured no faster). Four 48 KB stages fill the 227 KB of shared memory.
+// measured no faster). Four 48 KB stages and the staged stores fill the
+// 227 KB of shared memory. sm_80: 128x128x32 over 2 x 4 warps.
 // CHECK-LABEL: func.func @prefill
-// SM90: xkernel.gemm{{.*}} plan <target = sm_90a, tile_m = 128, tile_n = 256, tile_k = 64, stages = 4, warpgroups = 2>
-// SM80: xkernel.gemm{{.*}} plan <target = sm_80, tile_m = 128, tile_n = 128, tile_k = 32, stages = 4, warpgroups = 2>
+// SM90: xkernel.gemm{{.*}} plan <target = sm_90a, mainloop = tma_wgmma, tile_m = 128, tile_n = 256, tile_k = 64, stages = 4, warpgroups = 2>
+// SM80: xkernel.gemm{{.*}} plan <target = sm_80, mainloop = mma_sync, tile_m = 128, tile_n = 128, tile_k = 32, stages = 4, warps_m = 2, warps_n = 4>
 func.func @prefill(%x: tensor<?x4096xbf16>, %w: tensor<4096x16384xbf16>) -> tensor<?x16384xbf16> {
   %y = xkernel.gemm(%x, %w : tensor<?x4096xbf16>, tensor<4096x16384xbf16>) -> tensor<?x16384xbf16> {
   ^bb0(%a: tensor<?x4096xbf16>, %b: tensor<4096x16384xbf16>):
@@ -18,12 +19,13 @@ func.func @prefill(%x: tensor<?x4096xbf16>, %w: tensor<4096x16384xbf16>) -> tens
 
 // Decode: 16 tokens fit one 64-row tile, and the GEMM streams its weights.
 // The tile width sets how many SMs read them: 64 tiles of 256 columns fill
-// 48% of the 132 SMs, 128 tiles of 128 columns 97%, 256 of 64 columns (two
-// waves) 97% too, so 128 wins the tie; 128 blocks leave no room for split-K.
-// On sm_80 the 128 tiles of 128 columns already fill the 108 SMs.
+// 48% of the 132 SMs, 86 of 192 columns 65%, 128 tiles of 128 columns 97%,
+// 256 of 64 columns (two waves) 97% too, so 128 wins the tie; 128 blocks
+// leave no room for split-K. On sm_80 the 128 tiles of 128 columns already
+// fill the 108 SMs.
 // CHECK-LABEL: func.func @decode
-// SM90: plan <target = sm_90a, tile_m = 64, tile_n = 128, tile_k = 64, stages = 8, warpgroups = 1>
-// SM80: plan <target = sm_80, tile_m = 128, tile_n = 128, tile_k = 32, stages = 4, warpgroups = 2>
+// SM90: plan <target = sm_90a, mainloop = tma_wgmma, tile_m = 64, tile_n = 128, tile_k = 64, stages = 8, warpgroups = 1>
+// SM80: plan <target = sm_80, mainloop = mma_sync, tile_m = 128, tile_n = 128, tile_k = 32, stages = 4, warps_m = 2, warps_n = 4>
 func.func @decode(%x: tensor<16x4096xbf16>, %w: tensor<16384x4096xbf16>) -> tensor<16x16384xbf16> {
   %y = xkernel.gemm(%x, %w : tensor<16x4096xbf16>, tensor<16384x4096xbf16>) -> tensor<16x16384xbf16> {
   ^bb0(%a: tensor<16x4096xbf16>, %b: tensor<16384x4096xbf16>):
@@ -36,25 +38,25 @@ func.func @decode(%x: tensor<16x4096xbf16>, %w: tensor<16384x4096xbf16>) -> tens
 // A single row of 128 output columns takes two 64-wide tiles on sm_90a
 // (twice the SMs reading the weight), and each splits its 4096-deep
 // reduction as far as splits of at least 8 main-loop steps allow: 8 splits
-// of 64-deep steps (whose 8 steps then need no more than 8 stages); 16 of
-// 32-deep steps on sm_80.
+// of 64-deep steps (whose 8 steps then need no more than 8 stages). The
+// mma.sync main loop has no split-K.
 // CHECK-LABEL: func.func @one_tile
-// SM90: plan <target = sm_90a, tile_m = 64, tile_n = 64, tile_k = 64, stages = 8, warpgroups = 1, split_k = 8>
-// SM80: plan <target = sm_80, tile_m = 128, tile_n = 128, tile_k = 32, stages = 4, warpgroups = 2, split_k = 16>
-func.func @one_tile(%x: tensor<8x4096xf16>, %w: tensor<4096x128xf16>) -> tensor<8x128xf16> {
-  %y = xkernel.gemm(%x, %w : tensor<8x4096xf16>, tensor<4096x128xf16>) -> tensor<8x128xf16> {
-  ^bb0(%a: tensor<8x4096xf16>, %b: tensor<4096x128xf16>):
-    %0 = xfuse.linear %a, %b : (tensor<8x4096xf16>, tensor<4096x128xf16>) -> tensor<8x128xf16>
-    xkernel.yield %0 : tensor<8x128xf16>
+// SM90: plan <target = sm_90a, mainloop = tma_wgmma, tile_m = 64, tile_n = 64, tile_k = 64, stages = 8, warpgroups = 1, split_k = 8>
+// SM80: plan <target = sm_80, mainloop = mma_sync, tile_m = 128, tile_n = 128, tile_k = 32, stages = 4, warps_m = 2, warps_n = 4>
+func.func @one_tile(%x: tensor<8x4096xbf16>, %w: tensor<4096x128xbf16>) -> tensor<8x128xbf16> {
+  %y = xkernel.gemm(%x, %w : tensor<8x4096xbf16>, tensor<4096x128xbf16>) -> tensor<8x128xbf16> {
+  ^bb0(%a: tensor<8x4096xbf16>, %b: tensor<4096x128xbf16>):
+    %0 = xfuse.linear %a, %b : (tensor<8x4096xbf16>, tensor<4096x128xbf16>) -> tensor<8x128xbf16>
+    xkernel.yield %0 : tensor<8x128xbf16>
   }
-  return %y : tensor<8x128xf16>
+  return %y : tensor<8x128xbf16>
 }
 
-// Gate and up accumulators of 256 columns would not fit in registers: 128.
-// Stages hold an A tile and two B tiles.
+// Gate and up accumulators of 256 (or 192) columns would not fit in
+// registers: 128. Stages hold an A tile and two B tiles.
 // CHECK-LABEL: func.func @gated
-// SM90: plan <target = sm_90a, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2>
-// SM80: plan <target = sm_80, tile_m = 128, tile_n = 128, tile_k = 32, stages = 4, warpgroups = 2>
+// SM90: plan <target = sm_90a, mainloop = tma_wgmma, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2>
+// SM80: plan <target = sm_80, mainloop = mma_sync, tile_m = 128, tile_n = 128, tile_k = 32, stages = 4, warps_m = 2, warps_n = 4>
 func.func @gated(%x: tensor<?x1024xbf16>, %wg: tensor<1024x2816xbf16>, %wu: tensor<1024x2816xbf16>) -> tensor<?x2816xbf16> {
   %y = xkernel.gemm(%x, %wg, %wu : tensor<?x1024xbf16>, tensor<1024x2816xbf16>, tensor<1024x2816xbf16>) -> tensor<?x2816xbf16> {
   ^bb0(%a: tensor<?x1024xbf16>, %g: tensor<1024x2816xbf16>, %u: tensor<1024x2816xbf16>):
@@ -73,8 +75,8 @@ func.func @gated(%x: tensor<?x1024xbf16>, %wg: tensor<1024x2816xbf16>, %wu: tens
 // fit beside them it takes four, leaving L1 to the epilogue's loads. sm_80
 // has one schedule.
 // CHECK-LABEL: func.func @short_main_loop
-// SM90: plan <target = sm_90a, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2, schedule = ping_pong>
-// SM80: plan <target = sm_80, tile_m = 128, tile_n = 128, tile_k = 32, stages = 4, warpgroups = 2>
+// SM90: plan <target = sm_90a, mainloop = tma_wgmma, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2, schedule = ping_pong>
+// SM80: plan <target = sm_80, mainloop = mma_sync, tile_m = 128, tile_n = 128, tile_k = 32, stages = 4, warps_m = 2, warps_n = 4>
 func.func @short_main_loop(%x: tensor<?x768xbf16>, %w: tensor<768x3072xbf16>) -> tensor<?x3072xbf16> {
   %y = xkernel.gemm(%x, %w : tensor<?x768xbf16>, tensor<768x3072xbf16>) -> tensor<?x3072xbf16> {
   ^bb0(%a: tensor<?x768xbf16>, %b: tensor<768x3072xbf16>):
@@ -84,12 +86,13 @@ func.func @short_main_loop(%x: tensor<?x768xbf16>, %w: tensor<768x3072xbf16>) ->
   return %y : tensor<?x3072xbf16>
 }
 
-// A RoPE epilogue needs whole heads per tile: heads of 64 features fit the
-// tiles of both targets (see xfuse-plan-launch-invalid.mlir for heads that
-// do not). Its 8-step main loop runs ping-pong, as @short_main_loop.
+// A RoPE epilogue needs whole heads per tile (sm_90a) or per warp's
+// columns (sm_80): heads of 64 fit the 128-wide tile, which the 8-step
+// main loop runs ping-pong on sm_90a (as @short_main_loop); on sm_80 the
+// 128-wide tile takes 4 x 2 warps, 64 columns each.
 // CHECK-LABEL: func.func @rope_epilogue
-// SM90: plan <target = sm_90a, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2, schedule = ping_pong>
-// SM80: plan <target = sm_80, tile_m = 128, tile_n = 128, tile_k = 32, stages = 4, warpgroups = 2>
+// SM90: plan <target = sm_90a, mainloop = tma_wgmma, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2, schedule = ping_pong>
+// SM80: plan <target = sm_80, mainloop = mma_sync, tile_m = 128, tile_n = 128, tile_k = 32, stages = 4, warps_m = 4, warps_n = 2>
 func.func @rope_epilogue(%x: tensor<?x512xbf16>, %w: tensor<512x512xbf16>) -> tensor<?x8x64xbf16> {
   %y = xkernel.gemm(%x, %w : tensor<?x512xbf16>, tensor<512x512xbf16>) -> tensor<?x8x64xbf16> {
   ^bb0(%a: tensor<?x512xbf16>, %b: tensor<512x512xbf16>):
@@ -101,6 +104,82 @@ func.func @rope_epilogue(%x: tensor<?x512xbf16>, %w: tensor<512x512xbf16>) -> te
     xkernel.yield %2 : tensor<?x8x64xbf16>
   }
   return %y : tensor<?x8x64xbf16>
+}
+
+// Decode with a RoPE epilogue: heads of 128 need tiles of 128 or 256
+// columns (sm_90a) and no split-K, so the query projection of 16 tokens
+// takes 32 unsplit 64x128 tiles where the plain projection takes 64x64
+// tiles split in 2 (@decode_plain); on sm_80 8 x 1 warps give each warp
+// one head.
+// CHECK-LABEL: func.func @decode_rope
+// SM90: plan <target = sm_90a, mainloop = tma_wgmma, tile_m = 64, tile_n = 128, tile_k = 64, stages = 8, warpgroups = 1>
+// SM80: plan <target = sm_80, mainloop = mma_sync, tile_m = 128, tile_n = 128, tile_k = 32, stages = 4, warps_m = 8, warps_n = 1>
+func.func @decode_rope(%x: tensor<16x4096xbf16>, %w: tensor<4096x4096xbf16>, %p: tensor<16xi32>) -> tensor<16x32x128xbf16> {
+  %y = xkernel.gemm(%x, %w, %p : tensor<16x4096xbf16>, tensor<4096x4096xbf16>, tensor<16xi32>) -> tensor<16x32x128xbf16> {
+  ^bb0(%a: tensor<16x4096xbf16>, %b: tensor<4096x4096xbf16>, %q: tensor<16xi32>):
+    %0 = xfuse.linear %a, %b : (tensor<16x4096xbf16>, tensor<4096x4096xbf16>) -> tensor<16x4096xbf16>
+    %1 = tensor.expand_shape %0 [[0], [1, 2]] output_shape [16, 32, 128] : tensor<16x4096xbf16> into tensor<16x32x128xbf16>
+    %2 = xfuse.rope %1 positions %q : tensor<16x32x128xbf16>, tensor<16xi32>
+    xkernel.yield %2 : tensor<16x32x128xbf16>
+  }
+  return %y : tensor<16x32x128xbf16>
+}
+
+// CHECK-LABEL: func.func @decode_plain
+// SM90: plan <target = sm_90a, mainloop = tma_wgmma, tile_m = 64, tile_n = 64, tile_k = 64, stages = 8, warpgroups = 1, split_k = 2>
+// SM80: plan <target = sm_80, mainloop = mma_sync, tile_m = 128, tile_n = 128, tile_k = 32, stages = 4, warps_m = 2, warps_n = 4>
+func.func @decode_plain(%x: tensor<16x4096xbf16>, %w: tensor<4096x4096xbf16>) -> tensor<16x4096xbf16> {
+  %y = xkernel.gemm(%x, %w : tensor<16x4096xbf16>, tensor<4096x4096xbf16>) -> tensor<16x4096xbf16> {
+  ^bb0(%a: tensor<16x4096xbf16>, %b: tensor<4096x4096xbf16>):
+    %0 = xfuse.linear %a, %b : (tensor<16x4096xbf16>, tensor<4096x4096xbf16>) -> tensor<16x4096xbf16>
+    xkernel.yield %0 : tensor<16x4096xbf16>
+  }
+  return %y : tensor<16x4096xbf16>
+}
+
+// Heads of 96: neither 256 nor 128 holds them, 192 does (sm_90a); on sm_80
+// a 192-wide tile of 4 x 2 warps gives each warp one head.
+// CHECK-LABEL: func.func @rope_heads_96
+// SM90: plan <target = sm_90a, mainloop = tma_wgmma, tile_m = 128, tile_n = 192, tile_k = 64, stages = 4, warpgroups = 2>
+// SM80: plan <target = sm_80, mainloop = mma_sync, tile_m = 128, tile_n = 192, tile_k = 32, stages = 4, warps_m = 4, warps_n = 2>
+func.func @rope_heads_96(%x: tensor<?x1536xbf16>, %w: tensor<1536x1536xbf16>) -> tensor<?x16x96xbf16> {
+  %y = xkernel.gemm(%x, %w : tensor<?x1536xbf16>, tensor<1536x1536xbf16>) -> tensor<?x16x96xbf16> {
+  ^bb0(%a: tensor<?x1536xbf16>, %b: tensor<1536x1536xbf16>):
+    %c0 = arith.constant 0 : index
+    %0 = xfuse.linear %a, %b : (tensor<?x1536xbf16>, tensor<1536x1536xbf16>) -> tensor<?x1536xbf16>
+    %n = tensor.dim %a, %c0 : tensor<?x1536xbf16>
+    %1 = tensor.expand_shape %0 [[0], [1, 2]] output_shape [%n, 16, 96] : tensor<?x1536xbf16> into tensor<?x16x96xbf16>
+    %2 = xfuse.rope %1 : tensor<?x16x96xbf16>
+    xkernel.yield %2 : tensor<?x16x96xbf16>
+  }
+  return %y : tensor<?x16x96xbf16>
+}
+
+// f32 operands run on the CUDA cores, on both targets, with the SIMT main
+// loop's one tile.
+// CHECK-LABEL: func.func @f32
+// SM90: plan <target = sm_90a, mainloop = simt, tile_m = 64, tile_n = 64, tile_k = 16, stages = 2, warps_m = 2, warps_n = 4>
+// SM80: plan <target = sm_80, mainloop = simt, tile_m = 64, tile_n = 64, tile_k = 16, stages = 2, warps_m = 2, warps_n = 4>
+func.func @f32(%x: tensor<?x64xf32>, %w: tensor<64x256xf32>) -> tensor<?x256xf32> {
+  %y = xkernel.gemm(%x, %w : tensor<?x64xf32>, tensor<64x256xf32>) -> tensor<?x256xf32> {
+  ^bb0(%a: tensor<?x64xf32>, %b: tensor<64x256xf32>):
+    %0 = xfuse.linear %a, %b : (tensor<?x64xf32>, tensor<64x256xf32>) -> tensor<?x256xf32>
+    xkernel.yield %0 : tensor<?x256xf32>
+  }
+  return %y : tensor<?x256xf32>
+}
+
+// A one-step main loop still takes the 2 stages the pipelines need.
+// CHECK-LABEL: func.func @one_k_step
+// SM90: plan <target = sm_90a, mainloop = tma_wgmma, tile_m = 128, tile_n = 128, tile_k = 64, stages = 2, warpgroups = 2, schedule = ping_pong>
+// SM80: plan <target = sm_80, mainloop = mma_sync, tile_m = 128, tile_n = 128, tile_k = 32, stages = 2, warps_m = 2, warps_n = 4>
+func.func @one_k_step(%x: tensor<?x64xbf16>, %w: tensor<64x4096xbf16>) -> tensor<?x4096xbf16> {
+  %y = xkernel.gemm(%x, %w : tensor<?x64xbf16>, tensor<64x4096xbf16>) -> tensor<?x4096xbf16> {
+  ^bb0(%a: tensor<?x64xbf16>, %b: tensor<64x4096xbf16>):
+    %0 = xfuse.linear %a, %b : (tensor<?x64xbf16>, tensor<64x4096xbf16>) -> tensor<?x4096xbf16>
+    xkernel.yield %0 : tensor<?x4096xbf16>
+  }
+  return %y : tensor<?x4096xbf16>
 }
 
 // Pointwise kernels move 16 bytes per access; a norm reduces one row per
