@@ -80,15 +80,10 @@ LogicalResult CudaEmitter::emitSource(ModuleOp module,
      << locationText(module.getLoc()) << ". Do not edit.\n"
      << "//\n"
      << "// Each xkernel op is one launch of a building block of "
-        "cuda/device.\n"
-     << "// Each GEMM kernel says which main loop runs it: GemmSm90Mainloop "
-        "(TMA +\n"
-     << "// wgmma) for the sm_90a plans the Hopper GEMM supports, else "
-        "GemmSm80Mainloop\n"
-     << "// (mma.sync, the plan's warpgroups as 4 warps each; no clusters). "
-        "Neither\n"
-     << "// uses the interleaved gate/up weight packing (planned for TMA) "
-        "yet.\n";
+        "cuda/device, as its\n"
+     << "// plan states (a dynamic-NTK RoPE first writes its frequencies "
+        "with a\n"
+     << "// one-block launch).\n";
   if (!headerInclude.empty())
     os << "#include \"" << headerInclude << "\"\n\n";
   os << "#include \"cuda/device/Gemm.h\"\n";
@@ -96,7 +91,8 @@ LogicalResult CudaEmitter::emitSource(ModuleOp module,
   if (sm90Gemm)
     os << "#include \"cuda/device/Sm90Gemm.h\"\n";
   os << "#include \"cuda/device/DynamicNtk.h\"\n"
-     << "#include \"cuda/device/RoPE.h\"\n"
+     << "#include \"cuda/device/EpilogueRope.h\"\n"
+     << "#include \"cuda/device/GemmSimt.h\"\n"
      << "#include \"cuda/device/RowChain.h\"\n"
      << "#include \"cuda/host/EntryPoint.h\"\n"
      << "#include \"runtime/Workspace.h\"\n\n"

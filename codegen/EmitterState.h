@@ -26,6 +26,7 @@
 #ifndef XFUSE_CODEGEN_EMITTERSTATE_H
 #define XFUSE_CODEGEN_EMITTERSTATE_H
 
+#include "dialect/XFuseOps.h"
 #include "dialect/kernel/KernelOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -152,11 +153,11 @@ private:
 // Kernels
 //===----------------------------------------------------------------------===//
 
-/// The ops of a kernel body that the device blocks run: constants and
-/// tensor.dim only describe shapes.
+/// The ops of a kernel body that the device blocks run: index arithmetic
+/// and tensor.dim only compute the sizes of reshapes.
 inline auto computeOps(Block &body) {
   return llvm::make_filter_range(body.without_terminator(), [](Operation &op) {
-    return !isa<arith::ConstantOp, tensor::DimOp>(op);
+    return !isa<tensor::DimOp>(op) && !isa<arith::ArithDialect>(op.getDialect());
   });
 }
 
@@ -169,11 +170,24 @@ LogicalResult emitGemm(kernel::GemmOp op, const Buffer &result,
 LogicalResult emitPointwise(kernel::PointwiseOp op, const Buffer &result,
                             FunctionScope &scope);
 
-/// Emits one op of a GEMM body that the device GEMM cannot run yet (a
-/// positional encoding of A, a RoPE of the result) as a launch of its own
-/// from `in` to `out` (PointwiseEmitter.cpp).
-LogicalResult emitUnfusedOp(Operation *op, const Buffer &in, const Buffer &out,
-                            FunctionScope &scope);
+/// What a device RoPE (a RowChain stage or a GEMM epilogue row op) takes
+/// of an xfuse.rope: its sizes and style, the name of its frequency table,
+/// the attention factor and the token positions, as C++.
+struct RopeOperands {
+  int64_t headDim, rotaryDim;
+  std::string style;       // device::RopeStyle::kNeox or kGptj
+  std::string frequencies; // a `const float2 *` in scope
+  std::string attnFactor;  // an f32 literal
+  std::string positions;   // a device::TokenPositions
+  std::string posType;     // its position type
+};
+
+/// Declares the frequency table of `rope` rotating the [tokens..., heads,
+/// head_dim] view `heads`: a __device__ table, or for dynamic NTK scaling
+/// the scratch table that a one-block launch writes from this call's
+/// positions first (PointwiseEmitter.cpp).
+FailureOr<RopeOperands> emitRopeOperands(RopeOp rope, const Buffer &heads,
+                                         FunctionScope &scope);
 
 //===----------------------------------------------------------------------===//
 // The emitter

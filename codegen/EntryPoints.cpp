@@ -122,14 +122,6 @@ void CudaEmitter::emitDeclarations(ArrayRef<Signature> sigs) {
 }
 
 void CudaEmitter::emitPackHelper(const Signature &sig, const Parameter &arg) {
-  kernel::InterleaveAttr interleave = arg.packing.getInterleave();
-  if (interleave)
-    os << "// The plan interleaves " << arg.name << " with arg"
-       << interleave.getPartner() << " in blocks of "
-       << interleave.getBlockN()
-       << " rows for one TMA load; both main loops read gate and up\n"
-       << "// from separate buffers (two tensor maps on sm_90a), so each is "
-          "packed alone.\n";
   SmallVector<std::string> dims;
   for (int64_t d : arg.type.getShape())
     dims.push_back(std::to_string(d));
@@ -163,10 +155,10 @@ static LogicalResult bindArguments(func::FuncOp func, FunctionScope &scope) {
                << scope.sig.name << ": weight " << param.name
                << " must be a static rank-2 tensor";
       Type element = param.type.getElementType();
-      if (!element.isBF16() && !element.isF16())
+      if (!element.isBF16() && !element.isF16() && !element.isF32())
         return func.emitError("cannot emit @")
                << scope.sig.name << ": weight " << param.name
-               << " must be bf16 or f16 (the GEMM's operand types)";
+               << " must be bf16, f16 or f32 (the GEMMs' operand types)";
       bool inOut = param.packing.getSource() == WeightLayout::in_out;
       int64_t n = param.type.getDimSize(inOut ? 1 : 0);
       int64_t k = param.type.getDimSize(inOut ? 0 : 1);

@@ -1,10 +1,11 @@
 //===- PointwiseEmitter.cpp - xkernel.pointwise to RowChain launches ------===//
 //
 // An xkernel.pointwise is a chain of ops, each reading the previous one's
-// result. The chain becomes one launch of a RowChain (cuda/device/
-// RowChain.h), one stage per op; RoPE runs as a launch of its own
-// (cuda/device/RoPE.h) and splits the chain around it. Frequencies known at
-// compile time are emitted as __device__ tables.
+// result, with reshapes between them. The chain becomes one launch of a
+// RowChain (cuda/device/RowChain.h), one stage per op (a RoPE too), over
+// rows of the length its ops share (kernel::pointwiseRowLength); reshapes
+// are views of the same memory. Frequencies known at compile time are
+// emitted as __device__ tables.
 //
 //===----------------------------------------------------------------------===//
 
@@ -24,23 +25,99 @@
 namespace mlir::xfuse::codegen {
 namespace {
 
-/// One op of a pointwise chain, and which of its operands carries the
-/// chain's value (the previous op's result; operand 0 for the first op).
+/// One op of a pointwise chain, which of its operands carries the chain's
+/// value (the previous op's result; operand 0 for the first op), and the
+/// view of memory that operand has (its shape through the reshapes).
 struct ChainLink {
   Operation *op;
   unsigned chainOperand;
+  Buffer view;
 };
 
 } // namespace
 
+/// The view of `source`'s memory as the result of `reshape`: its dynamic
+/// sizes from the source's, through the reassociation.
+static Buffer reshapedView(const Buffer &source, Operation *reshape) {
+  Buffer view = source;
+  view.type = cast<RankedTensorType>(reshape->getResult(0).getType());
+  view.dims.clear();
+  auto collapse = dyn_cast<tensor::CollapseShapeOp>(reshape);
+  SmallVector<ReassociationIndices> groups =
+      collapse ? collapse.getReassociationIndices()
+               : cast<tensor::ExpandShapeOp>(reshape).getReassociationIndices();
+  ArrayRef<int64_t> shape = view.type.getShape();
+  for (auto [sourceDim, group] : llvm::enumerate(groups)) {
+    if (collapse) {
+      SmallVector<Dim> parts;
+      for (int64_t d : group)
+        parts.push_back(source.dims[d]);
+      const std::string product = productText(parts);
+      bool dynamic = llvm::any_of(parts, [](const Dim &d) {
+        return !d.isStatic();
+      });
+      view.dims.push_back(dynamic ? Dim{product, fmt::format("{} of {}",
+                                                             product,
+                                                             source.name)}
+                                  : Dim{product, ""});
+      continue;
+    }
+    // An expanded group has at most one dynamic size: the source's size
+    // over the static ones.
+    int64_t staticPart = 1;
+    for (int64_t d : group)
+      if (!ShapedType::isDynamic(shape[d]))
+        staticPart *= shape[d];
+    for (int64_t d : group) {
+      if (!ShapedType::isDynamic(shape[d])) {
+        view.dims.push_back(Dim::constant(shape[d]));
+        continue;
+      }
+      const Dim &whole = source.dims[sourceDim];
+      view.dims.push_back(
+          staticPart == 1
+              ? whole
+              : Dim{fmt::format("({} / {})", whole.expr, staticPart),
+                    whole.what});
+    }
+  }
+  return view;
+}
+
+static bool isReshape(Operation *op) {
+  return isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(op);
+}
+
+/// The chain of the xfuse ops of `op`, each with the view of memory its
+/// chain operand has. A reshape of a kernel input is bound in `scope` to
+/// that input's memory, so that an op may read it as its other operand; a
+/// reshape of the chain's value changes the view of the chain.
 static FailureOr<SmallVector<ChainLink>>
-analyzePointwise(kernel::PointwiseOp op, const Buffer &result) {
+analyzePointwise(kernel::PointwiseOp op, FunctionScope &scope) {
   // --xfuse-form-kernels grows a pointwise kernel along single-use values,
   // so its body is one chain: each op reads the previous op's result, and
   // everything else comes from the kernel's inputs.
   SmallVector<ChainLink> links;
   Value chain;
+  std::optional<Buffer> chainView;
   for (Operation &inner : computeOps(op.getBodyBlock())) {
+    if (isReshape(&inner)) {
+      Value source = inner.getOperand(0);
+      if (chain && source == chain) {
+        chainView = reshapedView(*chainView, &inner);
+        chain = inner.getResult(0);
+        continue;
+      }
+      FailureOr<Buffer> memory = scope.lookup(source, &inner);
+      if (failed(memory))
+        return failure();
+      scope.buffers[inner.getResult(0)] = reshapedView(*memory, &inner);
+      if (!chain) {
+        chain = inner.getResult(0);
+        chainView = scope.buffers[chain];
+      }
+      continue;
+    }
     unsigned position = 0;
     if (chain) {
       auto it = llvm::find(inner.getOperands(), chain);
@@ -49,18 +126,20 @@ analyzePointwise(kernel::PointwiseOp op, const Buffer &result) {
                << inner.getName() << "' in an xkernel.pointwise: it does "
                << "not read the result of the op before it";
       position = std::distance(inner.getOperands().begin(), it);
+    } else {
+      FailureOr<Buffer> memory = scope.lookup(inner.getOperand(0), &inner);
+      if (failed(memory))
+        return failure();
+      chainView = *memory;
     }
     if (position != 0 && !isa<AddOp, GateOp>(inner))
       return inner.emitError("cannot emit '")
              << inner.getName() << "' with operand #" << position
              << " computed in the kernel: the device blocks read it from "
              << "memory";
-    if (cast<RankedTensorType>(inner.getOperand(position).getType())
-            .getShape() != result.type.getShape())
-      return inner.emitError("cannot emit '")
-             << inner.getName() << "' on a value that is broadcast to the "
-             << "kernel's result: the chain runs over the result's rows";
-    links.push_back({&inner, position});
+    links.push_back({&inner, position, *chainView});
+    // The result keeps the operand's shape.
+    chainView->type = cast<RankedTensorType>(inner.getResult(0).getType());
     chain = inner.getResult(0);
   }
   auto yield = cast<kernel::YieldOp>(op.getBodyBlock().getTerminator());
@@ -122,17 +201,85 @@ static std::string addFrequencyTable(Operation *op, ArrayRef<double> freqs,
   return name;
 }
 
+/// The rows of `buffer` seen as rows of `rowLength` elements.
+static std::string rowsOf(const Buffer &buffer, int64_t rowLength) {
+  // Trailing static dimensions that make up whole rows leave the leading
+  // ones as the row count.
+  int64_t trailing = 1;
+  for (size_t d = buffer.dims.size(); d > 0; --d) {
+    if (trailing == rowLength)
+      return productText(ArrayRef<Dim>(buffer.dims).take_front(d));
+    const Dim &dim = buffer.dims[d - 1];
+    if (!dim.isStatic())
+      break;
+    trailing *= std::stoll(dim.expr);
+  }
+  if (trailing == rowLength)
+    return "1";
+  return fmt::format("({}) / {}", productText(buffer.dims), rowLength);
+}
+
+FailureOr<RopeOperands> emitRopeOperands(RopeOp rope, const Buffer &heads,
+                                         FunctionScope &scope) {
+  RopeOperands operands;
+  operands.headDim = heads.lastDim();
+  operands.rotaryDim = rope.getRotaryDim().value_or(operands.headDim);
+  operands.style = rope.getStyle() == RopeStyle::gptj
+                       ? "device::RopeStyle::kGptj"
+                       : "device::RopeStyle::kNeox";
+  Attribute scaling = rope.getScaling().value_or(Attribute());
+  double theta = rope.getTheta().convertToDouble();
+  RopeFrequencies freqs =
+      computeRopeFrequencies(theta, operands.rotaryDim, scaling);
+  operands.attnFactor = floatLiteral(freqs.attentionFactor);
+  operands.positions = positionsText(rope, rope.getPositions(), heads, 2,
+                                     scope, operands.posType);
+  operands.frequencies = "ropeFrequencies";
+  raw_indented_ostream &os = scope.launches();
+  if (auto ntk = dyn_cast_if_present<DynamicNtkScalingAttr>(scaling)) {
+    // The base depends on the largest position of the call, which is on
+    // the device: a one-block kernel writes the table into scratch.
+    std::string scratch = scope.addScratch(
+        fmt::format("{} * sizeof(float2)", operands.rotaryDim / 2));
+    os << "// Dynamic NTK scaling: the frequencies follow this call's "
+          "largest position.\n";
+    os << fmt::format("float2 *const ropeFrequencies = static_cast<float2 *>("
+                      "{});\n",
+                      scratch);
+    os << fmt::format(
+        "XFUSE_CUDA_TRY(device::launchDynamicNtkFrequencies(\n"
+        "    device::DynamicNtkFrequencies<{}>{{\n        {}, {},\n"
+        "        {}, {}, {}, {}, ropeFrequencies}},\n    stream));\n",
+        operands.posType, operands.positions, rowsText(heads, 2),
+        doubleLiteral(theta),
+        doubleLiteral(ntk.getFactor().convertToDouble()),
+        doubleLiteral(static_cast<double>(ntk.getOriginalMaxPosition())),
+        operands.rotaryDim);
+    return operands;
+  }
+  std::string table = addFrequencyTable(
+      rope, freqs.inverseFrequencies,
+      fmt::format("RoPE inv_freq (theta {}, rotary dim {}{})", theta,
+                  operands.rotaryDim, scaling ? ", scaled" : ""),
+      scope);
+  os << fmt::format("XFUSE_ASSIGN_OR_RETURN(const float2 *ropeFrequencies, "
+                    "deviceAddress({}));\n",
+                    table);
+  return operands;
+}
+
 //===----------------------------------------------------------------------===//
 // RowChain stages
 //===----------------------------------------------------------------------===//
 
-/// The RowChain stage of `link`, stage number `index` of a chain over the
-/// rows of `chain`.
-static FailureOr<std::string> chainStage(ChainLink link, const Buffer &chain,
-                                         int index, FunctionScope &scope) {
+/// The RowChain stage of `link`, stage number `index` of a chain over rows
+/// of `rowLength` features.
+static FailureOr<std::string> chainStage(const ChainLink &link,
+                                         int64_t rowLength, int index,
+                                         FunctionScope &scope) {
   Operation *op = link.op;
+  const Buffer &chain = link.view;
   const std::string T = *cppElementType(chain.elementType());
-  const int64_t dim = chain.lastDim();
   // The operand of a binary op that is not the chain's value.
   auto other = [&]() {
     return scope.lookup(op->getOperand(1 - link.chainOperand), op);
@@ -153,7 +300,8 @@ static FailureOr<std::string> chainStage(ChainLink link, const Buffer &chain,
           scope.requireSameSize(addend->dims[d], chain.dims[offset + d]);
         return fmt::format("device::AddStage<{}>{{{}, {}, {}}}", T,
                            pointerText(*addend),
-                           rank == 0 ? "0" : rowsText(*addend), dim);
+                           rank == 0 ? "0" : rowsOf(*addend, rowLength),
+                           rowLength);
       })
       .Case<GateOp>([&](GateOp gate) -> FailureOr<std::string> {
         FailureOr<Buffer> operand = other();
@@ -163,9 +311,10 @@ static FailureOr<std::string> chainStage(ChainLink link, const Buffer &chain,
         return fmt::format("device::GateStage<{}, {}, {}>{{{}, {}}}", T,
                            deviceActivation(gate.getActivation()),
                            link.chainOperand == 0 ? "true" : "false",
-                           pointerText(*operand), dim);
+                           pointerText(*operand), rowLength);
       })
       .Case<SinusoidalPeOp>([&](SinusoidalPeOp pe) -> FailureOr<std::string> {
+        const int64_t dim = chain.lastDim();
         double base = pe.getBase().convertToDouble();
         std::vector<double> freqs(dim / 2);
         for (int64_t i = 0; i < dim / 2; ++i)
@@ -202,8 +351,20 @@ static FailureOr<std::string> chainStage(ChainLink link, const Buffer &chain,
             positionsText(op, pe.getPositions(), chain, 1, scope, posType);
         return fmt::format(
             "device::LearnedStage<{}, {}, {}, {}>{{\n        {}, {}}}", T,
-            dim, table->type.getDimSize(0), posType, pointerText(*table),
-            positions);
+            chain.lastDim(), table->type.getDimSize(0), posType,
+            pointerText(*table), positions);
+      })
+      .Case<RopeOp>([&](RopeOp rope) -> FailureOr<std::string> {
+        FailureOr<RopeOperands> operands =
+            emitRopeOperands(rope, chain, scope);
+        if (failed(operands))
+          return failure();
+        const int64_t heads = chain.type.getShape()[chain.type.getRank() - 2];
+        return fmt::format(
+            "device::RopeStage<{}, {}, {}, {}, {}>{{\n        {}, {}, {}}}",
+            heads, operands->headDim, operands->rotaryDim, operands->style,
+            operands->posType, operands->frequencies, operands->attnFactor,
+            operands->positions);
       })
       .Case<RmsNormOp, LayerNormOp>([&](auto norm) -> FailureOr<std::string> {
         FailureOr<Buffer> weight = scope.lookup(norm.getWeight(), op);
@@ -219,7 +380,8 @@ static FailureOr<std::string> chainStage(ChainLink link, const Buffer &chain,
           }
         }
         return fmt::format(
-            "device::NormStage<{}, {}, {}>{{\n        {}, {}, {}}}", T, dim,
+            "device::NormStage<{}, {}, {}>{{\n        {}, {}, {}}}", T,
+            chain.lastDim(),
             std::is_same_v<decltype(norm), RmsNormOp>
                 ? "device::NormKind::kRms"
                 : "device::NormKind::kLayer",
@@ -234,29 +396,41 @@ static FailureOr<std::string> chainStage(ChainLink link, const Buffer &chain,
 }
 
 //===----------------------------------------------------------------------===//
-// Launches
+// Launch
 //===----------------------------------------------------------------------===//
 
-/// One RowChain launch of `links` from `in` to `out`; a chain with a norm
-/// runs one block of `threads` per row.
-static LogicalResult emitChain(ArrayRef<ChainLink> links, const Buffer &in,
-                               const Buffer &out, int64_t threads,
-                               FunctionScope &scope) {
-  Operation *first = links.front().op;
-  if (in.elementType() != out.elementType())
-    return first->emitError("cannot emit '")
-           << first->getName() << "' with a result type other than its "
-           << "input's";
-  const bool reducesRows = llvm::any_of(links, [](ChainLink link) {
+LogicalResult emitPointwise(kernel::PointwiseOp op, const Buffer &result,
+                            FunctionScope &scope) {
+  kernel::PointwisePlanAttr plan = op.getPlanAttr();
+  if (!plan)
+    return op.emitError("cannot emit an xkernel.pointwise without a plan; "
+                        "run xfuse-opt --xfuse-pipeline first");
+  auto ops = computeOps(op.getBodyBlock());
+  if (ops.begin() == ops.end())
+    return op.emitError("cannot emit an xkernel.pointwise without ops");
+  FailureOr<Buffer> in = scope.lookup(ops.begin()->getOperand(0), op);
+  if (failed(in))
+    return failure();
+  FailureOr<SmallVector<ChainLink>> links = analyzePointwise(op, scope);
+  if (failed(links))
+    return failure();
+  if (in->elementType() != result.elementType())
+    return op.emitError("cannot emit an xkernel.pointwise whose result type "
+                        "differs from its input's");
+  // The row length its ops share (the verifier checked they agree); a
+  // chain of elementwise ops or reshapes alone runs over the result's rows.
+  int64_t rowLength = result.lastDim();
+  for (const ChainLink &link : *links)
+    if (std::optional<int64_t> length = kernel::pointwiseRowLength(link.op))
+      rowLength = *length;
+  const bool reducesRows = llvm::any_of(*links, [](const ChainLink &link) {
     return isa<RmsNormOp, LayerNormOp>(link.op);
   });
-  if (reducesRows && (threads <= 0 || threads % 32 || threads > 1024))
-    return first->emitError("cannot emit a norm outside an "
-                            "xkernel.pointwise planned with whole warps");
+  const int64_t threads = plan.getThreads();
   SmallVector<std::string> stages;
-  for (auto [i, link] : llvm::enumerate(links)) {
+  for (auto [i, link] : llvm::enumerate(*links)) {
     FailureOr<std::string> stage =
-        chainStage(link, in, static_cast<int>(i), scope);
+        chainStage(link, rowLength, static_cast<int>(i), scope);
     if (failed(stage))
       return failure();
     stages.push_back(*stage);
@@ -264,9 +438,9 @@ static LogicalResult emitChain(ArrayRef<ChainLink> links, const Buffer &in,
   raw_indented_ostream &os = scope.launches();
   os << fmt::format("const auto op = device::makeRowChain<{}, {}>(\n    {},"
                     "\n    {},\n    {}",
-                    *cppElementType(in.elementType()), in.lastDim(),
-                    pointerText(in), pointerText(out, /*writable=*/true),
-                    rowsText(in));
+                    *cppElementType(in->elementType()), rowLength,
+                    pointerText(*in), pointerText(result, /*writable=*/true),
+                    rowsOf(*in, rowLength));
   for (const std::string &stage : stages)
     os << ",\n    " << stage;
   os << ");\n";
@@ -277,134 +451,6 @@ static LogicalResult emitChain(ArrayRef<ChainLink> links, const Buffer &in,
                       threads, threads);
   else
     os << "XFUSE_CUDA_TRY(device::launchElementwise(op, stream));\n";
-  return success();
-}
-
-/// One RoPE launch from `in` to `out`, after the launch that computes its
-/// frequencies when they depend on the call (dynamic NTK).
-static LogicalResult emitRope(RopeOp rope, const Buffer &in, const Buffer &out,
-                              FunctionScope &scope) {
-  if (in.elementType() != out.elementType())
-    return rope.emitError("cannot emit 'xfuse.rope' with a result type "
-                          "other than its input's");
-  if (in.type.getRank() < 3)
-    return rope.emitError("cannot emit RoPE on a tensor without a "
-                          "[heads, head_dim] suffix");
-  const std::string T = *cppElementType(in.elementType());
-  int64_t headDim = in.lastDim();
-  int64_t heads = in.type.getShape()[in.type.getRank() - 2];
-  int64_t rotaryDim = rope.getRotaryDim().value_or(headDim);
-  Attribute scaling = rope.getScaling().value_or(Attribute());
-  double theta = rope.getTheta().convertToDouble();
-  RopeFrequencies freqs = computeRopeFrequencies(theta, rotaryDim, scaling);
-  std::string posType;
-  std::string positions =
-      positionsText(rope, rope.getPositions(), in, 2, scope, posType);
-  std::string tokens = rowsText(in, 2);
-  raw_indented_ostream &os = scope.launches();
-  if (auto ntk = dyn_cast_if_present<DynamicNtkScalingAttr>(scaling)) {
-    // The base depends on the largest position of the call, which is on
-    // the device: a one-block kernel writes the table into scratch.
-    std::string scratch =
-        scope.addScratch(fmt::format("{} * sizeof(float2)", rotaryDim / 2));
-    os << "// Dynamic NTK scaling: the frequencies follow this call's "
-          "largest position.\n";
-    os << fmt::format("float2 *const frequencies = static_cast<float2 *>({});"
-                      "\n",
-                      scratch);
-    os << fmt::format(
-        "XFUSE_CUDA_TRY(device::launchDynamicNtkFrequencies(\n"
-        "    device::DynamicNtkFrequencies<{}>{{\n        {}, {},\n"
-        "        {}, {}, {}, {}, frequencies}},\n    stream));\n",
-        posType, positions, tokens, doubleLiteral(theta),
-        doubleLiteral(ntk.getFactor().convertToDouble()),
-        doubleLiteral(static_cast<double>(ntk.getOriginalMaxPosition())),
-        rotaryDim);
-  } else {
-    std::string table = addFrequencyTable(
-        rope, freqs.inverseFrequencies,
-        fmt::format("RoPE inv_freq (theta {}, rotary dim {}{})", theta,
-                    rotaryDim, scaling ? ", scaled" : ""),
-        scope);
-    os << fmt::format("XFUSE_ASSIGN_OR_RETURN(const float2 *frequencies, "
-                      "deviceAddress({}));\n",
-                      table);
-  }
-  os << fmt::format(
-      "const device::RoPE<{}, {}, {}, {}, {}, {}> op{{\n    {},\n    "
-      "{},\n    frequencies, {}, {}, {}}};\n",
-      T, heads, headDim, rotaryDim,
-      rope.getStyle() == RopeStyle::gptj ? "device::RopeStyle::kGptj"
-                                         : "device::RopeStyle::kNeox",
-      posType, pointerText(in), pointerText(out, /*writable=*/true),
-      floatLiteral(freqs.attentionFactor), positions, tokens);
-  os << "XFUSE_CUDA_TRY(device::launchElementwise(op, stream));\n";
-  return success();
-}
-
-/// The launch of `links`: a RoPE alone, or a RowChain.
-static LogicalResult emitLaunch(ArrayRef<ChainLink> links, const Buffer &in,
-                                const Buffer &out, int64_t threads,
-                                FunctionScope &scope) {
-  if (auto rope = dyn_cast<RopeOp>(links.front().op))
-    return emitRope(rope, in, out, scope);
-  return emitChain(links, in, out, threads, scope);
-}
-
-/// emitLaunch in a C++ block of its own, so that the launches of one
-/// kernel may declare the same names.
-static LogicalResult emitScopedLaunch(ArrayRef<ChainLink> links,
-                                      const Buffer &in, const Buffer &out,
-                                      int64_t threads, FunctionScope &scope) {
-  raw_indented_ostream &os = scope.launches();
-  os << "{\n";
-  os.indent();
-  LogicalResult emitted = emitLaunch(links, in, out, threads, scope);
-  os.unindent();
-  os << "}\n";
-  return emitted;
-}
-
-LogicalResult emitUnfusedOp(Operation *op, const Buffer &in, const Buffer &out,
-                            FunctionScope &scope) {
-  // A positional encoding or a RoPE: no norm, so no threads per row.
-  return emitScopedLaunch(ChainLink{op, 0}, in, out, /*threads=*/0, scope);
-}
-
-LogicalResult emitPointwise(kernel::PointwiseOp op, const Buffer &result,
-                            FunctionScope &scope) {
-  if (!op.getPlan())
-    return op.emitError("cannot emit an xkernel.pointwise without a plan; "
-                        "run xfuse-opt --xfuse-pipeline first");
-  FailureOr<SmallVector<ChainLink>> links = analyzePointwise(op, result);
-  if (failed(links))
-    return failure();
-  FailureOr<Buffer> in = scope.lookup(links->front().op->getOperand(0), op);
-  if (failed(in))
-    return failure();
-  // RoPE pairs features that different threads of a RowChain hold, so it
-  // runs as its own launch and splits the chain around it.
-  SmallVector<SmallVector<ChainLink>> parts;
-  for (ChainLink link : *links) {
-    if (parts.empty() || isa<RopeOp>(link.op) ||
-        isa<RopeOp>(parts.back().front().op))
-      parts.emplace_back();
-    parts.back().push_back(link);
-  }
-  const int64_t threads = op.getPlan()->getThreads();
-  if (parts.size() == 1)
-    return emitLaunch(parts.front(), *in, result, threads, scope);
-  scope.launches() << "// Not fused yet: RoPE runs as its own launch, so "
-                      "this kernel is "
-                   << parts.size()
-                   << " launches,\n// each after the first in place on the "
-                      "result.\n";
-  const Buffer *source = &*in;
-  for (ArrayRef<ChainLink> part : parts) {
-    if (failed(emitScopedLaunch(part, *source, result, threads, scope)))
-      return failure();
-    source = &result;
-  }
   return success();
 }
 

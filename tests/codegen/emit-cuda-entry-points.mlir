@@ -104,7 +104,7 @@ func.func @two_gemms(%x: tensor<?x?x256xbf16>,
     -> tensor<?x?x256xbf16>
     attributes {xkernel.workspace = #xkernel.workspace<bytes = affine_map<()[s0, s1] -> (s0 * s1 * 2048)>>} {
   %h = xkernel.gemm(%x, %w1, %b1 : tensor<?x?x256xbf16>, tensor<256x1024xbf16>, tensor<1024xbf16>)
-      plan <target = sm_90a, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2>
+      plan <target = sm_90a, mainloop = tma_wgmma, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2>
       {xkernel.workspace_slices = [#xkernel.workspace_slice<result = 0, offset = affine_map<()[s0, s1] -> (0)>>]}
       -> tensor<?x?x1024xbf16> {
   ^bb0(%a: tensor<?x?x256xbf16>, %w: tensor<256x1024xbf16>, %b: tensor<1024xbf16>):
@@ -113,7 +113,7 @@ func.func @two_gemms(%x: tensor<?x?x256xbf16>,
     xkernel.yield %r : tensor<?x?x1024xbf16>
   }
   %o = xkernel.gemm(%h, %w2 : tensor<?x?x1024xbf16>, tensor<256x1024xbf16>)
-      plan <target = sm_90a, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2>
+      plan <target = sm_90a, mainloop = tma_wgmma, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2>
       -> tensor<?x?x256xbf16> {
   ^bb0(%a: tensor<?x?x1024xbf16>, %w: tensor<256x1024xbf16>):
     %y = xfuse.linear %a, %w {weight_layout = #xfuse.weight_layout<out_in>} : (tensor<?x?x1024xbf16>, tensor<256x1024xbf16>) -> tensor<?x?x256xbf16>
@@ -122,25 +122,24 @@ func.func @two_gemms(%x: tensor<?x?x256xbf16>,
   return %o : tensor<?x?x256xbf16>
 }
 
-// The plan interleaves gate and up for one TMA load; the main loops read
-// them from separate buffers, so each is packed alone.
+// The gate and up weights of a gated GEMM are packed each on its own: two
+// packed arguments, two helpers.
 // CHECK-LABEL: rt::Status gated_packing(
 // CHECK: XFUSE_RETURN_IF_ERROR(expectPacked(arg1, "arg1", rt::DType::kBF16, 512, 256));
 // CHECK-NEXT: XFUSE_RETURN_IF_ERROR(expectPacked(arg2, "arg2", rt::DType::kBF16, 512, 256));
-// CHECK: // The plan interleaves arg1 with arg2 in blocks of 128 rows for one TMA load; both main loops read gate and up
-// CHECK-NEXT: // from separate buffers (two tensor maps on sm_90a), so each is packed alone.
-// CHECK-NEXT: rt::StatusOr<rt::PackedWeight> gated_packing_pack_arg1(
-// CHECK: // The plan interleaves arg2 with arg1 in blocks of 128 rows
-// CHECK-NEXT: // from separate buffers
-// CHECK-NEXT: rt::StatusOr<rt::PackedWeight> gated_packing_pack_arg2(
+// CHECK: {static_cast<const __nv_bfloat16 *>(arg1.data()), static_cast<const __nv_bfloat16 *>(arg2.data())},
+// CHECK: rt::StatusOr<rt::PackedWeight> gated_packing_pack_arg1(const rt::TensorView &weight, cudaStream_t stream) {
+// CHECK-NEXT: XFUSE_RETURN_IF_ERROR(rt::expectShape(weight, "arg1", {512, 256}, rt::Role::kWeight));
+// CHECK-NEXT: return rt::PackedWeight::pack(weight, rt::WeightLayout::kOutIn, rt::DType::kBF16, stream);
+// CHECK: rt::StatusOr<rt::PackedWeight> gated_packing_pack_arg2(const rt::TensorView &weight, cudaStream_t stream) {
+// CHECK-NEXT: XFUSE_RETURN_IF_ERROR(rt::expectShape(weight, "arg2", {512, 256}, rt::Role::kWeight));
+// CHECK-NEXT: return rt::PackedWeight::pack(weight, rt::WeightLayout::kOutIn, rt::DType::kBF16, stream);
 func.func @gated_packing(%x: tensor<?x256xbf16>,
-                         %wg: tensor<512x256xbf16> {xkernel.weight_packing = #xkernel.weight_packing<source = out_in,
-                             interleave = <half = gate, block_n = 128, partner = 2>>},
-                         %wu: tensor<512x256xbf16> {xkernel.weight_packing = #xkernel.weight_packing<source = out_in,
-                             interleave = <half = up, block_n = 128, partner = 1>>})
+                         %wg: tensor<512x256xbf16> {xkernel.weight_packing = #out_in},
+                         %wu: tensor<512x256xbf16> {xkernel.weight_packing = #out_in})
     -> tensor<?x512xbf16> attributes {xkernel.workspace = #xkernel.workspace<bytes = affine_map<()[s0] -> (0)>>} {
   %y = xkernel.gemm(%x, %wg, %wu : tensor<?x256xbf16>, tensor<512x256xbf16>, tensor<512x256xbf16>)
-      plan <target = sm_90a, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2>
+      plan <target = sm_90a, mainloop = tma_wgmma, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2>
       -> tensor<?x512xbf16> {
   ^bb0(%a: tensor<?x256xbf16>, %g: tensor<512x256xbf16>, %u: tensor<512x256xbf16>):
     %lg = xfuse.linear %a, %g {weight_layout = #xfuse.weight_layout<out_in>} : (tensor<?x256xbf16>, tensor<512x256xbf16>) -> tensor<?x512xbf16>

@@ -1,7 +1,7 @@
 // xkernel.gemm to CUDA, from hand-written kernel IR with explicit plans (no
 // pipeline, so that no cost-model change moves these checks): the main loop
-// and Tile a plan selects, the GemmParams, the epilogue functor chains, and
-// split-K.
+// and Tile each plan names, the GemmParams, the epilogue functor chains, a
+// RoPE fused into the epilogue, and split-K.
 // RUN: xfuse-translate --emit-cuda --xfuse-header=graph.h %s | FileCheck %s
 
 #none = affine_map<()[s0] -> (0)>
@@ -31,7 +31,7 @@ func.func @bias_relu(%x: tensor<?x256xbf16>, %w: tensor<256x512xbf16> {xkernel.w
                      %b: tensor<512xbf16>) -> tensor<?x512xbf16>
     attributes {xkernel.workspace = #xkernel.workspace<bytes = #none>} {
   %y = xkernel.gemm(%x, %w, %b : tensor<?x256xbf16>, tensor<256x512xbf16>, tensor<512xbf16>)
-      plan <target = sm_90a, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2>
+      plan <target = sm_90a, mainloop = tma_wgmma, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2>
       -> tensor<?x512xbf16> {
   ^bb0(%a: tensor<?x256xbf16>, %wt: tensor<256x512xbf16>, %bias: tensor<512xbf16>):
     %l = xfuse.linear %a, %wt bias %bias : (tensor<?x256xbf16>, tensor<256x512xbf16>, tensor<512xbf16>) -> tensor<?x512xbf16>
@@ -46,7 +46,7 @@ func.func @bias_relu(%x: tensor<?x256xbf16>, %w: tensor<256x512xbf16> {xkernel.w
 // CHECK-LABEL: rt::Status gated_biases(
 // CHECK: const device::GemmParams<__nv_bfloat16, __nv_bfloat16, 2> params{
 // CHECK-NEXT: static_cast<const __nv_bfloat16 *>(arg0.data), {static_cast<const __nv_bfloat16 *>(arg1.data()), static_cast<const __nv_bfloat16 *>(arg2.data())},
-// CHECK: const device::GatedProduct<device::Activation::kGeluTanh, device::EpilogueChain<device::BiasAdd<__nv_bfloat16>>, device::EpilogueChain<device::BiasAdd<__nv_bfloat16>>, device::EpilogueChain<>> epilogue{
+// CHECK: const auto epilogue = device::GatedProduct<device::Activation::kGeluTanh, device::EpilogueChain<device::BiasAdd<__nv_bfloat16>>, device::EpilogueChain<device::BiasAdd<__nv_bfloat16>>, device::EpilogueChain<>>{
 // CHECK-NEXT: device::EpilogueChain<device::BiasAdd<__nv_bfloat16>>(
 // CHECK-NEXT: device::BiasAdd<__nv_bfloat16>{static_cast<const __nv_bfloat16 *>(arg3.data)}),
 // CHECK-NEXT: device::EpilogueChain<device::BiasAdd<__nv_bfloat16>>(
@@ -59,7 +59,7 @@ func.func @gated_biases(%x: tensor<?x256xbf16>,
                         %bg: tensor<512xbf16>, %bu: tensor<512xbf16>) -> tensor<?x512xbf16>
     attributes {xkernel.workspace = #xkernel.workspace<bytes = #none>} {
   %y = xkernel.gemm(%x, %wg, %wu, %bg, %bu : tensor<?x256xbf16>, tensor<512x256xbf16>, tensor<512x256xbf16>, tensor<512xbf16>, tensor<512xbf16>)
-      plan <target = sm_90a, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2>
+      plan <target = sm_90a, mainloop = tma_wgmma, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2>
       -> tensor<?x512xbf16> {
   ^bb0(%a: tensor<?x256xbf16>, %g: tensor<512x256xbf16>, %u: tensor<512x256xbf16>, %gb: tensor<512xbf16>, %ub: tensor<512xbf16>):
     %lg = xfuse.linear %a, %g bias %gb {weight_layout = #xfuse.weight_layout<out_in>} : (tensor<?x256xbf16>, tensor<512x256xbf16>, tensor<512xbf16>) -> tensor<?x512xbf16>
@@ -84,7 +84,7 @@ func.func @residual_add(%x: tensor<?x256xbf16>, %w: tensor<256x256xbf16> {xkerne
                         %r: tensor<?x256xbf16>, %b: tensor<256xbf16>) -> tensor<?x256xbf16>
     attributes {xkernel.workspace = #xkernel.workspace<bytes = affine_map<()[s0, s1] -> (0)>>} {
   %y = xkernel.gemm(%x, %w, %r, %b : tensor<?x256xbf16>, tensor<256x256xbf16>, tensor<?x256xbf16>, tensor<256xbf16>)
-      plan <target = sm_90a, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2, schedule = ping_pong>
+      plan <target = sm_90a, mainloop = tma_wgmma, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2, schedule = ping_pong>
       -> tensor<?x256xbf16> {
   ^bb0(%a: tensor<?x256xbf16>, %wt: tensor<256x256xbf16>, %res: tensor<?x256xbf16>, %bias: tensor<256xbf16>):
     %l = xfuse.linear %a, %wt : (tensor<?x256xbf16>, tensor<256x256xbf16>) -> tensor<?x256xbf16>
@@ -115,7 +115,7 @@ func.func @residual_add(%x: tensor<?x256xbf16>, %w: tensor<256x256xbf16> {xkerne
 func.func @split_k(%x: tensor<16x1024xbf16>, %w: tensor<1024x1024xbf16> {xkernel.weight_packing = #in_out})
     -> tensor<16x1024xbf16> attributes {xkernel.workspace = #xkernel.workspace<bytes = #static_none>} {
   %y = xkernel.gemm(%x, %w : tensor<16x1024xbf16>, tensor<1024x1024xbf16>)
-      plan <target = sm_90a, tile_m = 64, tile_n = 64, tile_k = 64, stages = 8, warpgroups = 1, split_k = 2>
+      plan <target = sm_90a, mainloop = tma_wgmma, tile_m = 64, tile_n = 64, tile_k = 64, stages = 8, warpgroups = 1, split_k = 2>
       -> tensor<16x1024xbf16> {
   ^bb0(%a: tensor<16x1024xbf16>, %wt: tensor<1024x1024xbf16>):
     %l = xfuse.linear %a, %wt : (tensor<16x1024xbf16>, tensor<1024x1024xbf16>) -> tensor<16x1024xbf16>
@@ -125,8 +125,7 @@ func.func @split_k(%x: tensor<16x1024xbf16>, %w: tensor<1024x1024xbf16> {xkernel
 }
 
 // With dynamic rows there may be none, and no scratch: the launch stays
-// unsplit then. At most one slice per k-tile of 64: k = 128 splits in 2,
-// not 4.
+// unsplit then.
 // CHECK-LABEL: rt::Status split_k_dynamic_rows(
 // CHECK: const std::size_t scratch0Bytes = device::Sm90SplitKWorkspace<device::Sm90GemmTile<64, 64, 8>, 1>::partialBytes(static_cast<int>(s0), 1024, 2);
 // CHECK: // The plan splits K in 2: the slices add f32 partials in scratch0.
@@ -138,7 +137,7 @@ func.func @split_k(%x: tensor<16x1024xbf16>, %w: tensor<1024x1024xbf16> {xkernel
 func.func @split_k_dynamic_rows(%x: tensor<?x128xbf16>, %w: tensor<128x1024xbf16> {xkernel.weight_packing = #in_out})
     -> tensor<?x1024xbf16> attributes {xkernel.workspace = #xkernel.workspace<bytes = #none>} {
   %y = xkernel.gemm(%x, %w : tensor<?x128xbf16>, tensor<128x1024xbf16>)
-      plan <target = sm_90a, tile_m = 64, tile_n = 64, tile_k = 64, stages = 8, warpgroups = 1, split_k = 4>
+      plan <target = sm_90a, mainloop = tma_wgmma, tile_m = 64, tile_n = 64, tile_k = 64, stages = 8, warpgroups = 1, split_k = 2>
       -> tensor<?x1024xbf16> {
   ^bb0(%a: tensor<?x128xbf16>, %wt: tensor<128x1024xbf16>):
     %l = xfuse.linear %a, %wt : (tensor<?x128xbf16>, tensor<128x1024xbf16>) -> tensor<?x1024xbf16>
@@ -158,7 +157,7 @@ func.func @split_k_dynamic_rows(%x: tensor<?x128xbf16>, %w: tensor<128x1024xbf16
 func.func @cluster_pair(%x: tensor<?x256xbf16>, %w: tensor<256x256xbf16> {xkernel.weight_packing = #in_out})
     -> tensor<?x256xbf16> attributes {xkernel.workspace = #xkernel.workspace<bytes = #none>} {
   %y = xkernel.gemm(%x, %w : tensor<?x256xbf16>, tensor<256x256xbf16>)
-      plan <target = sm_90a, tile_m = 128, tile_n = 256, tile_k = 64, stages = 4, warpgroups = 2, cluster_m = 2>
+      plan <target = sm_90a, mainloop = tma_wgmma, tile_m = 128, tile_n = 256, tile_k = 64, stages = 4, warpgroups = 2, cluster_m = 2>
       -> tensor<?x256xbf16> {
   ^bb0(%a: tensor<?x256xbf16>, %wt: tensor<256x256xbf16>):
     %l = xfuse.linear %a, %wt : (tensor<?x256xbf16>, tensor<256x256xbf16>) -> tensor<?x256xbf16>
@@ -167,20 +166,18 @@ func.func @cluster_pair(%x: tensor<?x256xbf16>, %w: tensor<256x256xbf16> {xkerne
   return %y : tensor<?x256xbf16>
 }
 
-// sm_80 plans run on the mma.sync main loop, the plan's warpgroups as 4
-// warps each, split as squarely as whole fragments allow (2 x 4 here). It
-// has no split-K: a split plan runs unsplit, with the same result.
+// An sm_80 plan: the mma.sync main loop with the plan's warp grid.
 // CHECK-LABEL: rt::Status sm80_plan(
-// CHECK: // The plan splits K in 2; the sm_80 GEMM has no split-K yet and runs it unsplit.
-// CHECK-NEXT: // Main loop: GemmSm80Mainloop (mma.sync).
+// CHECK: // Main loop: GemmSm80Mainloop (mma.sync).
 // CHECK-NEXT: using Tile = device::GemmTile<128, 128, 32, 3, 2, 4>;
 // CHECK-NEXT: const device::GemmParams<__half, __half, 1> params{
-// CHECK-NOT: SplitK
-// CHECK: XFUSE_CUDA_TRY((device::launchGemm<Tile>(params, epilogue, stream)));
+// CHECK-NOT: Sm90
+// CHECK: const auto epilogue = device::EpilogueChain<>();
+// CHECK-NEXT: XFUSE_CUDA_TRY((device::launchGemm<Tile>(params, epilogue, stream)));
 func.func @sm80_plan(%x: tensor<?x256xf16>, %w: tensor<256x512xf16> {xkernel.weight_packing = #in_out})
     -> tensor<?x512xf16> attributes {xkernel.workspace = #xkernel.workspace<bytes = #none>} {
   %y = xkernel.gemm(%x, %w : tensor<?x256xf16>, tensor<256x512xf16>)
-      plan <target = sm_80, tile_m = 128, tile_n = 128, tile_k = 32, stages = 3, warpgroups = 2, split_k = 2>
+      plan <target = sm_80, mainloop = mma_sync, tile_m = 128, tile_n = 128, tile_k = 32, stages = 3, warps_m = 2, warps_n = 4>
       -> tensor<?x512xf16> {
   ^bb0(%a: tensor<?x256xf16>, %wt: tensor<256x512xf16>):
     %l = xfuse.linear %a, %wt : (tensor<?x256xf16>, tensor<256x512xf16>) -> tensor<?x512xf16>
@@ -189,15 +186,17 @@ func.func @sm80_plan(%x: tensor<?x256xf16>, %w: tensor<256x512xf16> {xkernel.wei
   return %y : tensor<?x512xf16>
 }
 
-// An sm_90a plan the Hopper GEMM cannot run falls back to mma.sync, saying
-// why.
-// CHECK-LABEL: rt::Status hopper_fallback(
-// CHECK: // Main loop: GemmSm80Mainloop (mma.sync), not the Hopper one: the Hopper GEMM's TMA maps describe bf16 operands only.
-// CHECK-NEXT: using Tile = device::GemmTile<128, 128, 64, 4, 2, 4>;
-func.func @hopper_fallback(%x: tensor<?x256xf16>, %w: tensor<256x512xf16> {xkernel.weight_packing = #in_out})
+// The main loop is the plan's, not the target's: an f16 GEMM on sm_90a runs
+// on mma.sync (the Hopper main loop is bf16's).
+// CHECK-LABEL: rt::Status f16_on_hopper(
+// CHECK: // Main loop: GemmSm80Mainloop (mma.sync).
+// CHECK-NEXT: using Tile = device::GemmTile<128, 128, 64, 4, 4, 2>;
+// CHECK-NOT: Sm90
+// CHECK: XFUSE_CUDA_TRY((device::launchGemm<Tile>(params, epilogue, stream)));
+func.func @f16_on_hopper(%x: tensor<?x256xf16>, %w: tensor<256x512xf16> {xkernel.weight_packing = #in_out})
     -> tensor<?x512xf16> attributes {xkernel.workspace = #xkernel.workspace<bytes = #none>} {
   %y = xkernel.gemm(%x, %w : tensor<?x256xf16>, tensor<256x512xf16>)
-      plan <target = sm_90a, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2>
+      plan <target = sm_90a, mainloop = mma_sync, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warps_m = 4, warps_n = 2>
       -> tensor<?x512xf16> {
   ^bb0(%a: tensor<?x256xf16>, %wt: tensor<256x512xf16>):
     %l = xfuse.linear %a, %wt : (tensor<?x256xf16>, tensor<256x512xf16>) -> tensor<?x512xf16>
@@ -206,65 +205,109 @@ func.func @hopper_fallback(%x: tensor<?x256xf16>, %w: tensor<256x512xf16> {xkern
   return %y : tensor<?x512xf16>
 }
 
-// A positional encoding of A runs as its own launch into scratch, which the
-// GEMM reads.
-// CHECK-LABEL: rt::Status pe_prologue(
-// CHECK: const std::size_t scratch0Bytes = static_cast<std::size_t>(s0 * 4096) * sizeof(__nv_bfloat16);
-// CHECK: // Kernel 0: xkernel.gemm
-// CHECK-NEXT: //   plan #xkernel.gemm_plan<target = sm_90a, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2>
-// CHECK-NEXT: //   xfuse.sinusoidal_pe at {{.*}}emit-cuda-gemm.mlir:[[@LINE+22]]:11
-// CHECK-NEXT: //   xfuse.linear at {{.*}}emit-cuda-gemm.mlir:[[@LINE+22]]:10
-// CHECK-NEXT: {
-// CHECK-NEXT: // Not fused yet: the A prologue runs as its own kernel into scratch.
-// CHECK-NEXT: {
-// CHECK-NEXT: XFUSE_ASSIGN_OR_RETURN(const float2 *frequencies0, deviceAddress(pe_prologue_frequencies0));
-// CHECK-NEXT: const auto op = device::makeRowChain<__nv_bfloat16, 256>(
-// CHECK-NEXT: static_cast<const __nv_bfloat16 *>(arg0.data),
-// CHECK-NEXT: static_cast<__nv_bfloat16 *>(scratch0),
-// CHECK-NEXT: s0 * 16,
-// CHECK-NEXT: device::SinusoidalStage<256, device::SinusoidalLayout::kInterleaved, std::int32_t>{
-// CHECK-NEXT: frequencies0, device::TokenPositions<std::int32_t>{nullptr, 16}, 1.0f});
-// CHECK-NEXT: XFUSE_CUDA_TRY(device::launchElementwise(op, stream));
+// f32 operands run on the SIMT main loop, whose one tile needs no Tile
+// type; the epilogue is the same functor chain, on floats.
+// CHECK-LABEL: rt::Status simt_f32(
+// CHECK: XFUSE_RETURN_IF_ERROR(expectGemmRows(s0, 64, "{{.*}}emit-cuda-gemm.mlir:[[@LINE+18]]:8"));
+// CHECK: // Main loop: GemmSimt (f32 on the CUDA cores).
+// CHECK-NEXT: const device::GemmParams<float, float, 1> params{
+// CHECK-NEXT: static_cast<const float *>(arg0.data), {static_cast<const float *>(arg1.data())},
+// CHECK-NEXT: static_cast<float *>(result0.data),
+// CHECK-NEXT: static_cast<int>(s0), 200, 96};
+// CHECK-NEXT: const auto epilogue = device::EpilogueChain<device::BiasAdd<float>, device::Activate<device::Activation::kGelu>>(
+// CHECK-NEXT: device::BiasAdd<float>{static_cast<const float *>(arg2.data)},
+// CHECK-NEXT: device::Activate<device::Activation::kGelu>{});
+// CHECK-NEXT: XFUSE_CUDA_TRY((device::launchGemmSimt(params, epilogue, stream)));
 // CHECK-NEXT: }
-// CHECK: const device::GemmParams<__nv_bfloat16, __nv_bfloat16, 1> params{
-// CHECK-NEXT: static_cast<const __nv_bfloat16 *>(scratch0), {static_cast<const __nv_bfloat16 *>(arg1.data())},
-func.func @pe_prologue(%x: tensor<?x16x256xbf16>, %w: tensor<256x512xbf16> {xkernel.weight_packing = #in_out})
-    -> tensor<?x16x512xbf16> attributes {xkernel.workspace = #xkernel.workspace<bytes = #none>} {
-  %y = xkernel.gemm(%x, %w : tensor<?x16x256xbf16>, tensor<256x512xbf16>)
-      plan <target = sm_90a, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2>
-      -> tensor<?x16x512xbf16> {
-  ^bb0(%a: tensor<?x16x256xbf16>, %wt: tensor<256x512xbf16>):
-    %pe = xfuse.sinusoidal_pe %a : tensor<?x16x256xbf16>
-    %l = xfuse.linear %pe, %wt : (tensor<?x16x256xbf16>, tensor<256x512xbf16>) -> tensor<?x16x512xbf16>
-    xkernel.yield %l : tensor<?x16x512xbf16>
+// CHECK-NEXT: return rt::Status::ok();
+// CHECK-LABEL: rt::StatusOr<rt::PackedWeight> simt_f32_pack_arg1(
+// CHECK-NEXT: XFUSE_RETURN_IF_ERROR(rt::expectShape(weight, "arg1", {96, 200}, rt::Role::kWeight));
+// CHECK-NEXT: return rt::PackedWeight::pack(weight, rt::WeightLayout::kInOut, rt::DType::kF32, stream);
+func.func @simt_f32(%x: tensor<?x96xf32>, %w: tensor<96x200xf32> {xkernel.weight_packing = #in_out},
+                    %b: tensor<200xf32>) -> tensor<?x200xf32>
+    attributes {xkernel.workspace = #xkernel.workspace<bytes = #none>} {
+  %y = xkernel.gemm(%x, %w, %b : tensor<?x96xf32>, tensor<96x200xf32>, tensor<200xf32>)
+      plan <target = sm_90a, mainloop = simt, tile_m = 64, tile_n = 64, tile_k = 16, stages = 2, warps_m = 2, warps_n = 4>
+      -> tensor<?x200xf32> {
+  ^bb0(%a: tensor<?x96xf32>, %wt: tensor<96x200xf32>, %bias: tensor<200xf32>):
+    %l = xfuse.linear %a, %wt bias %bias : (tensor<?x96xf32>, tensor<96x200xf32>, tensor<200xf32>) -> tensor<?x200xf32>
+    %r = xfuse.activation %l {kind = #xfuse.activation<gelu>} : tensor<?x200xf32>
+    xkernel.yield %r : tensor<?x200xf32>
   }
-  return %y : tensor<?x16x512xbf16>
+  return %y : tensor<?x200xf32>
 }
 
-// RoPE of the output runs in place after the GEMM.
+// RoPE of the output rotates each output row in the epilogue, after the
+// bias: one launch, whose tile of 128 columns holds two heads of 64.
+// CHECK: __device__ const float2 rope_epilogue_frequencies0[32] = {
 // CHECK-LABEL: rt::Status rope_epilogue(
-// CHECK: XFUSE_CUDA_TRY((device::launchGemmSm90<Tile>(sm90Params, epilogue, stream)));
-// CHECK-NEXT: // Not fused yet: RoPE runs in place on the GEMM's output.
-// CHECK-NEXT: {
-// CHECK-NEXT: XFUSE_ASSIGN_OR_RETURN(const float2 *frequencies, deviceAddress(rope_epilogue_frequencies0));
-// CHECK-NEXT: const device::RoPE<__nv_bfloat16, 4, 64, 64, device::RopeStyle::kNeox, std::int32_t> op{
-// CHECK-NEXT: static_cast<const __nv_bfloat16 *>(result0.data),
+// CHECK: // Kernel 0: xkernel.gemm
+// CHECK: XFUSE_ASSIGN_OR_RETURN(const float2 *ropeFrequencies, deviceAddress(rope_epilogue_frequencies0));
+// CHECK-NEXT: // Main loop: GemmSm90Mainloop (TMA + wgmma), one persistent block per SM.
+// CHECK-NEXT: using Tile = device::Sm90GemmTile<128, 128, 4>;
+// CHECK-NEXT: const device::GemmParams<__nv_bfloat16, __nv_bfloat16, 1> params{
+// CHECK-NEXT: static_cast<const __nv_bfloat16 *>(arg0.data), {static_cast<const __nv_bfloat16 *>(arg1.data())},
 // CHECK-NEXT: static_cast<__nv_bfloat16 *>(result0.data),
-// CHECK-NEXT: frequencies, 1.0f, device::TokenPositions<std::int32_t>{nullptr, 32}, s0 * 32};
-// CHECK-NEXT: XFUSE_CUDA_TRY(device::launchElementwise(op, stream));
+// CHECK-NEXT: static_cast<int>(s0 * 32), 256, 256};
+// CHECK-NEXT: const auto epilogue = device::makeWithRowOp(
+// CHECK-NEXT: device::EpilogueChain<device::BiasAdd<__nv_bfloat16>>(
+// CHECK-NEXT: device::BiasAdd<__nv_bfloat16>{static_cast<const __nv_bfloat16 *>(arg2.data)}),
+// CHECK-NEXT: device::RopeRowOp<64, 64, device::RopeStyle::kNeox, std::int32_t>{
+// CHECK-NEXT: ropeFrequencies, 1.0f, device::TokenPositions<std::int32_t>{nullptr, 32}});
+// CHECK-NEXT: device::GemmSm90Params<__nv_bfloat16, 1> sm90Params;
+// CHECK-NEXT: XFUSE_CUDA_TRY((device::prepareGemmSm90<Tile>(params, &sm90Params)));
+// CHECK-NEXT: XFUSE_CUDA_TRY((device::launchGemmSm90<Tile>(sm90Params, epilogue, stream)));
 // CHECK-NEXT: }
-func.func @rope_epilogue(%x: tensor<?x32x256xbf16>, %w: tensor<256x256xbf16> {xkernel.weight_packing = #in_out})
+// CHECK-NEXT: return rt::Status::ok();
+func.func @rope_epilogue(%x: tensor<?x32x256xbf16>, %w: tensor<256x256xbf16> {xkernel.weight_packing = #in_out},
+                         %b: tensor<256xbf16>)
     -> tensor<?x32x4x64xbf16> attributes {xkernel.workspace = #xkernel.workspace<bytes = #none>} {
-  %y = xkernel.gemm(%x, %w : tensor<?x32x256xbf16>, tensor<256x256xbf16>)
-      plan <target = sm_90a, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2>
+  %y = xkernel.gemm(%x, %w, %b : tensor<?x32x256xbf16>, tensor<256x256xbf16>, tensor<256xbf16>)
+      plan <target = sm_90a, mainloop = tma_wgmma, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2>
       -> tensor<?x32x4x64xbf16> {
-  ^bb0(%a: tensor<?x32x256xbf16>, %wt: tensor<256x256xbf16>):
+  ^bb0(%a: tensor<?x32x256xbf16>, %wt: tensor<256x256xbf16>, %bias: tensor<256xbf16>):
     %c0 = arith.constant 0 : index
-    %l = xfuse.linear %a, %wt : (tensor<?x32x256xbf16>, tensor<256x256xbf16>) -> tensor<?x32x256xbf16>
+    %l = xfuse.linear %a, %wt bias %bias : (tensor<?x32x256xbf16>, tensor<256x256xbf16>, tensor<256xbf16>) -> tensor<?x32x256xbf16>
     %rows = tensor.dim %a, %c0 : tensor<?x32x256xbf16>
     %heads = tensor.expand_shape %l [[0], [1], [2, 3]] output_shape [%rows, 32, 4, 64] : tensor<?x32x256xbf16> into tensor<?x32x4x64xbf16>
     %r = xfuse.rope %heads : tensor<?x32x4x64xbf16>
     xkernel.yield %r : tensor<?x32x4x64xbf16>
   }
   return %y : tensor<?x32x4x64xbf16>
+}
+
+// On mma.sync, each warp of the 8 x 1 grid holds one whole head of 128
+// columns; the first 64 features rotate, at the given positions.
+// CHECK: __device__ const float2 rope_epilogue_sm80_frequencies0[32] = {
+// CHECK-LABEL: rt::Status rope_epilogue_sm80(
+// CHECK: XFUSE_RETURN_IF_ERROR(expectSameSize(s1, "'arg2' dim 0", s0, "'arg0' dim 0"));
+// CHECK: XFUSE_ASSIGN_OR_RETURN(const float2 *ropeFrequencies, deviceAddress(rope_epilogue_sm80_frequencies0));
+// CHECK-NEXT: // Main loop: GemmSm80Mainloop (mma.sync).
+// CHECK-NEXT: using Tile = device::GemmTile<128, 128, 32, 4, 8, 1>;
+// CHECK-NEXT: const device::GemmParams<__half, __half, 1> params{
+// CHECK-NEXT: static_cast<const __half *>(arg0.data), {static_cast<const __half *>(arg1.data())},
+// CHECK-NEXT: static_cast<__half *>(result0.data),
+// CHECK-NEXT: static_cast<int>(s0), 1024, 512};
+// CHECK-NEXT: const auto epilogue = device::makeWithRowOp(
+// CHECK-NEXT: device::EpilogueChain<>(),
+// CHECK-NEXT: device::RopeRowOp<128, 64, device::RopeStyle::kNeox, std::int64_t>{
+// CHECK-NEXT: ropeFrequencies, 1.0f, device::TokenPositions<std::int64_t>{static_cast<const std::int64_t *>(arg2.data), 1}});
+// CHECK-NEXT: XFUSE_CUDA_TRY((device::launchGemm<Tile>(params, epilogue, stream)));
+// CHECK-NEXT: }
+// CHECK-NEXT: return rt::Status::ok();
+func.func @rope_epilogue_sm80(%x: tensor<?x512xf16>, %w: tensor<512x1024xf16> {xkernel.weight_packing = #in_out},
+                              %pos: tensor<?xi64>)
+    -> tensor<?x8x128xf16> attributes {xkernel.workspace = #xkernel.workspace<bytes = affine_map<()[s0, s1] -> (0)>>} {
+  %y = xkernel.gemm(%x, %w, %pos : tensor<?x512xf16>, tensor<512x1024xf16>, tensor<?xi64>)
+      plan <target = sm_80, mainloop = mma_sync, tile_m = 128, tile_n = 128, tile_k = 32, stages = 4, warps_m = 8, warps_n = 1>
+      -> tensor<?x8x128xf16> {
+  ^bb0(%a: tensor<?x512xf16>, %wt: tensor<512x1024xf16>, %p: tensor<?xi64>):
+    %c0 = arith.constant 0 : index
+    %l = xfuse.linear %a, %wt : (tensor<?x512xf16>, tensor<512x1024xf16>) -> tensor<?x1024xf16>
+    %rows = tensor.dim %a, %c0 : tensor<?x512xf16>
+    %heads = tensor.expand_shape %l [[0], [1, 2]] output_shape [%rows, 8, 128] : tensor<?x1024xf16> into tensor<?x8x128xf16>
+    %r = xfuse.rope %heads positions %p {rotary_dim = 64 : i64} : tensor<?x8x128xf16>, tensor<?xi64>
+    xkernel.yield %r : tensor<?x8x128xf16>
+  }
+  return %y : tensor<?x8x128xf16>
 }

@@ -26,12 +26,12 @@
 // Gate and up in one GEMM, on both targets.
 // SWIGLU-LABEL: rt::Status swiglu(
 // SWIGLU: {static_cast<const __nv_bfloat16 *>(arg1.data()), static_cast<const __nv_bfloat16 *>(arg2.data())},
-// SWIGLU: const device::GatedProduct<device::Activation::kSilu, device::EpilogueChain<>, device::EpilogueChain<>, device::EpilogueChain<>> epilogue{
+// SWIGLU: const auto epilogue = device::GatedProduct<device::Activation::kSilu, device::EpilogueChain<>, device::EpilogueChain<>, device::EpilogueChain<>>{
 // SWIGLU: device::GemmSm90Params<__nv_bfloat16, 2> sm90Params;
 // SWIGLU: device::GemmSm90Params<__nv_bfloat16, 1> sm90Params;
 // SWIGLU-LABEL: rt::StatusOr<rt::PackedWeight> swiglu_pack_arg1(
 // SWIGLU80-LABEL: rt::Status swiglu(
-// SWIGLU80: const device::GatedProduct<device::Activation::kSilu,
+// SWIGLU80: const auto epilogue = device::GatedProduct<device::Activation::kSilu,
 // SWIGLU80: XFUSE_CUDA_TRY((device::launchGemm<Tile>(params, epilogue, stream)));
 // SWIGLU80-NOT: Sm90
 
@@ -45,15 +45,20 @@
 // NORM-NEXT: device::BiasAdd<__nv_bfloat16>{static_cast<const __nv_bfloat16 *>(arg5.data)},
 // NORM-NEXT: device::ResidualAdd<__nv_bfloat16>{static_cast<const __nv_bfloat16 *>(arg0.data), 256});
 
-// RoPE with Llama 3 scaling in the projection's kernel, at the given
-// positions.
-// ROPE-LABEL: // RoPE inv_freq (theta 500000, rotary dim 64, scaled)
+// RoPE with Llama 3 scaling in the projection's epilogue, at the given
+// positions: one kernel, one launch.
+// ROPE: // RoPE inv_freq (theta 500000, rotary dim 64, scaled)
 // ROPE-LABEL: rt::Status query_rope(
 // ROPE: expectSameSize(s1, "'arg2' dim 0", s0, "'arg0' dim 0")
 // ROPE: // Kernel 0: xkernel.gemm
 // ROPE: //   xfuse.rope at
-// ROPE: const device::RoPE<__nv_bfloat16, 4, 64, 64, device::RopeStyle::kNeox, std::int64_t> op{
-// ROPE-NOT: // Kernel 1
+// ROPE: const auto epilogue = device::makeWithRowOp(
+// ROPE-NEXT: device::EpilogueChain<>(),
+// ROPE-NEXT: device::RopeRowOp<64, 64, device::RopeStyle::kNeox, std::int64_t>{
+// ROPE-NEXT: ropeFrequencies, 1.0f, device::TokenPositions<std::int64_t>{static_cast<const std::int64_t *>(arg2.data), 1}});
+// ROPE: XFUSE_CUDA_TRY((device::launchGemmSm90<Tile>(sm90Params, epilogue, stream)));
+// ROPE-NEXT: }
+// ROPE-NEXT: return rt::Status::ok();
 
 // Each activation its own kernel (x has five users); identity is a copy.
 // PW-LABEL: rt::Status every_activation(
@@ -86,18 +91,38 @@
 // PW-NEXT: frequencies0, device::TokenPositions<std::int32_t>{nullptr, 4}, 2.0f},
 // PW-NEXT: device::NormStage<__nv_bfloat16, 1000, device::NormKind::kLayer>{
 
+// A RoPE is a stage of its kernel's chain, over rows of heads x head_dim;
+// dynamic NTK first writes its frequencies with a one-block launch.
 // RV-LABEL: rt::Status ntk_rope(
 // RV: XFUSE_CUDA_TRY(device::launchDynamicNtkFrequencies(
-// RV: const device::RoPE<__nv_bfloat16, 4, 64, 64, device::RopeStyle::kNeox, std::int64_t> op{
+// RV: const auto op = device::makeRowChain<__nv_bfloat16, 256>(
+// RV: device::RopeStage<4, 64, 64, device::RopeStyle::kNeox, std::int64_t>{
+// RV-NEXT: ropeFrequencies, 1.0f, device::TokenPositions<std::int64_t>{static_cast<const std::int64_t *>(arg1.data), 1}});
 // RV-LABEL: rt::Status ntk_rope_seq(
 // RV: device::DynamicNtkFrequencies<std::int32_t>{
 // RV-NEXT: device::TokenPositions<std::int32_t>{nullptr, 16}, s0 * 16,
 // RV-LABEL: rt::Status gptj_partial(
-// RV: const device::RoPE<__nv_bfloat16, 4, 64, 32, device::RopeStyle::kGptj, std::int32_t> op{
+// RV: device::RopeStage<4, 64, 32, device::RopeStyle::kGptj, std::int32_t>{
+// The norm over each head of 64 and the RoPE over rows of 256 are two
+// kernels; the activation joins the RoPE's chain.
 // RV-LABEL: rt::Status qk_norm_rope(
+// RV: // Kernel 0: xkernel.pointwise
 // RV: device::NormStage<__nv_bfloat16, 64, device::NormKind::kRms>{
-// RV: const device::RoPE<__nv_bfloat16, 4, 64, 48, device::RopeStyle::kNeox, std::int64_t> op{
-// RV: device::ActivationStage<device::Activation::kSilu>{});
+// RV: // Kernel 1: xkernel.pointwise
+// RV: const auto op = device::makeRowChain<__nv_bfloat16, 256>(
+// RV: device::RopeStage<4, 64, 48, device::RopeStyle::kNeox, std::int64_t>{
+// RV-NEXT: ropeFrequencies, 1.0f, device::TokenPositions<std::int64_t>{static_cast<const std::int64_t *>(arg2.data), 1}},
+// RV-NEXT: device::ActivationStage<device::Activation::kSilu>{});
+// RV-NEXT: XFUSE_CUDA_TRY(device::launchElementwise(op, stream));
+// RV-NEXT: }
+// RV-NEXT: return rt::Status::ok();
+// Dynamic NTK in a GEMM epilogue: the frequencies' launch, then the GEMM.
+// RV-LABEL: rt::Status ntk_q_rope(
+// RV: XFUSE_CUDA_TRY(device::launchDynamicNtkFrequencies(
+// RV: device::RopeRowOp<64, 64, device::RopeStyle::kNeox, std::int64_t>{
+// RV: XFUSE_CUDA_TRY((device::launchGemmSm90<Tile>(sm90Params, epilogue, stream)));
+// RV-NEXT: }
+// RV-NEXT: return rt::Status::ok();
 
 // F32-LABEL: rt::Status layernorm_relu_bias_f32(
 // F32: const auto op = device::makeRowChain<float, 200>(

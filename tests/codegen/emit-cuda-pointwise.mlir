@@ -1,8 +1,9 @@
 // xkernel.pointwise to CUDA, from hand-written kernel IR with explicit plans
 // (no pipeline, so that no cost-model change moves these checks): one
-// RowChain stage per op, norms with one block per row, compile-time
-// frequency tables, RoPE as a launch of its own that splits a chain, and
-// dynamic NTK frequencies computed on the device.
+// RowChain launch per kernel, one stage per op (RoPE included, over rows of
+// heads x head_dim), reshapes as views, norms with one block per row,
+// compile-time frequency tables, and dynamic NTK frequencies computed on the
+// device.
 // RUN: xfuse-translate --emit-cuda --xfuse-header=graph.h %s | FileCheck %s
 
 #none = affine_map<()[s0] -> (0)>
@@ -10,7 +11,7 @@
 
 // The frequencies base^(-2i/d) as exact {hi, lo} f32 pairs, at namespace
 // scope before the entry point.
-// CHECK-LABEL: __device__ const float2 sinusoidal_frequencies0[128] = {
+// CHECK: __device__ const float2 sinusoidal_frequencies0[128] = {
 // CHECK-NEXT: {0x1p+0f, 0x0p+0f}, // [0] 1
 // CHECK-NEXT: // [1] 0.930572
 // CHECK: {{^}}};
@@ -99,16 +100,19 @@ func.func @rms_norm_gate(%x: tensor<?x512xf16>, %w: tensor<512xf16>, %g: tensor<
 }
 
 // YaRN rescales the frequencies and multiplies cos and sin by its attention
-// factor, by default 0.1 ln(factor) + 1 = 1.1386... for factor 4.
-// CHECK-LABEL: // RoPE inv_freq (theta 10000, rotary dim 32, scaled) of xfuse.rope
+// factor, by default 0.1 ln(factor) + 1 = 1.1386... for factor 4. A row is
+// a token's 2 heads of 32.
+// CHECK: // RoPE inv_freq (theta 10000, rotary dim 32, scaled) of xfuse.rope
 // CHECK-NEXT: // split into {hi, lo} f32 pairs (device::sincosOfProduct).
 // CHECK-NEXT: __device__ const float2 rope_yarn_frequencies0[16] = {
 // CHECK-LABEL: rt::Status rope_yarn(
-// CHECK: XFUSE_ASSIGN_OR_RETURN(const float2 *frequencies, deviceAddress(rope_yarn_frequencies0));
-// CHECK-NEXT: const device::RoPE<__nv_bfloat16, 2, 32, 32, device::RopeStyle::kNeox, std::int32_t> op{
+// CHECK: XFUSE_ASSIGN_OR_RETURN(const float2 *ropeFrequencies, deviceAddress(rope_yarn_frequencies0));
+// CHECK-NEXT: const auto op = device::makeRowChain<__nv_bfloat16, 64>(
 // CHECK-NEXT: static_cast<const __nv_bfloat16 *>(arg0.data),
 // CHECK-NEXT: static_cast<__nv_bfloat16 *>(result0.data),
-// CHECK-NEXT: frequencies, 1.13862{{[0-9]*}}f, device::TokenPositions<std::int32_t>{nullptr, 16}, s0 * 16};
+// CHECK-NEXT: s0 * 16,
+// CHECK-NEXT: device::RopeStage<2, 32, 32, device::RopeStyle::kNeox, std::int32_t>{
+// CHECK-NEXT: ropeFrequencies, 1.13862{{[0-9]*}}f, device::TokenPositions<std::int32_t>{nullptr, 16}});
 // CHECK-NEXT: XFUSE_CUDA_TRY(device::launchElementwise(op, stream));
 func.func @rope_yarn(%x: tensor<?x16x2x32xbf16>) -> tensor<?x16x2x32xbf16>
     attributes {xkernel.workspace = #xkernel.workspace<bytes = #none>} {
@@ -122,17 +126,24 @@ func.func @rope_yarn(%x: tensor<?x16x2x32xbf16>) -> tensor<?x16x2x32xbf16>
 }
 
 // Dynamic NTK: the base follows the call's largest position, which is on
-// the device, so a one-block kernel writes the frequencies into scratch.
+// the device, so a one-block kernel writes the frequencies into scratch
+// before the RoPE's launch reads them.
 // CHECK-LABEL: rt::Status dynamic_ntk(
 // CHECK: const std::size_t scratch0Bytes = 32 * sizeof(float2);
 // CHECK: // Dynamic NTK scaling: the frequencies follow this call's largest position.
-// CHECK-NEXT: float2 *const frequencies = static_cast<float2 *>(scratch0);
+// CHECK-NEXT: float2 *const ropeFrequencies = static_cast<float2 *>(scratch0);
 // CHECK-NEXT: XFUSE_CUDA_TRY(device::launchDynamicNtkFrequencies(
 // CHECK-NEXT: device::DynamicNtkFrequencies<std::int64_t>{
 // CHECK-NEXT: device::TokenPositions<std::int64_t>{static_cast<const std::int64_t *>(arg1.data), 1}, s0 * 16,
-// CHECK-NEXT: 10000.0, 2.0, 4096.0, 64, frequencies},
+// CHECK-NEXT: 10000.0, 2.0, 4096.0, 64, ropeFrequencies},
 // CHECK-NEXT: stream));
-// CHECK-NEXT: const device::RoPE<__nv_bfloat16, 4, 64, 64, device::RopeStyle::kGptj, std::int64_t> op{
+// CHECK-NEXT: const auto op = device::makeRowChain<__nv_bfloat16, 256>(
+// CHECK-NEXT: static_cast<const __nv_bfloat16 *>(arg0.data),
+// CHECK-NEXT: static_cast<__nv_bfloat16 *>(result0.data),
+// CHECK-NEXT: s0 * 16,
+// CHECK-NEXT: device::RopeStage<4, 64, 64, device::RopeStyle::kGptj, std::int64_t>{
+// CHECK-NEXT: ropeFrequencies, 1.0f, device::TokenPositions<std::int64_t>{static_cast<const std::int64_t *>(arg1.data), 1}});
+// CHECK-NEXT: XFUSE_CUDA_TRY(device::launchElementwise(op, stream));
 func.func @dynamic_ntk(%x: tensor<?x16x4x64xbf16>, %pos: tensor<?x16xi64>) -> tensor<?x16x4x64xbf16>
     attributes {xkernel.workspace = #xkernel.workspace<bytes = affine_map<()[s0, s1] -> (0)>>} {
   %y = xkernel.pointwise(%x, %pos : tensor<?x16x4x64xbf16>, tensor<?x16xi64>) plan #flat -> tensor<?x16x4x64xbf16> {
@@ -145,39 +156,67 @@ func.func @dynamic_ntk(%x: tensor<?x16x4x64xbf16>, %pos: tensor<?x16xi64>) -> te
   return %y : tensor<?x16x4x64xbf16>
 }
 
-// RoPE splits a chain into launches, each after the first in place on the
-// result.
-// CHECK-LABEL: rt::Status norm_rope_silu(
-// CHECK: // Not fused yet: RoPE runs as its own launch, so this kernel is 3 launches,
-// CHECK-NEXT: // each after the first in place on the result.
+// An expand_shape is a view: the [T, 256] input is read as [T, 4, 64] heads,
+// one row per token.
+// CHECK: __device__ const float2 expand_rope_frequencies0[32] = {
+// CHECK-LABEL: rt::Status expand_rope(
+// CHECK: XFUSE_RETURN_IF_ERROR(expectSameSize(s1, "'arg1' dim 0", s0, "'arg0' dim 0"));
+// CHECK: //   tensor.expand_shape at
+// CHECK-NEXT: //   xfuse.rope at
 // CHECK-NEXT: {
-// CHECK-NEXT: const auto op = device::makeRowChain<__nv_bfloat16, 64>(
+// CHECK-NEXT: XFUSE_ASSIGN_OR_RETURN(const float2 *ropeFrequencies, deviceAddress(expand_rope_frequencies0));
+// CHECK-NEXT: const auto op = device::makeRowChain<__nv_bfloat16, 256>(
 // CHECK-NEXT: static_cast<const __nv_bfloat16 *>(arg0.data),
 // CHECK-NEXT: static_cast<__nv_bfloat16 *>(result0.data),
-// CHECK: XFUSE_CUDA_TRY(device::launchRowChain<256>(op, stream));
-// CHECK-NEXT: }
-// CHECK-NEXT: {
-// CHECK: const device::RoPE<__nv_bfloat16, 4, 64, 48, device::RopeStyle::kNeox, std::int32_t> op{
-// CHECK-NEXT: static_cast<const __nv_bfloat16 *>(result0.data),
-// CHECK-NEXT: static_cast<__nv_bfloat16 *>(result0.data),
-// CHECK-NEXT: frequencies, 1.0f,
+// CHECK-NEXT: s0,
+// CHECK-NEXT: device::RopeStage<4, 64, 64, device::RopeStyle::kNeox, std::int32_t>{
+// CHECK-NEXT: ropeFrequencies, 1.0f, device::TokenPositions<std::int32_t>{static_cast<const std::int32_t *>(arg1.data), 1}});
 // CHECK-NEXT: XFUSE_CUDA_TRY(device::launchElementwise(op, stream));
 // CHECK-NEXT: }
-// CHECK-NEXT: {
-// CHECK-NEXT: const auto op = device::makeRowChain<__nv_bfloat16, 64>(
-// CHECK-NEXT: static_cast<const __nv_bfloat16 *>(result0.data),
-// CHECK-NEXT: static_cast<__nv_bfloat16 *>(result0.data),
-// CHECK-NEXT: s0 * 64,
-// CHECK-NEXT: device::ActivationStage<device::Activation::kSilu>{});
-func.func @norm_rope_silu(%x: tensor<?x16x4x64xbf16>, %w: tensor<64xbf16>) -> tensor<?x16x4x64xbf16>
-    attributes {xkernel.workspace = #xkernel.workspace<bytes = #none>} {
-  %y = xkernel.pointwise(%x, %w : tensor<?x16x4x64xbf16>, tensor<64xbf16>)
-      plan <target = sm_90a, threads = 256, vector_width = 8, rows_per_block = 1> -> tensor<?x16x4x64xbf16> {
-  ^bb0(%a: tensor<?x16x4x64xbf16>, %wa: tensor<64xbf16>):
-    %n = xfuse.rms_norm %a, %wa : tensor<?x16x4x64xbf16>, tensor<64xbf16>
-    %r = xfuse.rope %n {rotary_dim = 48 : i64} : tensor<?x16x4x64xbf16>
-    %s = xfuse.activation %r {kind = #xfuse.activation<silu>} : tensor<?x16x4x64xbf16>
-    xkernel.yield %s : tensor<?x16x4x64xbf16>
+// CHECK-NEXT: return rt::Status::ok();
+func.func @expand_rope(%x: tensor<?x256xbf16>, %pos: tensor<?xi32>) -> tensor<?x4x64xbf16>
+    attributes {xkernel.workspace = #xkernel.workspace<bytes = affine_map<()[s0, s1] -> (0)>>} {
+  %y = xkernel.pointwise(%x, %pos : tensor<?x256xbf16>, tensor<?xi32>) plan #flat -> tensor<?x4x64xbf16> {
+  ^bb0(%a: tensor<?x256xbf16>, %p: tensor<?xi32>):
+    %c0 = arith.constant 0 : index
+    %t = tensor.dim %a, %c0 : tensor<?x256xbf16>
+    %h = tensor.expand_shape %a [[0], [1, 2]] output_shape [%t, 4, 64] : tensor<?x256xbf16> into tensor<?x4x64xbf16>
+    %r = xfuse.rope %h positions %p : tensor<?x4x64xbf16>, tensor<?xi32>
+    xkernel.yield %r : tensor<?x4x64xbf16>
   }
-  return %y : tensor<?x16x4x64xbf16>
+  return %y : tensor<?x4x64xbf16>
+}
+// A norm over each token's 256 features, their RoPE as 4 heads of 64 (48
+// rotated), an activation, and back to [.., 256]: one chain of three stages
+// over rows of 256, in one launch.
+// CHECK-LABEL: rt::Status norm_rope_silu(
+// CHECK: XFUSE_ASSIGN_OR_RETURN(const float2 *ropeFrequencies, deviceAddress(norm_rope_silu_frequencies0));
+// CHECK-NEXT: const auto op = device::makeRowChain<__nv_bfloat16, 256>(
+// CHECK-NEXT: static_cast<const __nv_bfloat16 *>(arg0.data),
+// CHECK-NEXT: static_cast<__nv_bfloat16 *>(result0.data),
+// CHECK-NEXT: s0 * 16,
+// CHECK-NEXT: device::NormStage<__nv_bfloat16, 256, device::NormKind::kRms>{
+// CHECK-NEXT: static_cast<const __nv_bfloat16 *>(arg1.data), nullptr, 1e-06f},
+// CHECK-NEXT: device::RopeStage<4, 64, 48, device::RopeStyle::kNeox, std::int32_t>{
+// CHECK-NEXT: ropeFrequencies, 1.0f, device::TokenPositions<std::int32_t>{nullptr, 16}},
+// CHECK-NEXT: device::ActivationStage<device::Activation::kSilu>{});
+// CHECK-NEXT: // A norm reduces whole rows: one block of 256 threads per row.
+// CHECK-NEXT: XFUSE_CUDA_TRY(device::launchRowChain<256>(op, stream));
+// CHECK-NEXT: }
+// CHECK-NEXT: return rt::Status::ok();
+func.func @norm_rope_silu(%x: tensor<?x16x256xbf16>, %w: tensor<256xbf16>) -> tensor<?x16x256xbf16>
+    attributes {xkernel.workspace = #xkernel.workspace<bytes = #none>} {
+  %y = xkernel.pointwise(%x, %w : tensor<?x16x256xbf16>, tensor<256xbf16>)
+      plan <target = sm_90a, threads = 256, vector_width = 8, rows_per_block = 1> -> tensor<?x16x256xbf16> {
+  ^bb0(%a: tensor<?x16x256xbf16>, %wa: tensor<256xbf16>):
+    %c0 = arith.constant 0 : index
+    %b = tensor.dim %a, %c0 : tensor<?x16x256xbf16>
+    %n = xfuse.rms_norm %a, %wa : tensor<?x16x256xbf16>, tensor<256xbf16>
+    %h = tensor.expand_shape %n [[0], [1], [2, 3]] output_shape [%b, 16, 4, 64] : tensor<?x16x256xbf16> into tensor<?x16x4x64xbf16>
+    %r = xfuse.rope %h {rotary_dim = 48 : i64} : tensor<?x16x4x64xbf16>
+    %s = xfuse.activation %r {kind = #xfuse.activation<silu>} : tensor<?x16x4x64xbf16>
+    %o = tensor.collapse_shape %s [[0], [1], [2, 3]] : tensor<?x16x4x64xbf16> into tensor<?x16x256xbf16>
+    xkernel.yield %o : tensor<?x16x256xbf16>
+  }
+  return %y : tensor<?x16x256xbf16>
 }

@@ -1,6 +1,6 @@
-// A positional encoding that --xfuse-form-kernels puts in a GEMM's A
-// prologue: recomputing it per output tile column beats a round trip through
-// memory at this width (see xfuse-form-kernels.mlir).
+// A positional encoding feeding a narrow FFN. GEMMs take no A prologue, so
+// the encoding is a pointwise kernel of its own before the two GEMMs: three
+// kernels, one launch each.
 func.func @pe_ffn_narrow(%x: tensor<?x16x256xbf16>, %w1: tensor<256x512xbf16>, %b1: tensor<512xbf16>,
                          %w2: tensor<512x256xbf16>, %b2: tensor<256xbf16>) -> tensor<?x16x256xbf16> {
   %pe = xfuse.sinusoidal_pe %x : tensor<?x16x256xbf16>
