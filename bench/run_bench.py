@@ -117,6 +117,8 @@ def make_inputs():
                                 wu=randn(11008, 4096, scale=4096**-0.5),
                                 wd=randn(4096, 11008, scale=11008**-0.5)),
                            3 * 2 * 4096 * 4096 * 11008)
+    cfg["llama_q"] = (dict(x=randn(4096, 4096), wq=randn(4096, 4096, scale=4096**-0.5)),
+                      2 * 4096 * 4096 * 4096)
     cfg["llama_q_rope"] = (dict(x=randn(4096, 4096), wq=randn(4096, 4096, scale=4096**-0.5),
                                 positions=torch.randint(0, 8192, (4096,), device=DEV)),
                            2 * 4096 * 4096 * 4096)
@@ -173,6 +175,10 @@ def peers(name, args, sets):
             out["eager"],
             median_ms(lambda i: silu_mul(xs[i] @ wgu.t()) @ wd.t(), sets),
             median_ms(lambda i: silu_mul_c(xs[i] @ wgu.t()) @ wd.t(), sets))
+    elif name == "llama_q":
+        # Eager's F.linear is the cuBLASLt call: one measurement for both.
+        out["eager"] = median_ms(lambda i: F.linear(xs[i], a["wq"]), sets)
+        out["cublaslt"] = out["eager"]
     elif name == "llama_q_rope":
         inv = INV_FREQ.to(DEV)
         comp = torch.compile(q_rope)

@@ -50,17 +50,19 @@ build() {
   du -sh "$bin"
 }
 
-# The sanitizers slow kernels 10-100x: they get the GEMM (cp.async, ldmatrix,
-# shared-memory pipeline), one of each PE kernel and the packing transpose.
-readonly memcheck_filter='Gemm.*:LearnedPE.*:RoPE.InPlace:PackedWeight.*'
+# The sanitizers slow kernels 10-100x: they get the GEMMs (cp.async, ldmatrix,
+# shared-memory pipelines, the RoPE epilogue), one of each PE kernel, the
+# RoPE chains and the packing transpose.
+readonly memcheck_filter='Gemm.*:GemmRope.*:GemmSimt.*:LearnedPE.*:RoPE.InPlace:RopeChain.*:PackedWeight.*'
 # The Hopper GEMM: both staged-store schedules (shared-memory buffers
-# handed between the consumers and the TMA unit) and the cluster pairs
-# (multicast into each other's stages, arrivals on each other's barriers).
-readonly hopper_filter='Sm90Gemm.StagedStores*:Sm90Gemm.StagedPingPong*:Sm90Gemm.Cluster*'
+# handed between the consumers and the TMA unit), the cluster pairs
+# (multicast into each other's stages, arrivals on each other's barriers),
+# the 192-wide tiles and the RoPE epilogue.
+readonly hopper_filter='Sm90Gemm.StagedStores*:Sm90Gemm.StagedPingPong*:Sm90Gemm.Cluster*:Sm90Gemm.Tile192*:Sm90GemmRope.NeoxHead128StagedBias:Sm90GemmRope.PartialGptjHead192PingPongTile192'
 readonly racecheck_filter='Gemm.GeGluNarrowTileF16ToF32:Gemm.PlainBf16ToF32:PackedWeight.*'
 # Generated kernels: one small case per graph (RowChain's block reduction is
 # new shared-memory code).
-readonly generated_filter='*/TokenCount.*/1:*/BatchCount.*/1:*/Rows.*/1:*/Batches.*/1'
+readonly generated_filter='*/TokenCount.*/1:*/BatchCount.*/1:*/Rows.*/1:*/Batches.*/1:PlanContract/Tokens.*/1:PlanContract.Decode16*:PlanContract.ReshapeRopeStatic'
 
 declare -a rows=()
 failed=0

@@ -17,6 +17,7 @@
 #include "bert_pe_ffn.h"
 #include "decode_ffn.h"
 #include "gpt_pe_ffn.h"
+#include "llama_q.h"
 #include "llama_q_rope.h"
 #include "llama_swiglu.h"
 #include "pe.h"
@@ -172,6 +173,23 @@ std::vector<Config> configs() {
       return ref::gatedFfn(takeRows(a[0], 4096, rows), a[1], nullptr, a[2],
                            nullptr, a[3], nullptr, ref::Activation::Silu,
                            ref::WeightLayout::OutIn);
+    };
+    all.push_back(std::move(c));
+  }
+  {
+    Config c;
+    c.name = "llama_q";
+    c.args = {{"x", rt::DType::kBF16, {4096, 4096}},
+              {"wq", rt::DType::kBF16, {4096, 4096}, gen::llama_q_pack_arg1}};
+    c.outShape = {4096, 4096};
+    c.rows = 4096;
+    c.run = [](const Call &k, rt::Workspace &ws, cudaStream_t s) {
+      return gen::llama_q(k.args[0], *k.packed[1], k.out, ws, s);
+    };
+    c.reference = [](const std::vector<ref::Tensor> &a,
+                     const std::vector<std::int64_t> &rows) {
+      return ref::linear(takeRows(a[0], 4096, rows), a[1], nullptr,
+                         ref::WeightLayout::OutIn);
     };
     all.push_back(std::move(c));
   }
