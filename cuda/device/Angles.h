@@ -40,12 +40,23 @@ template <typename PosT> struct TokenPositions {
 /// pos * freqLo (the part of the frequency below f32 precision) gives the
 /// residual e, and sin(a + e) = sin(a) + e cos(a) to within e^2/2 < 1e-7.
 /// Frequencies come as {hi, lo} pairs (splitFrequencies) for the same reason.
+///
+/// The angle is then reduced to about [-pi, pi] against 2 pi split into two
+/// f32 parts (the first fmaf is exact but for rounding its small result),
+/// where the special-function units' sin and cos are within 4e-7 of the
+/// true values: sincosf would be as accurate, but its slow path for large
+/// angles weighs on every GEMM epilogue that rotates.
 __device__ inline void sincosOfProduct(float pos, float freqHi, float freqLo,
                                        float &sinOut, float &cosOut) {
+  constexpr float kTwoPiHi = 6.28318548202514648f; // 2 pi rounded to f32
+  constexpr float kTwoPiLo = -1.7484556025237907e-7f; // 2 pi - kTwoPiHi
+  constexpr float kInvTwoPi = 0.159154943091895336f;
   const float angle = pos * freqHi;
   const float residual = fmaf(pos, freqHi, -angle) + pos * freqLo;
+  const float turns = rintf(angle * kInvTwoPi);
+  const float reduced = fmaf(-turns, kTwoPiLo, fmaf(-turns, kTwoPiHi, angle));
   float s, c;
-  sincosf(angle, &s, &c);
+  __sincosf(reduced, &s, &c);
   sinOut = fmaf(residual, c, s);
   cosOut = fmaf(-residual, s, c);
 }
