@@ -12,7 +12,7 @@
 #include "codegen/EmitterState.h"
 #include "codegen/Format.h"
 
-#include "dialect/RopeFrequencies.h"
+#include "dialect/Frequencies.h"
 #include "dialect/XFuseOps.h"
 
 #include "llvm/ADT/TypeSwitch.h"
@@ -316,11 +316,8 @@ static FailureOr<std::string> chainStage(const ChainLink &link,
       .Case<SinusoidalPeOp>([&](SinusoidalPeOp pe) -> FailureOr<std::string> {
         const int64_t dim = chain.lastDim();
         double base = pe.getBase().convertToDouble();
-        std::vector<double> freqs(dim / 2);
-        for (int64_t i = 0; i < dim / 2; ++i)
-          freqs[i] = std::pow(base, -2.0 * i / dim);
         std::string table = addFrequencyTable(
-            op, freqs, fmt::format("base^(-2i/{}) for base {}", dim, base),
+            op, sinusoidalFrequencies(base, dim), fmt::format("base^(-2i/{}) for base {}", dim, base),
             scope);
         std::string posType;
         std::string positions =

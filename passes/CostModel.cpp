@@ -60,6 +60,8 @@ bool runs(GemmPlanAttr plan, const GemmProblem &problem) {
       kernel::getGemmConfig(plan, problem.products, problem.elementType);
   RopeOp rope = problem.epilogueRope;
   return !gemm::unsupportedReason(config) &&
+         !gemm::problemUnsupportedReason(config, problem.outFeatures,
+                                         problem.inFeatures) &&
          (!rope || (kernel::ropeHeadsWithinRows(rope, problem.outFeatures) &&
                     !kernel::epilogueRopeUnsupportedReason(config, rope)));
 }

@@ -11,7 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "dialect/RopeFrequencies.h"
+#include "dialect/Frequencies.h"
 #include "dialect/XFuseOps.h"
 #include "passes/LoweringUtils.h"
 #include "passes/Passes.h"
@@ -207,9 +207,7 @@ struct SinusoidalPeLowering : OpRewritePattern<SinusoidalPeOp> {
     FeaturePairing pairing = pairingOf(op.getLayout());
 
     double base = op.getBase().convertToDouble();
-    SmallVector<double> pairFrequencies(width / 2);
-    for (auto [pair, frequency] : llvm::enumerate(pairFrequencies))
-      frequency = std::pow(base, -2.0 * pair / width);
+    std::vector<double> pairFrequencies = sinusoidalFrequencies(base, width);
     Value frequencies =
         createPerFeatureConstant(rewriter, loc, pairFrequencies, pairing);
 

@@ -2,6 +2,7 @@
 
 #include "dialect/XFuseOps.h"
 #include "dialect/kernel/KernelOps.h"
+#include "dialect/kernel/GemmConfig.h"
 #include "passes/CostModel.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -20,20 +21,21 @@ using namespace mlir::xfuse;
 
 namespace {
 
-/// TMA and cp.async copy rows that start 16-byte aligned.
+/// GEMM tile loads copy rows that start aligned (GemmLimits.h).
 LogicalResult checkAlignedRows(LinearOp linear) {
+  constexpr int64_t alignment = ::xfuse::gemm::kTensorCoreRowAlignmentBytes;
   auto input = cast<RankedTensorType>(linear.getInput().getType());
   int64_t elementBytes = input.getElementTypeBitWidth() / 8;
   for (auto [side, features] :
        {std::pair{"input", input.getShape().back()},
         {"output", linear.getType().getShape().back()}})
-    if (features * elementBytes % 16)
+    if (features * elementBytes % alignment)
       return linear.emitOpError("has ")
              << features << " " << side << " features, whose rows of "
-             << features * elementBytes
-             << " bytes are not the multiple of 16 bytes that GEMM tile "
-                "loads need; pad them to a multiple of "
-             << 16 / elementBytes;
+             << features * elementBytes << " bytes are not the multiple of "
+             << alignment
+             << " bytes that GEMM tile loads need; pad them to a multiple of "
+             << alignment / elementBytes;
   return success();
 }
 
@@ -102,7 +104,7 @@ LogicalResult planPointwise(kernel::PointwiseOp kernel,
 }
 
 struct XFusePlanLaunchPass
-    : public xfuse::impl::XFusePlanLaunchBase<XFusePlanLaunchPass> {
+    : public mlir::xfuse::impl::XFusePlanLaunchBase<XFusePlanLaunchPass> {
   using XFusePlanLaunchBase::XFusePlanLaunchBase;
 
   void runOnOperation() override {

@@ -183,15 +183,19 @@ constexpr const char *unsupportedReason(const Config &c) {
   return "unknown main loop";
 }
 
+/// TMA and cp.async copy rows of A, B and C that start 16-byte aligned.
+inline constexpr std::int64_t kTensorCoreRowAlignmentBytes = 16;
+
 /// Whether a block of configuration `c` runs a product of `n` output and
 /// `k` input features.
 constexpr const char *problemUnsupportedReason(const Config &c, std::int64_t n,
                                                std::int64_t k) {
   if (n <= 0 || k <= 0)
     return "a GEMM needs n > 0 and k > 0";
-  if (c.mainloop == Mainloop::kSimt ? n % 2 != 0
-                                    : (n * c.elementBytes) % 16 != 0 ||
-                                          (k * c.elementBytes) % 16 != 0)
+  if (c.mainloop == Mainloop::kSimt
+          ? n % 2 != 0
+          : (n * c.elementBytes) % kTensorCoreRowAlignmentBytes != 0 ||
+                (k * c.elementBytes) % kTensorCoreRowAlignmentBytes != 0)
     return c.mainloop == Mainloop::kSimt
                ? "the SIMT epilogue takes column pairs: n must be even"
                : "tensor-core tile loads take rows of a multiple of 16 bytes "

@@ -4,7 +4,7 @@
 // and float64 throughout (no intermediate rounding), against which the CPU
 // lowering and, later, generated GPU kernels are checked. It has no MLIR
 // dependency so that any test binary can link it, and it deliberately does not
-// share code with the dialect (dialect/RopeFrequencies.cpp in particular):
+// share code with the dialect (dialect/Frequencies.cpp in particular):
 // the point is a second, separately written derivation of the same formulas.
 //
 // Tensors are dense and row-major. Every function checks the shapes it relies

@@ -1,11 +1,16 @@
-#ifndef XFUSE_DIALECT_ROPEFREQUENCIES_H
-#define XFUSE_DIALECT_ROPEFREQUENCIES_H
+#ifndef XFUSE_DIALECT_FREQUENCIES_H
+#define XFUSE_DIALECT_FREQUENCIES_H
 
 #include "mlir/IR/Attributes.h"
 
 #include <vector>
 
 namespace mlir::xfuse {
+
+/// The frequencies of a sinusoidal encoding of `width` features,
+/// base^(-2i / width) for pair i < width / 2, in double: the lowering and
+/// the CUDA emitter round the same values.
+std::vector<double> sinusoidalFrequencies(double base, int64_t width);
 
 /// The per-pair rotary frequencies of a RoPE op, known at compile time for
 /// every scaling kind but dynamic NTK (whose base depends on the longest
@@ -31,4 +36,4 @@ double dynamicNtkBase(double theta, int64_t rotaryDim, double factor,
 
 } // namespace mlir::xfuse
 
-#endif // XFUSE_DIALECT_ROPEFREQUENCIES_H
+#endif // XFUSE_DIALECT_FREQUENCIES_H

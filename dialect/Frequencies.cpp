@@ -1,4 +1,4 @@
-#include "dialect/RopeFrequencies.h"
+#include "dialect/Frequencies.h"
 
 #include "dialect/XFuseAttrs.h"
 
@@ -64,6 +64,14 @@ static void applyLlama3(std::vector<double> &inverse, Llama3ScalingAttr llama) {
     frequency = (1.0 - smooth) * frequency / llama.getFactor().convertToDouble() +
                 smooth * frequency;
   }
+}
+
+std::vector<double> mlir::xfuse::sinusoidalFrequencies(double base,
+                                                       int64_t width) {
+  std::vector<double> frequencies(width / 2);
+  for (int64_t i = 0; i < width / 2; ++i)
+    frequencies[i] = std::pow(base, -2.0 * i / width);
+  return frequencies;
 }
 
 RopeFrequencies mlir::xfuse::computeRopeFrequencies(double theta,
