@@ -209,3 +209,17 @@ func.func @pointwise(%x: tensor<?x1024xbf16>, %g: tensor<1024xbf16>, %f: tensor<
   }
   return %n, %s, %t : tensor<?x1024xbf16>, tensor<?x64xf32>, tensor<?x100xbf16>
 }
+
+// f16 operands: the Hopper main loop's TMA maps and wgmma are bf16's, so
+// sm_90a plans the mma.sync loop for them, as sm_80 does.
+// CHECK-LABEL: func.func @f16
+// SM90: plan <target = sm_90a, mainloop = mma_sync
+// SM80: plan <target = sm_80, mainloop = mma_sync
+func.func @f16(%x: tensor<?x256xf16>, %w: tensor<256x512xf16>) -> tensor<?x512xf16> {
+  %y = xkernel.gemm(%x, %w : tensor<?x256xf16>, tensor<256x512xf16>) -> tensor<?x512xf16> {
+  ^bb0(%a: tensor<?x256xf16>, %b: tensor<256x512xf16>):
+    %0 = xfuse.linear %a, %b : (tensor<?x256xf16>, tensor<256x512xf16>) -> tensor<?x512xf16>
+    xkernel.yield %0 : tensor<?x512xf16>
+  }
+  return %y : tensor<?x512xf16>
+}
