@@ -1,5 +1,6 @@
 // A decode-sized FFN: 16 tokens leave most SMs idle, so launch planning
-// splits K; the Hopper GEMM runs the split (sm_80 runs it unsplit).
+// splits K on the Hopper GEMM (the mma.sync loop has no split-K: sm_80
+// plans none).
 func.func @small_ffn(%x: tensor<16x1024xbf16>, %w1: tensor<1024x1024xbf16>,
                      %b1: tensor<1024xbf16>, %w2: tensor<1024x1024xbf16>,
                      %b2: tensor<1024xbf16>) -> tensor<16x1024xbf16> {
