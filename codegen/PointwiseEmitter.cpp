@@ -19,7 +19,6 @@
 
 #include <fmt/format.h>
 
-#include <cmath>
 #include <vector>
 
 namespace mlir::xfuse::codegen {
@@ -84,10 +83,6 @@ static Buffer reshapedView(const Buffer &source, Operation *reshape) {
   return view;
 }
 
-static bool isReshape(Operation *op) {
-  return isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(op);
-}
-
 /// The chain of the xfuse ops of `op`, each with the view of memory its
 /// chain operand has. A reshape of a kernel input is bound in `scope` to
 /// that input's memory, so that an op may read it as its other operand; a
@@ -101,7 +96,7 @@ analyzePointwise(kernel::PointwiseOp op, FunctionScope &scope) {
   Value chain;
   std::optional<Buffer> chainView;
   for (Operation &inner : computeOps(op.getBodyBlock())) {
-    if (isReshape(&inner)) {
+    if (kernel::isReshape(&inner)) {
       Value source = inner.getOperand(0);
       if (chain && source == chain) {
         chainView = reshapedView(*chainView, &inner);

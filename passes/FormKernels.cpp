@@ -52,9 +52,7 @@ struct KernelGroup {
   llvm::SetVector<Operation *> ops;
 };
 
-bool isReshape(Operation *op) {
-  return isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(op);
-}
+using kernel::isReshape;
 
 /// Partitions a block's xfuse ops and reshapes into kernel groups; see the
 /// pass description for the rules.

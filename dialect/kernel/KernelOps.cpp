@@ -52,7 +52,7 @@ static bool computesOperands(Operation &op) {
                       [](Type type) { return type.isIndex(); });
 }
 
-static bool isReshape(Operation &op) {
+bool kernel::isReshape(Operation *op) {
   return isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(op);
 }
 
@@ -60,7 +60,7 @@ static bool isReshape(Operation &op) {
 /// what computes their operands.
 static LogicalResult verifyFusedOps(Operation *kernel, Block &block) {
   for (Operation &op : block.without_terminator())
-    if (!isa<XFuseDialect>(op.getDialect()) && !isReshape(op) &&
+    if (!isa<XFuseDialect>(op.getDialect()) && !isReshape(&op) &&
         !computesOperands(op))
       return op.emitOpError("cannot be part of an ")
              << kernel->getName() << " kernel body";

@@ -56,6 +56,10 @@ struct GemmRoles {
 /// output features of a GEMM whose epilogue would apply it.
 bool ropeHeadsWithinRows(RopeOp rope, int64_t outFeatures);
 
+/// Whether `op` reshapes a tensor (tensor.expand_shape or collapse_shape):
+/// a view of the same memory, which kernel bodies absorb anywhere.
+bool isReshape(Operation *op);
+
 /// The features of the rows that the RowChain stage of `op`, an op of an
 /// xkernel.pointwise body, works on, where it needs particular ones: a RoPE
 /// rotates tokens of heads x head_dim features; norms, positional encodings
