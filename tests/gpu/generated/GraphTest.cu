@@ -9,7 +9,7 @@
 #include "rope_variants.h"
 #include "splitk_ffn.h"
 
-#include "tests/gpu/GpuTestUtil.h"
+#include "tests/gpu/generated/GraphTestUtil.h"
 
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
@@ -46,12 +46,6 @@ ref::Tensor gate(const ref::Tensor &g, const ref::Tensor &u,
 /// batch counts.
 class Rows : public ::testing::TestWithParam<std::int64_t> {};
 class Batches : public ::testing::TestWithParam<std::int64_t> {};
-
-#define XFUSE_GRAPH_TEST_SETUP()                                               \
-  XFUSE_REQUIRE_GPU();                                                         \
-  Random rng;                                                                  \
-  SCOPED_TRACE(::testing::Message() << "seed " << rng.seed());                 \
-  rt::Workspace workspace
 
 TEST_P(Rows, EveryActivationBf16) {
   XFUSE_GRAPH_TEST_SETUP();

@@ -6,7 +6,7 @@
 #include "plan_contract.h"
 #include "rope_variants.h"
 
-#include "tests/gpu/GpuTestUtil.h"
+#include "tests/gpu/generated/GraphTestUtil.h"
 
 #include <cuda_bf16.h>
 
@@ -33,14 +33,8 @@ ref::Tensor projectedRope(const Input &x, const Input &w,
 
 class Tokens : public ::testing::TestWithParam<std::int64_t> {};
 
-#define XFUSE_PLAN_TEST_SETUP()                                                \
-  XFUSE_REQUIRE_GPU();                                                         \
-  Random rng;                                                                  \
-  SCOPED_TRACE(::testing::Message() << "seed " << rng.seed());                 \
-  rt::Workspace workspace
-
 TEST_P(Tokens, PhiHeads80PartialRotary) {
-  XFUSE_PLAN_TEST_SETUP();
+  XFUSE_GRAPH_TEST_SETUP();
   const std::int64_t t = GetParam();
   Input x = randomInput<bf16>(rng, {t, 640}, 1.0);
   Input w = randomInput<bf16>(rng, {640, 640}, 1.0 / 16);
@@ -55,7 +49,7 @@ TEST_P(Tokens, PhiHeads80PartialRotary) {
 }
 
 TEST_P(Tokens, NeoxHeads96) {
-  XFUSE_PLAN_TEST_SETUP();
+  XFUSE_GRAPH_TEST_SETUP();
   const std::int64_t t = GetParam();
   Input x = randomInput<bf16>(rng, {t, 384}, 1.0);
   Input w = randomInput<bf16>(rng, {384, 384}, 1.0 / 16);
@@ -68,7 +62,7 @@ TEST_P(Tokens, NeoxHeads96) {
 }
 
 TEST_P(Tokens, GptjHeads192Yarn) {
-  XFUSE_PLAN_TEST_SETUP();
+  XFUSE_GRAPH_TEST_SETUP();
   const std::int64_t t = GetParam();
   Input x = randomInput<bf16>(rng, {t, 384}, 1.0);
   Input w = randomInput<bf16>(rng, {384, 384}, 1.0 / 16);
@@ -89,7 +83,7 @@ TEST_P(Tokens, GptjHeads192Yarn) {
 /// The decode graphs differ only in their static token count.
 template <typename Pack, typename Run>
 void checkDecode(std::int64_t tokens, Pack pack, Run run) {
-  XFUSE_PLAN_TEST_SETUP();
+  XFUSE_GRAPH_TEST_SETUP();
   Input x = randomInput<bf16>(rng, {tokens, 1024}, 1.0);
   Input w = randomInput<bf16>(rng, {1024, 1024}, 1.0 / 32);
   Input pos = randomPositions<std::int64_t>(rng, {tokens}, 0, 131071);
@@ -113,7 +107,7 @@ TEST(PlanContract, Decode64Heads128) {
 }
 
 TEST(PlanContract, ReshapeRopeStatic) {
-  XFUSE_PLAN_TEST_SETUP();
+  XFUSE_GRAPH_TEST_SETUP();
   Input x = randomInput<bf16>(rng, {7, 256}, 2.0);
   Input pos = randomPositions<std::int32_t>(rng, {7}, 0, 100000);
   Output y = poisoned<bf16>({7, 4, 64});
@@ -125,7 +119,7 @@ TEST(PlanContract, ReshapeRopeStatic) {
 }
 
 TEST_P(Tokens, ReshapeRopeDynamicGptj) {
-  XFUSE_PLAN_TEST_SETUP();
+  XFUSE_GRAPH_TEST_SETUP();
   const std::int64_t t = GetParam();
   Input x = randomInput<bf16>(rng, {t, 256}, 2.0);
   Input pos = randomPositions<std::int64_t>(rng, {t}, 0, 100000);
@@ -140,7 +134,7 @@ TEST_P(Tokens, ReshapeRopeDynamicGptj) {
 }
 
 TEST_P(Tokens, ProjectionReturnedBesideItsRotation) {
-  XFUSE_PLAN_TEST_SETUP();
+  XFUSE_GRAPH_TEST_SETUP();
   const std::int64_t t = GetParam();
   Input x = randomInput<bf16>(rng, {t, 256}, 1.0);
   Input w = randomInput<bf16>(rng, {256, 256}, 1.0 / 16);
@@ -157,7 +151,7 @@ TEST_P(Tokens, ProjectionReturnedBesideItsRotation) {
 }
 
 TEST_P(Tokens, FfnF32KeepsF32Accuracy) {
-  XFUSE_PLAN_TEST_SETUP();
+  XFUSE_GRAPH_TEST_SETUP();
   const std::int64_t t = GetParam();
   Input x = randomInput<float>(rng, {t, 96}, 1.0);
   Input w1 = randomInput<float>(rng, {96, 200}, 0.1);
@@ -176,7 +170,7 @@ TEST_P(Tokens, FfnF32KeepsF32Accuracy) {
 }
 
 TEST_P(Tokens, ProjectionDynamicNtk) {
-  XFUSE_PLAN_TEST_SETUP();
+  XFUSE_GRAPH_TEST_SETUP();
   const std::int64_t t = GetParam();
   Input x = randomInput<bf16>(rng, {t, 256}, 1.0);
   Input w = randomInput<bf16>(rng, {256, 256}, 1.0 / 16);
