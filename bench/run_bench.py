@@ -9,7 +9,9 @@ bandwidth: a 1 GiB device copy, bytes read + written), draws fresh random
 inputs in torch for every config and writes them as raw files, runs the xfuse
 binary on those files (it checks each config against a float64 reference and
 times it), times the peers on the very same tensors with the same protocol,
-and prints the table last. JSON and (when matplotlib is there) a PNG go to
+checks every element of xfuse's output (after timing) and of each peer's
+against a float64 reference computed here on the GPU, and prints the table
+last; it exits non-zero if any output fails its check. JSON and (when matplotlib is there) a PNG go to
 --out (default $OUT, else bench/results).
 
 Protocol, shared with bench/e2e/main.cu: warm-up calls, then each call between
@@ -57,19 +59,21 @@ def ceilings():
     return gemm_tflops, copy_tbps
 
 
-def sinusoid(seq, d):
+def sinusoid(seq, d, dtype=torch.bfloat16):
     """PE(p, 2i) = sin(p / 10000^(2i/d)), PE(p, 2i+1) = cos(...): interleaved."""
     pos = torch.arange(seq, device=DEV, dtype=torch.float64)[:, None]
     ang = pos / torch.pow(10000.0, torch.arange(0, d, 2, device=DEV, dtype=torch.float64) / d)
-    return torch.stack([ang.sin(), ang.cos()], dim=-1).flatten(1).to(torch.bfloat16)
+    return torch.stack([ang.sin(), ang.cos()], dim=-1).flatten(1).to(dtype)
 
 
-INV_FREQ = 1.0 / (10000.0 ** (torch.arange(0, 128, 2, dtype=torch.float32) / 128))
+def inv_freq(dtype=torch.float32):
+    return 1.0 / (10000.0 ** (torch.arange(0, 128, 2, dtype=dtype, device=DEV) / 128))
 
 
 def rope_neox(q, positions, inv_freq):
-    """q [T, H, 128] rotated at positions [T]: cos/sin computed from positions."""
-    ang = positions.float()[:, None] * inv_freq[None]
+    """q [T, H, 128] rotated at positions [T]: cos/sin computed from positions
+    in inv_freq's precision."""
+    ang = positions.to(inv_freq.dtype)[:, None] * inv_freq[None]
     cos = ang.cos()[:, None, :].to(q.dtype)
     sin = ang.sin()[:, None, :].to(q.dtype)
     q1, q2 = q[..., :64], q[..., 64:]
@@ -99,6 +103,50 @@ def q_rope(x, wq, positions, inv_freq):
 
 def pe_add(x, pe):
     return x + pe
+
+
+def reference(name, args):
+    """The float64 result of config `name` on `args`, computed on the GPU."""
+    a = {k: v.double() if v.is_floating_point() else v for k, v in args.items()}
+    if name in ("bert_pe_ffn", "gpt_pe_ffn"):
+        _, seq, d = a["x"].shape
+        return ffn(a["x"] + sinusoid(seq, d, torch.float64), a["w1"], a["b1"], a["w2"], a["b2"])
+    if name == "decode_ffn":
+        return ffn(a["x"], a["w1"], a["b1"], a["w2"], a["b2"])
+    if name == "llama_swiglu":
+        return swiglu(a["x"], a["wg"], a["wu"], a["wd"])
+    if name == "llama_q":
+        return F.linear(a["x"], a["wq"])
+    if name == "llama_q_rope":
+        return q_rope(a["x"], a["wq"], a["positions"], inv_freq(torch.float64))
+    if name == "rope":
+        return rope_neox(a["q"], a["positions"], inv_freq(torch.float64))
+    if name == "pe":
+        return a["x"] + sinusoid(512, 768, torch.float64)
+    raise KeyError(name)
+
+
+# An output passes when its relative L2 error against the float64 reference
+# is within TOLERANCE (bf16 operands and output), and no row of its last
+# dimension is off by more than ROW_TOLERANCE: that catches a wrong or
+# unwritten row, which barely moves the error of a large tensor.
+TOLERANCE, ROW_TOLERANCE = 1e-2, 3e-2
+
+
+def check(out, ref):
+    """(relative L2 error, worst row's relative L2 error); NaN if out has a
+    non-finite element."""
+    diff = (out.double().reshape(ref.shape) - ref).reshape(-1, ref.shape[-1])
+    rows = ref.reshape(-1, ref.shape[-1])
+    rel = (diff.norm() / rows.norm()).item()
+    worst = (diff.norm(dim=1) / rows.norm(dim=1).clamp_min(1e-30)).max().item()
+    if not torch.isfinite(out).all():
+        rel = worst = math.nan
+    return rel, worst
+
+
+def passes(rel, worst):
+    return rel <= TOLERANCE and worst <= ROW_TOLERANCE
 
 
 def randn(*shape, scale=1.0):
@@ -139,64 +187,69 @@ def write_raw(tensor, path):
 
 
 def peers(name, args, sets):
-    """{peer: median ms} on `args` (args['x'] or ['q'] rotated over `sets` copies)."""
+    """{peer: median ms} and {peer: output} on `args` (args['x'] or ['q']
+    rotated over `sets` copies)."""
     key = "q" if name == "rope" else "x"
     xs = [args[key]] + [args[key].clone() for _ in range(sets - 1)]
     a = dict(args)
-    out = {}
+    calls = {}
     if name in ("bert_pe_ffn", "gpt_pe_ffn"):
         pe = sinusoid(a["x"].shape[1], a["x"].shape[2])
         rest = (a["w1"], a["b1"], a["w2"], a["b2"])
         comp = torch.compile(pe_ffn)
         d = a["x"].shape[2]
-        out["eager"] = median_ms(lambda i: pe_ffn(xs[i], pe, *rest), sets)
-        out["compile"] = median_ms(lambda i: comp(xs[i], pe, *rest), sets)
-        out["cublaslt"] = median_ms(lambda i: torch.addmm(
+        calls["eager"] = lambda i: pe_ffn(xs[i], pe, *rest)
+        calls["compile"] = lambda i: comp(xs[i], pe, *rest)
+        calls["cublaslt"] = lambda i: torch.addmm(
             a["b2"], torch._addmm_activation(a["b1"], (xs[i] + pe).view(-1, d), a["w1"].t()),
-            a["w2"].t()), sets)
+            a["w2"].t())
     elif name == "decode_ffn":
         rest = (a["w1"], a["b1"], a["w2"], a["b2"])
         comp = torch.compile(ffn)
-        out["eager"] = median_ms(lambda i: ffn(xs[i], *rest), sets)
-        out["compile"] = median_ms(lambda i: comp(xs[i], *rest), sets)
-        out["cublaslt"] = median_ms(lambda i: torch.addmm(
-            a["b2"], torch._addmm_activation(a["b1"], xs[i], a["w1"].t()), a["w2"].t()), sets)
+        calls["eager"] = lambda i: ffn(xs[i], *rest)
+        calls["compile"] = lambda i: comp(xs[i], *rest)
+        calls["cublaslt"] = lambda i: torch.addmm(
+            a["b2"], torch._addmm_activation(a["b1"], xs[i], a["w1"].t()), a["w2"].t())
     elif name == "llama_swiglu":
         wg, wu, wd = a["wg"], a["wu"], a["wd"]
         comp = torch.compile(swiglu)
-        out["eager"] = median_ms(lambda i: swiglu(xs[i], wg, wu, wd), sets)
-        out["compile"] = median_ms(lambda i: comp(xs[i], wg, wu, wd), sets)
+        calls["eager"] = lambda i: swiglu(xs[i], wg, wu, wd)
+        calls["compile"] = lambda i: comp(xs[i], wg, wu, wd)
         # cuBLASLt compositions: two GEMMs (= eager), one GEMM on the
         # concatenated gate/up weight (packed once, as xfuse packs), and that
         # with the silu * up step compiled. The fastest counts.
         wgu = torch.cat([wg, wu]).contiguous()
         silu_mul_c = torch.compile(silu_mul)
-        out["cublaslt"] = min(
-            out["eager"],
-            median_ms(lambda i: silu_mul(xs[i] @ wgu.t()) @ wd.t(), sets),
-            median_ms(lambda i: silu_mul_c(xs[i] @ wgu.t()) @ wd.t(), sets))
+        calls["cublaslt"] = [calls["eager"],
+                             lambda i: silu_mul(xs[i] @ wgu.t()) @ wd.t(),
+                             lambda i: silu_mul_c(xs[i] @ wgu.t()) @ wd.t()]
     elif name == "llama_q":
         # The bare projection: eager's F.linear is the cuBLASLt call itself.
-        out["cublaslt"] = median_ms(lambda i: F.linear(xs[i], a["wq"]), sets)
+        calls["cublaslt"] = lambda i: F.linear(xs[i], a["wq"])
     elif name == "llama_q_rope":
-        inv = INV_FREQ.to(DEV)
+        inv = inv_freq()
         comp = torch.compile(q_rope)
         rope_c = torch.compile(rope_neox)
-        out["eager"] = median_ms(lambda i: q_rope(xs[i], a["wq"], a["positions"], inv), sets)
-        out["compile"] = median_ms(lambda i: comp(xs[i], a["wq"], a["positions"], inv), sets)
-        out["cublaslt"] = median_ms(lambda i: rope_c(
-            (xs[i] @ a["wq"].t()).view(-1, 32, 128), a["positions"], inv), sets)
+        calls["eager"] = lambda i: q_rope(xs[i], a["wq"], a["positions"], inv)
+        calls["compile"] = lambda i: comp(xs[i], a["wq"], a["positions"], inv)
+        calls["cublaslt"] = lambda i: rope_c(
+            (xs[i] @ a["wq"].t()).view(-1, 32, 128), a["positions"], inv)
     elif name == "rope":
-        inv = INV_FREQ.to(DEV)
+        inv = inv_freq()
         comp = torch.compile(rope_neox)
-        out["eager"] = median_ms(lambda i: rope_neox(xs[i], a["positions"], inv), sets)
-        out["compile"] = median_ms(lambda i: comp(xs[i], a["positions"], inv), sets)
+        calls["eager"] = lambda i: rope_neox(xs[i], a["positions"], inv)
+        calls["compile"] = lambda i: comp(xs[i], a["positions"], inv)
     elif name == "pe":
         pe = sinusoid(512, 768)
         comp = torch.compile(pe_add)
-        out["eager"] = median_ms(lambda i: pe_add(xs[i], pe), sets)
-        out["compile"] = median_ms(lambda i: comp(xs[i], pe), sets)
-    return out
+        calls["eager"] = lambda i: pe_add(xs[i], pe)
+        calls["compile"] = lambda i: comp(xs[i], pe)
+    times, outs = {}, {}
+    for peer, fns in calls.items():
+        timed = [(median_ms(fn, sets), fn) for fn in (fns if isinstance(fns, list) else [fns])]
+        times[peer], fastest = min(timed, key=lambda t: t[0])
+        outs[peer] = fastest(0)
+    return times, outs
 
 
 def plot(rows, path):
@@ -254,18 +307,38 @@ def main():
                 write_raw(t, os.path.join(tmp, f"{name}.{arg}.bin"))
         xjson = os.path.join(opts.out, "xfuse.json")
         proc = subprocess.run([opts.binary, tmp, xjson] + (list(inputs) if opts.configs else []))
-    xres = json.load(open(xjson))["configs"]
+        xres = json.load(open(xjson))["configs"]
+        xouts = {}
+        for name, (args, _) in inputs.items():
+            path = os.path.join(tmp, f"{name}.out.bin")
+            if os.path.exists(path):
+                xouts[name] = torch.from_file(path, size=os.path.getsize(path) // 2,
+                                              dtype=torch.bfloat16).clone()
 
     rows = []
+    all_pass = proc.returncode == 0
     for name, (args, flops) in inputs.items():
         x = xres.get(name, {})
         sets = x.get("sets", 1)
-        p = {"eager": None, "compile": None} if opts.no_peers else peers(name, args, sets)
+        p, pouts = ({}, {}) if opts.no_peers else peers(name, args, sets)
+        ref = reference(name, args)
+        if name in xouts:
+            xouts[name] = xouts[name].view(ref.shape).to(DEV)
+        checks = {peer: check(o, ref) for peer, o in [("xfuse", xouts.get(name))] + list(pouts.items())
+                  if o is not None}
+        for peer in ["xfuse"] + list(pouts):
+            rel, worst = checks.get(peer, (math.nan, math.nan))
+            ok = passes(rel, worst)
+            all_pass = all_pass and ok
+            print(f"check {name:<14} {peer:<9} {'PASS' if ok else 'FAIL'}  rel L2 {rel:.2e}  "
+                  f"worst row {worst:.2e}", flush=True)
         nbytes = sum(t.numel() * t.element_size() for t in args.values())
         # The bf16 output has as many elements as the activations, everywhere.
         nbytes += args["q" if name == "rope" else "x"].numel() * 2
         floor = max(flops / (gemm_tflops * 1e9), nbytes / (copy_tbps * 1e9))
-        rows.append(dict(config=name, device=device, ok=x.get("ok", False), rel_l2=x.get("rel_l2"),
+        rows.append(dict(config=name, device=device,
+                         ok=x.get("ok", False) and passes(*checks.get("xfuse", (math.nan,) * 2)),
+                         rel_l2=checks.get("xfuse", (None,))[0], checks=checks,
                          sets=sets, xfuse_ms=x.get("median_ms"), host_us=x.get("host_us_median"),
                          cublaslt_ms=p.get("cublaslt"), eager_ms=p.get("eager"), compile_ms=p.get("compile"),
                          floor_ms=floor, flops=flops, bytes=nbytes))
@@ -291,7 +364,7 @@ def main():
               f"{f(r['cublaslt_ms'])} | {f(r['eager_ms'])} | {f(r['compile_ms'])} | {f(r['floor_ms'])} | "
               f"{ratio(r['floor_ms'])} | {ratio(r['cublaslt_ms'])} | {ratio(r['eager_ms'])} | "
               f"{ratio(r['compile_ms'])} |")
-    return proc.returncode
+    return 0 if all_pass else 1
 
 
 if __name__ == "__main__":

@@ -17,7 +17,9 @@
 #                                <build>/bin, then compute-sanitizer memcheck
 #                                and racecheck on a representative subset, and
 #                                print a summary table last. Exits non-zero if
-#                                anything failed.
+#                                no GPU is visible, if anything failed, or if
+#                                any test skipped (a skipped GPU test proves
+#                                nothing on the machine meant to run it).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${XFUSE_GPU_BUILD_DIR:-$root/build-gpu}
@@ -66,21 +68,32 @@ readonly generated_filter='*/TokenCount.*/1:*/BatchCount.*/1:*/Rows.*/1:*/Batche
 
 declare -a rows=()
 failed=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
 step() { # step NAME COMMAND...
-  local name=$1 start rc
+  local name=$1 start rc skipped
   shift
   echo "=== $name: $*"
   start=$(date +%s)
-  timeout 300 "$@"
-  rc=$?
+  timeout 300 "$@" 2>&1 | tee "$log"
+  rc=${PIPESTATUS[0]}
+  # GoogleTest's per-test skip lines, and the example app's own.
+  skipped=$(grep -cE '^\[  SKIPPED \] .*\([0-9]+ ms\)$|^SKIPPED' "$log")
   local status=PASS
-  [[ $rc -ne 0 ]] && status="FAIL (exit $rc)" && failed=1
+  if [[ $rc -ne 0 ]]; then
+    status="FAIL (exit $rc)" && failed=1
+  elif [[ $skipped -ne 0 ]]; then
+    status="FAIL ($skipped skipped)" && failed=1
+  fi
   rows+=("$(printf '%-34s %-16s %5ss' "$name" "$status" $(($(date +%s) - start)))")
 }
 
 run() {
   [[ -x $bin/xfuse_gpu_tests ]] || { echo "no $bin/xfuse_gpu_tests; run '$0 build' first" >&2; exit 2; }
-  nvidia-smi --query-gpu=name,driver_version --format=csv,noheader || true
+  if ! nvidia-smi --query-gpu=name,driver_version --format=csv,noheader; then
+    echo "no GPU visible (nvidia-smi failed): nothing to check here" >&2
+    exit 2
+  fi
   step "runtime tests" "$bin/xfuse_runtime_tests"
   step "gpu tests" "$bin/xfuse_gpu_tests"
   step "hopper gemm tests" "$bin/xfuse_gpu_sm90_tests"
