@@ -1,10 +1,12 @@
 #include "passes/CostModel.h"
 
 #include "dialect/kernel/GemmConfig.h"
+#include "dialect/kernel/TensorSizes.h"
 
 #include "llvm/Support/MathExtras.h"
 
 #include <algorithm>
+#include <limits>
 #include <tuple>
 
 using namespace mlir;
@@ -20,8 +22,10 @@ GemmProblem GemmProblem::get(ArrayRef<LinearOp> products,
   auto input = cast<RankedTensorType>(product.getInput().getType());
   GemmProblem problem;
   ArrayRef<int64_t> tokenDims = input.getShape().drop_back();
+  // A count past int64 saturates: no block runs it either.
   if (llvm::none_of(tokenDims, ShapedType::isDynamic))
-    problem.tokens = ShapedType::getNumElements(tokenDims);
+    problem.tokens = kernel::staticProduct(tokenDims).value_or(
+        std::numeric_limits<int64_t>::max());
   problem.inFeatures = input.getShape().back();
   problem.outFeatures = product.getType().getShape().back();
   problem.elementType = input.getElementType();
@@ -72,6 +76,9 @@ bool runs(GemmPlanAttr plan, const GemmProblem &problem) {
 /// and add f32 partial tiles to reduce), each keeping at least 8 steps, or
 /// it spends more time filling and draining its pipeline than computing.
 int64_t chooseSplitK(int64_t tiles, int64_t kSteps, int64_t multiprocessors) {
+  // No tokens, no tiles: an empty call, which launches nothing.
+  if (tiles == 0)
+    return 1;
   constexpr int64_t minStepsPerSplit = 8;
   return std::max<int64_t>(
       1, std::min(multiprocessors / tiles, kSteps / minStepsPerSplit));

@@ -25,7 +25,15 @@ struct XFuseInlineKernelsPass
     for (Operation *kernelOp : kernels) {
       Block &body = kernelOp->getRegion(0).front();
       auto yield = cast<kernel::YieldOp>(body.getTerminator());
-      SmallVector<Value> results(yield.getValues());
+      // A yielded argument of the body is the kernel's operand once the
+      // body is inlined (and the argument gone).
+      SmallVector<Value> results = llvm::map_to_vector(
+          yield.getValues(), [&](Value value) -> Value {
+            auto argument = dyn_cast<BlockArgument>(value);
+            if (argument && argument.getOwner() == &body)
+              return kernelOp->getOperand(argument.getArgNumber());
+            return value;
+          });
       rewriter.eraseOp(yield);
       rewriter.inlineBlockBefore(&body, kernelOp, kernelOp->getOperands());
       rewriter.replaceOp(kernelOp, results);

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what xfuse needs from Debian's packages. Idempotent: when every
 # package is already present it changes nothing and returns at once.
+# Packages named as arguments are installed too (scripts/fuzz.sh: clang).
 set -euo pipefail
 
 packages=(libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools libfmt-dev
-          libgtest-dev cmake ninja-build python3)
+          libgtest-dev cmake ninja-build python3 "$@")
 
 missing=()
 for package in "${packages[@]}"; do

@@ -186,12 +186,17 @@ constexpr const char *unsupportedReason(const Config &c) {
 /// TMA and cp.async copy rows of A, B and C that start 16-byte aligned.
 inline constexpr std::int64_t kTensorCoreRowAlignmentBytes = 16;
 
+/// The blocks count rows and features in ints (GemmParams::m, n, k).
+inline constexpr std::int64_t kMaxGemmExtent = 0x7fffffff;
+
 /// Whether a block of configuration `c` runs a product of `n` output and
 /// `k` input features.
 constexpr const char *problemUnsupportedReason(const Config &c, std::int64_t n,
                                                std::int64_t k) {
   if (n <= 0 || k <= 0)
     return "a GEMM needs n > 0 and k > 0";
+  if (n > kMaxGemmExtent || k > kMaxGemmExtent)
+    return "the blocks count features in ints: n and k must be below 2^31";
   if (c.mainloop == Mainloop::kSimt
           ? n % 2 != 0
           : (n * c.elementBytes) % kTensorCoreRowAlignmentBytes != 0 ||

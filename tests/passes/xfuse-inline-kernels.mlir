@@ -30,3 +30,24 @@ func.func @two_kernels(%x: tensor<?x64xbf16>, %w: tensor<64x128xbf16>, %b: tenso
   }
   return %y : tensor<?x128xbf16>
 }
+
+// A body may yield its argument: the kernel's result is then its operand.
+// CHECK-LABEL: func.func @yields_argument
+// CHECK-SAME: (%[[X:.*]]: tensor<?x64xbf16>)
+// CHECK-NOT: xkernel
+// CHECK: %[[S:.*]] = xfuse.activation %[[X]] {kind = #xfuse.activation<silu>}
+// CHECK-NOT: xkernel
+// CHECK: return %[[S]]
+func.func @yields_argument(%x: tensor<?x64xbf16>) -> tensor<?x64xbf16> {
+  %a = xkernel.pointwise(%x : tensor<?x64xbf16>) -> tensor<?x64xbf16> {
+  ^bb0(%0: tensor<?x64xbf16>):
+    %1 = xfuse.activation %0 {kind = #xfuse.activation<relu>} : tensor<?x64xbf16>
+    xkernel.yield %0 : tensor<?x64xbf16>
+  }
+  %b = xkernel.pointwise(%a : tensor<?x64xbf16>) -> tensor<?x64xbf16> {
+  ^bb0(%0: tensor<?x64xbf16>):
+    %1 = xfuse.activation %0 {kind = #xfuse.activation<silu>} : tensor<?x64xbf16>
+    xkernel.yield %1 : tensor<?x64xbf16>
+  }
+  return %b : tensor<?x64xbf16>
+}

@@ -285,8 +285,12 @@ static void dropPlanAttributes(ModuleOp module) {
     return attribute.getName().strref().starts_with("xkernel.");
   };
   for (auto func : module.getOps<func::FuncOp>()) {
-    for (NamedAttribute attribute : llvm::make_filter_range(
-             llvm::to_vector(func->getDiscardableAttrs()), isPlan))
+    // A copy, which removing does not change; named, because a range-for
+    // keeps only the outermost temporary of its range alive.
+    SmallVector<NamedAttribute> funcAttributes =
+        llvm::to_vector(func->getDiscardableAttrs());
+    for (NamedAttribute attribute :
+         llvm::make_filter_range(funcAttributes, isPlan))
       func->removeDiscardableAttr(attribute.getName());
     for (unsigned index = 0; index < func.getNumArguments(); ++index)
       if (DictionaryAttr attributes = func.getArgAttrDict(index))
