@@ -1,27 +1,19 @@
-# The xfuse CMake package, used from the source tree:
+# The xfuse CMake package, used from the source tree rather than from an
+# installed prefix (cmake --install gives the relocatable one,
+# xfuseConfig.cmake.in):
 #
 #   find_package(xfuse REQUIRED CONFIG HINTS <xfuse>/cmake)
 #   xfuse_add_kernels(<target> GRAPH model.mlir TARGET sm_90a [NAME <name>])
 #
-# xfuse_add_kernels compiles an xfuse graph into <name>.cu/.h (name defaults
-# to the graph's file name) in the binary dir at build time, with
-#   xfuse-opt --xfuse-pipeline="target=<TARGET>"   then
-#   xfuse-translate --emit-cuda-header / --emit-cuda,
-# adds them to <target> and links the runtime (xfuse_runtime). Users include
-# "<name>.h" and call xfuse::generated::<function>(...).
-#
-# Where MLIR is absent (a GPU machine with only nvcc), set
-# XFUSE_PREGENERATED_DIR to a directory holding <name>.cu and <name>.h made
-# elsewhere by the same commands; nothing is then generated.
-#
-# Needs the CUDA language enabled by the calling project.
+# It builds the runtime from source into the caller's build tree and takes
+# xfuse-opt and xfuse-translate from XFUSE_TOOLS_DIR (default
+# <xfuse>/build/bin). xfuseKernels.cmake documents xfuse_add_kernels and
+# XFUSE_PREGENERATED_DIR, for machines without MLIR.
 cmake_minimum_required(VERSION 3.20)
 
 get_filename_component(XFUSE_ROOT "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
 set(XFUSE_TOOLS_DIR "${XFUSE_ROOT}/build/bin" CACHE PATH
     "Directory holding xfuse-opt and xfuse-translate")
-set(XFUSE_PREGENERATED_DIR "" CACHE PATH
-    "Directory of pre-generated <name>.cu/.h; set where MLIR is absent")
 
 if(NOT TARGET xfuse_runtime)
   # The package's users get the runtime, not xfuse's own GPU tests.
@@ -31,83 +23,19 @@ if(NOT TARGET xfuse_runtime)
   add_subdirectory("${XFUSE_ROOT}/runtime"
                    "${CMAKE_BINARY_DIR}/xfuse-runtime")
 endif()
-if(NOT TARGET xfuse_runtime)
+if(NOT TARGET xfuse::runtime)
   set(xfuse_FOUND FALSE)
   set(xfuse_NOT_FOUND_MESSAGE "xfuse: the runtime needs nvcc and the CUDA toolkit")
   return()
 endif()
 
-# sm_90a plans compile to sm_90a SASS; sm_80 plans to sm_80 SASS + PTX.
-function(_xfuse_cuda_architecture target out)
-  if(target STREQUAL "sm_90a")
-    set(${out} "90a-real" PARENT_SCOPE)
-  elseif(target STREQUAL "sm_80")
-    set(${out} "80" PARENT_SCOPE)
-  else()
-    message(FATAL_ERROR "xfuse_add_kernels: unknown TARGET '${target}' "
-                        "(expected sm_80 or sm_90a)")
+foreach(tool xfuse-opt xfuse-translate)
+  if(NOT TARGET xfuse::${tool} AND EXISTS "${XFUSE_TOOLS_DIR}/${tool}")
+    add_executable(xfuse::${tool} IMPORTED GLOBAL)
+    set_target_properties(xfuse::${tool} PROPERTIES
+      IMPORTED_LOCATION "${XFUSE_TOOLS_DIR}/${tool}")
   endif()
-endfunction()
+endforeach()
 
-function(xfuse_add_kernels target)
-  cmake_parse_arguments(PARSE_ARGV 1 ARG "" "GRAPH;TARGET;NAME" "")
-  if(NOT ARG_GRAPH OR NOT ARG_TARGET)
-    message(FATAL_ERROR "usage: xfuse_add_kernels(<target> GRAPH <file.mlir> "
-                        "TARGET <sm_80|sm_90a> [NAME <name>])")
-  endif()
-  get_filename_component(graph "${ARG_GRAPH}" ABSOLUTE)
-  if(NOT ARG_NAME)
-    get_filename_component(ARG_NAME "${graph}" NAME_WE)
-  endif()
-  _xfuse_cuda_architecture(${ARG_TARGET} arch)
-
-  if(XFUSE_PREGENERATED_DIR)
-    set(dir "${XFUSE_PREGENERATED_DIR}")
-    foreach(file "${dir}/${ARG_NAME}.cu" "${dir}/${ARG_NAME}.h")
-      if(NOT EXISTS "${file}")
-        message(FATAL_ERROR "xfuse_add_kernels: ${file} does not exist")
-      endif()
-    endforeach()
-  else()
-    set(opt "${XFUSE_TOOLS_DIR}/xfuse-opt")
-    set(translate "${XFUSE_TOOLS_DIR}/xfuse-translate")
-    if(NOT EXISTS "${opt}" OR NOT EXISTS "${translate}")
-      message(FATAL_ERROR
-        "xfuse_add_kernels: no xfuse-opt/xfuse-translate in "
-        "XFUSE_TOOLS_DIR (${XFUSE_TOOLS_DIR}); build them, or set "
-        "XFUSE_PREGENERATED_DIR to pre-generated sources")
-    endif()
-    set(dir "${CMAKE_CURRENT_BINARY_DIR}/xfuse-kernels")
-    set(kernels "${dir}/${ARG_NAME}.kernels.mlir")
-    add_custom_command(
-      OUTPUT "${dir}/${ARG_NAME}.cu" "${dir}/${ARG_NAME}.h" "${kernels}"
-      COMMAND "${CMAKE_COMMAND}" -E make_directory "${dir}"
-      COMMAND "${opt}" "${graph}" "--xfuse-pipeline=target=${ARG_TARGET}"
-              -o "${kernels}"
-      COMMAND "${translate}" --emit-cuda-header "${kernels}"
-              -o "${dir}/${ARG_NAME}.h"
-      COMMAND "${translate}" --emit-cuda "--xfuse-header=${ARG_NAME}.h"
-              "${kernels}" -o "${dir}/${ARG_NAME}.cu"
-      DEPENDS "${graph}" "${opt}" "${translate}"
-      COMMENT "xfuse: compiling ${ARG_NAME} for ${ARG_TARGET}"
-      VERBATIM)
-  endif()
-
-  target_sources(${target} PRIVATE "${dir}/${ARG_NAME}.cu" "${dir}/${ARG_NAME}.h")
-  target_include_directories(${target} PUBLIC "${dir}")
-  target_link_libraries(${target} PUBLIC xfuse_runtime)
-  # The kernels need sm_80 or newer, so the target compiles for exactly the
-  # architectures of its graphs rather than CMake's default.
-  get_target_property(archs ${target} XFUSE_CUDA_ARCHITECTURES)
-  if(NOT archs)
-    set(archs "")
-  endif()
-  if(NOT arch IN_LIST archs)
-    list(APPEND archs ${arch})
-  endif()
-  set_target_properties(${target} PROPERTIES
-    XFUSE_CUDA_ARCHITECTURES "${archs}" CUDA_ARCHITECTURES "${archs}")
-  set_target_properties(${target} PROPERTIES CUDA_RUNTIME_LIBRARY None)
-endfunction()
-
+include("${CMAKE_CURRENT_LIST_DIR}/xfuseKernels.cmake")
 set(xfuse_FOUND TRUE)

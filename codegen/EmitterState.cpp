@@ -46,6 +46,11 @@ void FunctionScope::addCheck(std::string statement) {
     checks.push_back(std::move(statement));
 }
 
+void FunctionScope::addSizeCheck(std::string statement) {
+  if (!llvm::is_contained(sizeChecks, statement))
+    sizeChecks.push_back(std::move(statement));
+}
+
 void FunctionScope::requireSameSize(const Dim &dim, const Dim &expected) {
   if (dim.expr == expected.expr)
     return;
@@ -66,7 +71,7 @@ void FunctionScope::requireResultDims(const Parameter &result,
                                       ArrayRef<Dim> dims) {
   for (auto [d, dim] : llvm::enumerate(dims))
     if (!dim.isStatic())
-      requireSameSize(Dim{fmt::format("{}.shape[{}]", result.name, d),
+      requireSameSize(Dim{fmt::format("{}.shape[{}]", result.identifier, d),
                           fmt::format("'{}' dim {}", result.name, d)},
                       dim);
 }
@@ -75,6 +80,10 @@ std::string FunctionScope::addScratch(std::string bytes) {
   std::string name = "scratch" + std::to_string(scratchBytes.size());
   scratchBytes.push_back(std::move(bytes));
   return name;
+}
+
+void FunctionScope::addCounters(std::string count) {
+  counters.push_back(std::move(count));
 }
 
 } // namespace mlir::xfuse::codegen

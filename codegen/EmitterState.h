@@ -7,7 +7,8 @@
 //                         declarations and definitions;
 //   EntryPoints.cpp       one host entry point per func.func: its signature,
 //                         argument checks, workspace and kernels in order,
-//                         and the weight-packing helpers;
+//                         the workspace query, the weight-packing helpers
+//                         and the position checks;
 //   GemmEmitter.cpp       xkernel.gemm: main loop, epilogue functors, split-K;
 //   PointwiseEmitter.cpp  xkernel.pointwise: RowChain stages, RoPE and the
 //                         frequency tables;
@@ -19,7 +20,10 @@
 // the entry point's parameters, sN for the N-th dynamic dimension of the
 // arguments (the symbols of the xkernel.workspace maps), kernelKResultR for
 // intermediates carved from the workspace, scratchN for memory the device
-// blocks need beyond the plan.
+// blocks need beyond the plan. Declarations in the header name parameters
+// after the graph instead (xfuse.name), and so do error messages; the
+// definitions keep the positional names, which no local of the generated
+// body can shadow.
 //
 //===----------------------------------------------------------------------===//
 
@@ -37,7 +41,9 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLExtras.h"
 
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace mlir::xfuse::codegen {
 
@@ -64,7 +70,10 @@ struct Buffer {
   SmallVector<Dim> dims;
 
   Type elementType() const { return type.getElementType(); }
-  int64_t lastDim() const { return type.getShape().back(); }
+  /// The length of the innermost rows; a scalar is one row of one element.
+  int64_t lastDim() const {
+    return type.getRank() == 0 ? 1 : type.getShape().back();
+  }
 };
 
 /// The product of `dims` as C++, static factors folded into one literal.
@@ -80,22 +89,39 @@ std::string pointerText(const Buffer &buffer, bool writable = false);
 // Entry points
 //===----------------------------------------------------------------------===//
 
+/// The positions a graph supports in a positions argument; outside them
+/// the kernels still compute, with the documented `consequence`.
+struct PositionRange {
+  int64_t min, max;
+  std::string consequence;
+};
+
 struct Parameter {
-  std::string name; // "arg0", "result0"
+  std::string name;       // the graph's xfuse.name, else "arg0", "result0"
+  std::string identifier; // in definitions: "arg0", "result0"
   RankedTensorType type;
-  kernel::WeightPackingAttr packing; // weights only
+  kernel::WeightPackingAttr packing;      // weights only
+  std::optional<PositionRange> positions; // token positions only
+  kernel::ShardAttr shard;                // a rank's part of a tensor only
 };
 
 /// The host entry point of a func.func.
 struct Signature {
   std::string name;
-  SmallVector<Parameter> args;
-  SmallVector<Parameter> results;
+  std::vector<Parameter> args;
+  std::vector<Parameter> results;
   kernel::WorkspaceAttr workspace;
+  /// Runs on several ranks: the entry point takes this rank's
+  /// rt::Communicator (CollectiveEmitter.cpp).
+  bool takesCommunicator = false;
 };
 
+/// The argument and result attribute that names a parameter in generated
+/// code: `%x: tensor<?x256xbf16> {xfuse.name = "x"}`.
+inline constexpr StringLiteral kParameterNameAttr = "xfuse.name";
+
 /// The signature of `func`, or a located error when generated code cannot
-/// take its parameters or it has no workspace plan.
+/// take its parameters (or their names) or it has no workspace plan.
 FailureOr<Signature> analyzeSignature(func::FuncOp func);
 
 /// Emission state of one entry point. Its argument checks must come before
@@ -114,6 +140,9 @@ public:
 
   /// A check to run before any launch; each statement runs once.
   void addCheck(std::string statement);
+  /// A check that reads only the dynamic sizes sN: the workspace query
+  /// runs it, and so the entry point too.
+  void addSizeCheck(std::string statement);
   /// Checks at run time that two sizes agree, unless they are the same
   /// expression.
   void requireSameSize(const Dim &dim, const Dim &expected);
@@ -124,9 +153,12 @@ public:
   /// passes, which must be `dims`.
   void requireResultDims(const Parameter &result, ArrayRef<Dim> dims);
 
-  /// Reserves `bytes` (a C++ expression) of scratch after the planned
-  /// workspace; returns the name of its pointer.
+  /// Reserves `bytes` (a C++ expression of the sizes sN) of scratch after
+  /// the planned workspace; returns the name of its pointer.
   std::string addScratch(std::string bytes);
+  /// Reserves `count` (a C++ expression of the sizes sN) zeroed counters of
+  /// the workspace for one kernel (rt::Workspace::zeroedCounters).
+  void addCounters(std::string count);
 
   /// The kernels, in order.
   raw_indented_ostream &launches() { return launchStream; }
@@ -137,7 +169,9 @@ public:
   SmallVector<std::string> argumentChecks; // statements, in order
   SmallVector<std::pair<std::string, std::string>> sizes; // {sN, decl}
   SmallVector<std::string> checks; // after the sizes, deduplicated
+  SmallVector<std::string> sizeChecks; // deduplicated
   SmallVector<std::string> scratchBytes;
+  SmallVector<std::string> counters;
   std::string tables; // namespace-scope __device__ tables
   int tableCount = 0;
   bool usesPlannedWorkspace = false;
@@ -161,9 +195,34 @@ inline auto computeOps(Block &body) {
   });
 }
 
-/// Emits the launch of a GEMM kernel writing `result` (GemmEmitter.cpp).
+/// The rows of one launch of a GEMM that runs in row blocks: C++ names of
+/// the first row and the row count, in scope where the launch is emitted.
+struct RowBlock {
+  std::string first;
+  std::string count;
+};
+
+/// Emits the launch of a GEMM kernel writing `result` (GemmEmitter.cpp), on
+/// all rows of A and `result`, or on the block `rows` of them.
 LogicalResult emitGemm(kernel::GemmOp op, const Buffer &result,
-                       FunctionScope &scope);
+                       FunctionScope &scope, const RowBlock *rows = nullptr);
+
+/// Whether the all-reduce of `op`'s result launches it, block by block
+/// (CollectiveEmitter.cpp).
+bool launchedByAllReduce(kernel::GemmOp op);
+
+/// Emits the all-reduce of `input` into `result` on the entry point's
+/// communicator, and the row blocks of the GEMM writing `input` when it
+/// runs in them (CollectiveEmitter.cpp).
+LogicalResult emitAllReduce(kernel::AllReduceOp op, const Buffer &input,
+                            const Buffer &result, FunctionScope &scope);
+
+/// The declaration and the definition of the helper cutting rank r's part
+/// of the full tensor of a sharded argument (CollectiveEmitter.cpp).
+void emitShardDeclaration(const Signature &sig, const Parameter &arg,
+                          raw_indented_ostream &os);
+void emitShardHelper(const Signature &sig, const Parameter &arg,
+                     raw_indented_ostream &os);
 
 /// Emits the launches of a pointwise kernel writing `result`
 /// (PointwiseEmitter.cpp).
@@ -178,14 +237,16 @@ struct RopeOperands {
   std::string style;       // device::RopeStyle::kNeox or kGptj
   std::string frequencies; // a `const float2 *` in scope
   std::string attnFactor;  // an f32 literal
-  std::string positions;   // a device::TokenPositions
-  std::string posType;     // its position type
+  std::string positions;   // a device::TokenPositions or MultimodalPositions
+  // The RoPE's positions template argument: the position integer type, or
+  // the device::MultimodalPositions type.
+  std::string posType;
 };
 
 /// Declares the frequency table of `rope` rotating the [tokens..., heads,
-/// head_dim] view `heads`: a __device__ table, or for dynamic NTK scaling
-/// the scratch table that a one-block launch writes from this call's
-/// positions first (PointwiseEmitter.cpp).
+/// head_dim] view `heads`: a __device__ table, or for the per-call scalings
+/// (dynamic NTK, LongRoPE) the scratch table that a one-block launch writes
+/// from this call's positions first (PointwiseEmitter.cpp).
 FailureOr<RopeOperands> emitRopeOperands(RopeOp rope, const Buffer &heads,
                                          FunctionScope &scope);
 
@@ -206,6 +267,10 @@ private:
   void emitDeclarations(ArrayRef<Signature> sigs);
   LogicalResult emitFunction(func::FuncOp func, const Signature &sig);
   void emitPackHelper(const Signature &sig, const Parameter &arg);
+  void emitPositionCheck(const Signature &sig, const Parameter &arg);
+  void emitWorkspaceQuery(
+      const FunctionScope &scope,
+      ArrayRef<std::pair<std::string, std::string>> parts);
 
   raw_indented_ostream os;
   bool usesSm90Gemm = false; // some GEMM runs on Sm90Gemm.h

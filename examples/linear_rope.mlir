@@ -1,9 +1,10 @@
 // Query projection followed by rotary embedding, as in Llama: X·Wq, split
 // into 4 heads of 64, rotated (neox style, theta 500000, Llama 3.1 frequency
 // scaling) at explicit positions, e.g. a decode step at an offset.
-func.func @query_rope(%x: tensor<?x32x256xbf16>, %wq: tensor<256x256xbf16>,
-                      %positions: tensor<?x32xi64>)
-    -> tensor<?x32x4x64xbf16> {
+func.func @query_rope(%x: tensor<?x32x256xbf16> {xfuse.name = "x"},
+                      %wq: tensor<256x256xbf16> {xfuse.name = "wq"},
+                      %positions: tensor<?x32xi64> {xfuse.name = "positions"})
+    -> (tensor<?x32x4x64xbf16> {xfuse.name = "q"}) {
   %q = xfuse.linear %x, %wq
       : (tensor<?x32x256xbf16>, tensor<256x256xbf16>) -> tensor<?x32x256xbf16>
   %c0 = arith.constant 0 : index

@@ -30,6 +30,12 @@ public:
 
   int rank() const { return rank_; }
   std::int64_t operator[](int i) const { return dims_[i]; }
+  /// This shape with dimension `i` resized to `size`.
+  Shape withDimSize(int i, std::int64_t size) const {
+    Shape resized = *this;
+    resized.dims_[i] = size;
+    return resized;
+  }
   std::int64_t numElements() const;
   /// "[16, 512]"; kDynamic prints as "?".
   std::string toString() const;
@@ -65,5 +71,36 @@ Status expectShape(const TensorView &view, std::string_view name,
 /// The vectorized kernels access memory 16 bytes at a time.
 Status expectAligned(const TensorView &view, std::string_view name,
                      std::size_t alignment = 16, Role role = Role::kInput);
+
+/// Sizes a kernel can index: no negative dimension, and a byte count that
+/// fits in int64 ("input 'x': shape [4294967296, 4294967296] holds more
+/// than 2^63 bytes").
+Status expectIndexable(const TensorView &view, std::string_view name,
+                       Role role = Role::kInput);
+
+/// Data where there are elements: "output 'y': data is null but the
+/// shape [3, 256] holds 768 elements". An empty tensor may be null.
+Status expectData(const TensorView &view, std::string_view name,
+                  Role role = Role::kInput);
+
+/// What an entry point asks of each tensor argument, in this order:
+/// expectDType, expectShape, expectIndexable, expectData and expectAligned
+/// to 16 bytes.
+Status expectTensor(const TensorView &view, std::string_view name, DType dtype,
+                    const Shape &pattern, Role role = Role::kInput);
+
+/// A tensor an output must not overlap, with its name and role for the
+/// message.
+struct NamedTensor {
+  const TensorView &view;
+  std::string_view name;
+  Role role = Role::kInput;
+};
+
+/// Kernels write outputs while other blocks still read their inputs, so no
+/// output may share a byte with another argument: "output 'y' overlaps
+/// input 'x'". Empty tensors overlap nothing.
+Status expectDisjoint(const TensorView &output, std::string_view name,
+                      std::initializer_list<NamedTensor> others);
 
 } // namespace xfuse::rt

@@ -16,18 +16,28 @@ Status Workspace::reserve(std::size_t bytes) {
   return Status::ok();
 }
 
+Status Workspace::reserve(const WorkspaceSize &size, cudaStream_t stream) {
+  XFUSE_RETURN_IF_ERROR(reserve(size.bytes));
+  return reserveCounters(size.counters, stream);
+}
+
+Status Workspace::reserveCounters(std::size_t count, cudaStream_t stream) {
+  const std::size_t bytes = count * sizeof(unsigned);
+  if (bytes <= counters_.size())
+    return Status::ok();
+  counters_ = DeviceBuffer(); // cudaFree waits for kernels still counting
+  XFUSE_ASSIGN_OR_RETURN(DeviceBuffer grown,
+                         DeviceBuffer::allocate(alignUp(bytes)));
+  // Kept only once zeroing was queued: a region that failed to clear must
+  // not be handed out by a later call.
+  XFUSE_CUDA_TRY(cudaMemsetAsync(grown.data(), 0, grown.size(), stream));
+  counters_ = std::move(grown);
+  return Status::ok();
+}
+
 StatusOr<unsigned *> Workspace::zeroedCounters(std::size_t count,
                                                cudaStream_t stream) {
-  const std::size_t bytes = count * sizeof(unsigned);
-  if (bytes > counters_.size()) {
-    counters_ = DeviceBuffer(); // cudaFree waits for kernels still counting
-    XFUSE_ASSIGN_OR_RETURN(DeviceBuffer grown,
-                           DeviceBuffer::allocate(alignUp(bytes)));
-    // Kept only once zeroing was queued: a region that failed to clear must
-    // not be handed out by a later call.
-    XFUSE_CUDA_TRY(cudaMemsetAsync(grown.data(), 0, grown.size(), stream));
-    counters_ = std::move(grown);
-  }
+  XFUSE_RETURN_IF_ERROR(reserveCounters(count, stream));
   return counters_.as<unsigned>();
 }
 

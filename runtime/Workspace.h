@@ -22,6 +22,13 @@
 
 namespace xfuse::rt {
 
+/// What one call needs of a Workspace; generated entry points answer it for
+/// given sizes (<function>_workspace_size).
+struct WorkspaceSize {
+  std::size_t bytes = 0;    // scratch, carved in order
+  std::size_t counters = 0; // zeroed 32-bit counters (zeroedCounters)
+};
+
 class Workspace {
 public:
   /// Sub-ranges start at multiples of this (cp.async and 16-byte vector
@@ -36,6 +43,12 @@ public:
   /// old buffer, invalidating every pointer carved from it, and resets the
   /// carve offset; a request within the capacity changes nothing.
   Status reserve(std::size_t bytes);
+
+  /// reserve(size.bytes), and at least size.counters zeroed counters, the
+  /// new ones cleared on `stream`. Once a Workspace holds the size of a
+  /// call, the call allocates nothing (so it can be captured in a CUDA
+  /// graph).
+  Status reserve(const WorkspaceSize &size, cudaStream_t stream);
 
   /// The next `bytes` of the reservation, aligned to kAlignment.
   StatusOr<void *> carve(std::size_t bytes);
@@ -54,6 +67,8 @@ public:
   StatusOr<unsigned *> zeroedCounters(std::size_t count, cudaStream_t stream);
 
 private:
+  Status reserveCounters(std::size_t count, cudaStream_t stream);
+
   DeviceBuffer buffer_;
   std::size_t used_ = 0;
   DeviceBuffer counters_;

@@ -1,7 +1,10 @@
 // Runs examples/sinusoidal_ffn_relu.mlir (@encoder_ffn) through its
-// generated kernels the way an application would: pack the weights once,
-// allocate the tensors, call the entry point on a stream, and check the
-// result against the float64 reference of tests/reference.
+// generated kernels the way an application would. Without a GPU: ask how
+// much workspace a batch needs, and see a bad call rejected with a Status
+// that names the argument. With one: pack the weights once, size the
+// workspace, allocate the tensors, call encoder_ffn(x, w1, b1, w2, b2, y,
+// workspace, stream), and check the result against the float64 reference
+// of tests/reference.
 #include "sinusoidal_ffn_relu.h"
 
 #include "cuda/device/Vector.h"
@@ -14,10 +17,12 @@
 #include <cmath>
 #include <cstdio>
 #include <random>
+#include <string>
 #include <vector>
 
 namespace rt = xfuse::rt;
 namespace ref = xfuse::reference;
+namespace gen = xfuse::generated;
 
 namespace {
 
@@ -68,18 +73,21 @@ rt::Status run() {
   XFUSE_ASSIGN_OR_RETURN(rt::TensorView b2View, upload(b2, {kModel}, b2Mem));
 
   // Weights are packed once, into the layout the plan chose for them.
-  namespace gen = xfuse::generated;
   XFUSE_ASSIGN_OR_RETURN(rt::PackedWeight w1Packed,
-                         gen::encoder_ffn_pack_arg1(w1View, stream.get()));
+                         gen::encoder_ffn_pack_w1(w1View, stream.get()));
   XFUSE_ASSIGN_OR_RETURN(rt::PackedWeight w2Packed,
-                         gen::encoder_ffn_pack_arg3(w2View, stream.get()));
+                         gen::encoder_ffn_pack_w2(w2View, stream.get()));
 
   const std::size_t outCount = std::size_t{kBatch} * kSeq * kModel;
   XFUSE_ASSIGN_OR_RETURN(
       yMem, rt::DeviceBuffer::allocate(outCount * sizeof(__nv_bfloat16)));
   rt::TensorView y{yMem.data(), rt::DType::kBF16, {kBatch, kSeq, kModel}};
 
+  // Sized before the first call, a workspace makes calls allocate nothing.
   rt::Workspace workspace;
+  XFUSE_ASSIGN_OR_RETURN(const rt::WorkspaceSize size,
+                         gen::encoder_ffn_workspace_size(kBatch));
+  XFUSE_RETURN_IF_ERROR(workspace.reserve(size, stream.get()));
   XFUSE_RETURN_IF_ERROR(gen::encoder_ffn(xView, w1Packed, b1View, w2Packed,
                                          b2View, y, workspace, stream.get()));
   XFUSE_RETURN_IF_ERROR(stream.synchronize());
@@ -109,15 +117,64 @@ rt::Status run() {
   return rt::Status::ok();
 }
 
+/// A failed Status unless `status` failed with `code` and a message naming
+/// `what`.
+rt::Status expectRejected(const rt::Status &status, rt::StatusCode code,
+                          const std::string &what) {
+  std::printf("  rejected: %s\n", status.toString().c_str());
+  if (status.code() == code && status.message().find(what) != std::string::npos)
+    return rt::Status::ok();
+  return rt::Status::error(rt::StatusCode::kFailedPrecondition,
+                           "expected a " + std::string(rt::statusCodeName(code)) +
+                               " naming " + what + ", got " +
+                               status.toString());
+}
+
+/// What the entry points answer before touching the GPU.
+rt::Status runWithoutGpu() {
+  XFUSE_ASSIGN_OR_RETURN(const rt::WorkspaceSize size,
+                         gen::encoder_ffn_workspace_size(kBatch));
+  std::printf("encoder_ffn_workspace_size(%d): %zu bytes, %zu counters\n",
+              kBatch, size.bytes, size.counters);
+  // At least the two intermediates, [tokens, d] and [tokens, dff] in bf16.
+  const std::size_t intermediates = std::size_t{kBatch} * kSeq *
+                                    (kModel + kHidden) * sizeof(__nv_bfloat16);
+  if (size.bytes < intermediates)
+    return rt::Status::error(rt::StatusCode::kFailedPrecondition,
+                             "the workspace query answered less than the "
+                             "intermediates need");
+  XFUSE_RETURN_IF_ERROR(
+      expectRejected(gen::encoder_ffn_workspace_size(-1).status(),
+                     rt::StatusCode::kInvalidArgument, "'x' dim 0"));
+
+  // A call with weights never packed: the Status names the argument, and
+  // nothing reached the GPU. The tensors' memory is never touched.
+  alignas(16) static unsigned char memory[16];
+  const rt::TensorView x{memory, rt::DType::kBF16, {kBatch, kSeq, kModel}};
+  const rt::TensorView b1{memory, rt::DType::kBF16, {kHidden}};
+  const rt::TensorView b2{memory, rt::DType::kBF16, {kModel}};
+  const rt::TensorView y{memory, rt::DType::kBF16, {kBatch, kSeq, kModel}};
+  const rt::PackedWeight unpacked;
+  rt::Workspace workspace;
+  return expectRejected(gen::encoder_ffn(x, unpacked, b1, unpacked, b2, y,
+                                         workspace, nullptr),
+                        rt::StatusCode::kInvalidArgument, "'w1'");
+}
+
+rt::Status runAll() {
+  XFUSE_RETURN_IF_ERROR(runWithoutGpu());
+  int devices = 0;
+  if (cudaGetDeviceCount(&devices) != cudaSuccess || devices == 0) {
+    std::printf("SKIPPED: no CUDA device for the GPU part\n");
+    return rt::Status::ok();
+  }
+  return run();
+}
+
 } // namespace
 
 int main() {
-  int devices = 0;
-  if (cudaGetDeviceCount(&devices) != cudaSuccess || devices == 0) {
-    std::printf("SKIPPED: no CUDA device\n");
-    return 0;
-  }
-  const rt::Status status = run();
+  const rt::Status status = runAll();
   if (!status.isOk()) {
     std::fprintf(stderr, "error: %s\n", status.toString().c_str());
     return 1;

@@ -66,3 +66,50 @@ func.func @outside(%x: tensor<?x256xbf16>) -> tensor<?x256xbf16>
   %0 = xfuse.activation %x {kind = #xfuse.activation<relu>} : tensor<?x256xbf16>
   return %0 : tensor<?x256xbf16>
 }
+
+// -----
+
+#map = affine_map<()[s0] -> (0)>
+
+// Parameter names (xfuse.name) must be C++ identifiers...
+func.func @not_an_identifier(
+    // expected-error @+1 {{cannot emit @not_an_identifier: argument 0 is named 'hidden-states' (xfuse.name), which is not a C++ identifier or is a C++ keyword or a reserved name}}
+    %x: tensor<?x256xbf16> {xfuse.name = "hidden-states"}) -> tensor<?x256xbf16>
+    attributes {xkernel.workspace = #xkernel.workspace<bytes = #map>} {
+  return %x : tensor<?x256xbf16>
+}
+
+// -----
+
+#map = affine_map<()[s0] -> (0)>
+
+// ... and not keywords ...
+func.func @keyword(
+    // expected-error @+1 {{argument 0 is named 'class' (xfuse.name), which is not a C++ identifier or is a C++ keyword or a reserved name}}
+    %x: tensor<?x256xbf16> {xfuse.name = "class"}) -> tensor<?x256xbf16>
+    attributes {xkernel.workspace = #xkernel.workspace<bytes = #map>} {
+  return %x : tensor<?x256xbf16>
+}
+
+// -----
+
+#map = affine_map<()[s0] -> (0)>
+
+// ... nor a name the declaration uses itself ...
+// expected-error @+1 {{result 0 is named 'stream' (xfuse.name), which is not a C++ identifier or is a C++ keyword or a reserved name}}
+func.func @reserved(%x: tensor<?x256xbf16>) -> (tensor<?x256xbf16> {xfuse.name = "stream"})
+    attributes {xkernel.workspace = #xkernel.workspace<bytes = #map>} {
+  return %x : tensor<?x256xbf16>
+}
+
+// -----
+
+#map = affine_map<()[s0, s1] -> (0)>
+
+// ... and unique, also against the positional names of unnamed parameters.
+func.func @duplicate(%x: tensor<?x256xbf16>,
+    // expected-error @+1 {{cannot emit @duplicate: argument 1 is named 'arg0' like argument 0; parameter names must be unique}}
+    %y: tensor<?x256xbf16> {xfuse.name = "arg0"}) -> tensor<?x256xbf16>
+    attributes {xkernel.workspace = #xkernel.workspace<bytes = #map>} {
+  return %x : tensor<?x256xbf16>
+}

@@ -1,12 +1,17 @@
-// Runtime logic that needs no GPU: Status and its macros, StatusOr, dtypes
-// and tensor validation messages.
+// Runtime logic that needs no GPU: Status and its macros, StatusOr, dtypes,
+// tensor validation messages, and the host arithmetic of generated entry
+// points.
+#include "cuda/host/EntryPoint.h"
 #include "runtime/DType.h"
+#include "runtime/Positions.h"
 #include "runtime/Status.h"
 #include "runtime/TensorView.h"
 #include "runtime/Workspace.h"
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <limits>
 #include <string>
 
 namespace xfuse::rt {
@@ -130,6 +135,59 @@ TEST(TensorView, SizeInBytes) {
   EXPECT_EQ(x.sizeInBytes(), 210u);
 }
 
+TEST(TensorView, ExpectTensorRejectsNullNegativeAndHugeTensors) {
+  alignas(16) static char storage[64];
+  const Shape pattern{Shape::kDynamic, 8};
+  TensorView x{storage, DType::kBF16, Shape{2, 8}};
+  EXPECT_TRUE(expectTensor(x, "x", DType::kBF16, pattern).isOk());
+  x.data = nullptr;
+  EXPECT_EQ(expectTensor(x, "x", DType::kBF16, pattern).message(),
+            "input 'x': data is null but the shape [2, 8] holds 16 elements");
+  // Empty tensors may be null.
+  x.shape = Shape{0, 8};
+  EXPECT_TRUE(expectTensor(x, "x", DType::kBF16, pattern).isOk());
+  x.data = storage;
+  x.shape = Shape{-2, 8};
+  EXPECT_EQ(expectTensor(x, "x", DType::kBF16, pattern).message(),
+            "input 'x': shape [-2, 8] has a negative dimension");
+  x.shape = Shape{std::int64_t{1} << 60, 8};
+  Status huge = expectTensor(x, "x", DType::kBF16, pattern);
+  EXPECT_EQ(huge.code(), StatusCode::kOutOfRange);
+  EXPECT_EQ(huge.message(),
+            "input 'x': shape [1152921504606846976, 8] holds more than 2^63 "
+            "bytes");
+}
+
+TEST(TensorView, DisjointOutputs) {
+  alignas(16) static char storage[256];
+  const TensorView x{storage, DType::kF32, Shape{16}};       // [0, 64)
+  const TensorView after{storage + 64, DType::kF32, Shape{16}}; // [64, 128)
+  const TensorView inside{storage + 60, DType::kF32, Shape{16}}; // [60, 124)
+  const TensorView empty{storage, DType::kF32, Shape{0}};
+  EXPECT_TRUE(expectDisjoint(after, "y", {{x, "x"}}).isOk());
+  EXPECT_TRUE(expectDisjoint(empty, "y", {{x, "x"}}).isOk());
+  EXPECT_TRUE(expectDisjoint(x, "y", {{empty, "e"}}).isOk());
+  Status status =
+      expectDisjoint(inside, "y", {{after, "a"}, {x, "w", Role::kWeight}});
+  EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(status.message().find("output 'y' ["), std::string::npos);
+  EXPECT_NE(status.message().find("overlaps input 'a'"), std::string::npos)
+      << status.message();
+  EXPECT_NE(expectDisjoint(x, "y", {{x, "x"}}).message().find(
+                "xfuse kernels do not run in place"),
+            std::string::npos);
+}
+
+TEST(Positions, RejectsNonIntegerAndAcceptsEmptyWithoutTheDevice) {
+  const TensorView floats{nullptr, DType::kF32, Shape{4}};
+  EXPECT_EQ(expectPositionsWithin(floats, "pos", 0, 7, "clamped", nullptr)
+                .message(),
+            "positions 'pos': expected dtype i32 or i64 but got f32");
+  const TensorView empty{nullptr, DType::kI64, Shape{0, 16}};
+  EXPECT_TRUE(
+      expectPositionsWithin(empty, "pos", 0, 7, "clamped", nullptr).isOk());
+}
+
 TEST(Workspace, CarveBeyondReservationFails) {
   Workspace workspace; // nothing reserved: no device memory touched
   EXPECT_TRUE(workspace.carve(0).isOk());
@@ -139,3 +197,37 @@ TEST(Workspace, CarveBeyondReservationFails) {
 
 } // namespace
 } // namespace xfuse::rt
+
+// The host arithmetic of generated entry points (cuda/host/EntryPoint.h).
+namespace xfuse::generated {
+namespace {
+
+TEST(CheckedInt, OverflowIsStickyAndNeverWraps) {
+  const CheckedInt big = std::numeric_limits<std::int64_t>::max() / 2;
+  EXPECT_FALSE((big * 2).isOverflowed());
+  EXPECT_TRUE((big * 3).isOverflowed());
+  EXPECT_TRUE((big * 3 + 1).isOverflowed());
+  EXPECT_TRUE(floorDiv(big * 3, 2).isOverflowed());
+  EXPECT_EQ(floorDiv(CheckedInt(-7), 2).value(), -4);
+  EXPECT_EQ(ceilDiv(CheckedInt(7), 2).value(), 4);
+  EXPECT_EQ(mod(CheckedInt(-7), 4).value(), 1);
+}
+
+TEST(CheckedInt, WorkspaceSizeAlignsPartsAndTakesTheMostCounters) {
+  const rt::StatusOr<rt::WorkspaceSize> size =
+      workspaceSize({CheckedInt(1), CheckedInt(256), CheckedInt(0)},
+                    {CheckedInt(12), CheckedInt(40)});
+  ASSERT_TRUE(size.isOk());
+  EXPECT_EQ(size->bytes, 2 * rt::Workspace::kAlignment);
+  EXPECT_EQ(size->counters, 40u);
+  const CheckedInt huge = std::numeric_limits<std::int64_t>::max() - 1;
+  EXPECT_EQ(workspaceSize({huge}, {}).status().code(),
+            rt::StatusCode::kOutOfRange);
+  EXPECT_EQ(checkedSize(-3, "'x' dim 0").status().message(),
+            "dynamic size 'x' dim 0 must not be negative but is -3");
+  EXPECT_EQ(expectGemmRows(huge * 2, 128, "gemm").message(),
+            "gemm: the row count exceeds 2^63");
+}
+
+} // namespace
+} // namespace xfuse::generated

@@ -8,17 +8,19 @@
 // RUN: xfuse-opt %s --xfuse-pipeline="target=sm_90a" | FileCheck %s --check-prefixes=CHECK,SM90
 // The fusion report.
 // RUN: xfuse-opt %S/../../examples/sinusoidal_ffn_relu.mlir --xfuse-pipeline="report=true" -mlir-print-op-on-diagnostic=false -o /dev/null 2>&1 | FileCheck %s --check-prefix=REPORT
+// The report names the frequency launch of a LongRoPE.
+// RUN: xfuse-opt %S/../gpu/generated/graphs/rope_longrope.mlir --xfuse-pipeline="report=true" -mlir-print-op-on-diagnostic=false -o /dev/null 2>&1 | FileCheck %s --check-prefix=PER-CALL
 
 // The encoding as its own kernel (no GEMM main loop has a prologue), bias
 // and ReLU in the first GEMM's epilogue, the second bias in the second
 // GEMM: three kernels, and nothing else in the function. d = 256 main loops
 // are short, so the GEMMs take 128-wide ping-pong tiles.
 // SINUSOIDAL-LABEL: func.func @encoder_ffn
-// SINUSOIDAL-SAME: %[[X:[^:]*]]: tensor<?x64x256xbf16>,
-// SINUSOIDAL-SAME: %[[W1:[^:]*]]: tensor<256x1024xbf16> {xkernel.weight_packing = #xkernel.weight_packing<source = in_out>},
-// SINUSOIDAL-SAME: %[[B1:[^:]*]]: tensor<1024xbf16>,
-// SINUSOIDAL-SAME: %[[W2:[^:]*]]: tensor<1024x256xbf16> {xkernel.weight_packing = #xkernel.weight_packing<source = in_out>},
-// SINUSOIDAL-SAME: %[[B2:[^:]*]]: tensor<256xbf16>)
+// SINUSOIDAL-SAME: %[[X:[^:]*]]: tensor<?x64x256xbf16> {xfuse.name = "x"},
+// SINUSOIDAL-SAME: %[[W1:[^:]*]]: tensor<256x1024xbf16> {xfuse.name = "w1", xkernel.weight_packing = #xkernel.weight_packing<source = in_out>},
+// SINUSOIDAL-SAME: %[[B1:[^:]*]]: tensor<1024xbf16> {xfuse.name = "b1"},
+// SINUSOIDAL-SAME: %[[W2:[^:]*]]: tensor<1024x256xbf16> {xfuse.name = "w2", xkernel.weight_packing = #xkernel.weight_packing<source = in_out>},
+// SINUSOIDAL-SAME: %[[B2:[^:]*]]: tensor<256xbf16> {xfuse.name = "b2"})
 // SINUSOIDAL-SAME: attributes {xkernel.workspace = #xkernel.workspace<bytes = #{{.*}}>}
 // SINUSOIDAL-NEXT: %[[PE:.*]] = xkernel.pointwise(%[[X]] : {{.*}}) plan <target = sm_90a, threads = 256, vector_width = 8> {xkernel.workspace_slices = [#xkernel.workspace_slice<result = 0, offset = #{{.*}}>]} -> tensor<?x64x256xbf16>
 // SINUSOIDAL-NEXT: ^bb0
@@ -119,14 +121,20 @@ func.func @decode_swiglu(%x: tensor<16x4096xbf16>, %wg: tensor<11008x4096xbf16>,
 
 // One remark per kernel with its plan, a note per fused op at the op's own
 // location, and a summary per function.
-// REPORT: sinusoidal_ffn_relu.mlir:8:8: remark: kernel 0 of @encoder_ffn: xkernel.pointwise with plan #xkernel.pointwise_plan<target = sm_90a, threads = 256, vector_width = 8>
-// REPORT: sinusoidal_ffn_relu.mlir:8:8: note: fuses xfuse.sinusoidal_pe
-// REPORT: sinusoidal_ffn_relu.mlir:10:8: remark: kernel 1 of @encoder_ffn: xkernel.gemm with plan #xkernel.gemm_plan<target = sm_90a, mainloop = tma_wgmma, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2, schedule = ping_pong>
-// REPORT: sinusoidal_ffn_relu.mlir:10:8: note: product xfuse.linear
-// REPORT: sinusoidal_ffn_relu.mlir:10:8: note: epilogue xfuse.activation
-// REPORT: sinusoidal_ffn_relu.mlir:10:8: remark: kernel 2 of @encoder_ffn: xkernel.gemm with plan #xkernel.gemm_plan<
-// REPORT: sinusoidal_ffn_relu.mlir:10:8: note: product xfuse.linear
-// REPORT: sinusoidal_ffn_relu.mlir:4:1: remark: @encoder_ffn: 3 kernels, #xkernel.workspace<bytes = affine_map<()[s0] -> (s0 * 163840)>>
+// REPORT: sinusoidal_ffn_relu.mlir:12:8: remark: kernel 0 of @encoder_ffn: xkernel.pointwise with plan #xkernel.pointwise_plan<target = sm_90a, threads = 256, vector_width = 8>
+// REPORT: sinusoidal_ffn_relu.mlir:12:8: note: fuses xfuse.sinusoidal_pe
+// REPORT: sinusoidal_ffn_relu.mlir:14:8: remark: kernel 1 of @encoder_ffn: xkernel.gemm with plan #xkernel.gemm_plan<target = sm_90a, mainloop = tma_wgmma, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2, schedule = ping_pong>
+// REPORT: sinusoidal_ffn_relu.mlir:14:8: note: product xfuse.linear
+// REPORT: sinusoidal_ffn_relu.mlir:14:8: note: epilogue xfuse.activation
+// REPORT: sinusoidal_ffn_relu.mlir:14:8: remark: kernel 2 of @encoder_ffn: xkernel.gemm with plan #xkernel.gemm_plan<
+// REPORT: sinusoidal_ffn_relu.mlir:14:8: note: product xfuse.linear
+// REPORT: sinusoidal_ffn_relu.mlir:6:1: remark: @encoder_ffn: 3 kernels, #xkernel.workspace<bytes = affine_map<()[s0] -> (s0 * 163840)>>
+
+// PER-CALL: rope_longrope.mlir:10:8: remark: kernel 0 of @longrope: xkernel.pointwise
+// PER-CALL: rope_longrope.mlir:10:8: note: fuses xfuse.rope, after a one-block launch that writes its frequencies for the call's largest position
+// PER-CALL: remark: kernel 0 of @longrope_q: xkernel.gemm
+// PER-CALL: note: product xfuse.linear
+// PER-CALL: note: epilogue xfuse.rope, after a one-block launch that writes its frequencies for the call's largest position
 
 // Phi-2's query projection and RoPE (heads of 80, 32 features rotated): on
 // sm_80 one GEMM of 160-wide tiles, 4 x 2 warps of one head each; no Hopper

@@ -41,8 +41,8 @@ TEST_P(BatchCount, SinusoidalFfnRelu) {
   Input b1 = randomInput<T>(rng, {1024}, 0.1);
   Input w2 = randomInput<T>(rng, {1024, 256}, 1.0 / 32);
   Input b2 = randomInput<T>(rng, {256}, 0.1);
-  const auto w1p = check(gen::encoder_ffn_pack_arg1(w1.view, nullptr));
-  const auto w2p = check(gen::encoder_ffn_pack_arg3(w2.view, nullptr));
+  const auto w1p = check(gen::encoder_ffn_pack_w1(w1.view, nullptr));
+  const auto w2p = check(gen::encoder_ffn_pack_w2(w2.view, nullptr));
   Output y = poisoned<T>({batch, 64, 256});
   rt::Workspace workspace;
   ASSERT_OK(gen::encoder_ffn(x.view, w1p, b1.view, w2p, b2.view, y.view,
@@ -114,7 +114,7 @@ TEST_P(BatchCount, LinearRope) {
   const rt::DeviceBuffer positionsMem = upload(positions);
   const rt::TensorView positionsView{positionsMem.data(), rt::DType::kI64,
                                      {batch, 32}};
-  const auto wqp = check(gen::query_rope_pack_arg1(wq.view, nullptr));
+  const auto wqp = check(gen::query_rope_pack_wq(wq.view, nullptr));
   Output y = poisoned<T>({batch, 32, 4, 64});
   rt::Workspace workspace;
   ASSERT_OK(gen::query_rope(x.view, wqp, positionsView, y.view, workspace,
