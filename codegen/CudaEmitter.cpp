@@ -13,9 +13,35 @@
 #include "codegen/EmitterState.h"
 #include "codegen/Format.h"
 
+#include "dialect/kernel/TensorSizes.h"
+
 using namespace mlir;
 
 namespace mlir::xfuse::codegen {
+
+/// The emitted code folds static sizes into int64 literals; each int or
+/// float tensor of `func` must have static sizes whose bytes fit them (the
+/// signature and kernel analyses reject other elements).
+static LogicalResult checkStaticSizes(func::FuncOp func) {
+  WalkResult walk = func.walk([](Operation *op) {
+    SmallVector<Value> values(op->getResults());
+    for (Region &region : op->getRegions())
+      for (Block &block : region)
+        llvm::append_range(values, block.getArguments());
+    for (Value value : values) {
+      auto type = dyn_cast<RankedTensorType>(value.getType());
+      if (type && type.getElementType().isIntOrFloat() &&
+          !kernel::staticByteSize(type)) {
+        op->emitError("cannot emit '")
+            << op->getName() << "' with a value of type " << type
+            << ", whose static sizes alone make more than 2^63 - 1 bytes";
+        return WalkResult::interrupt();
+      }
+    }
+    return WalkResult::advance();
+  });
+  return failure(walk.wasInterrupted());
+}
 
 /// The signatures of the module's functions, or failure after reporting an
 /// op that is not one.
@@ -27,6 +53,8 @@ analyzeModule(ModuleOp module) {
     if (!func)
       return op.emitError("cannot emit '")
              << op.getName() << "': expected only func.func in the module";
+    if (failed(checkStaticSizes(func)))
+      return failure();
     FailureOr<Signature> sig = analyzeSignature(func);
     if (failed(sig))
       return failure();
@@ -49,8 +77,13 @@ LogicalResult CudaEmitter::emitHeader(ModuleOp module) {
      << "#include \"runtime/Status.h\"\n"
      << "#include \"runtime/TensorView.h\"\n"
      << "#include \"runtime/WeightPacking.h\"\n"
-     << "#include \"runtime/Workspace.h\"\n\n"
-     << "#include <cuda_runtime_api.h>\n\n"
+     << "#include \"runtime/Workspace.h\"\n";
+  if (llvm::any_of(sigs, [](const Signature &sig) {
+        return sig.takesCommunicator;
+      }))
+    os << "#include \"runtime/Communicator.h\"\n"
+       << "#include \"runtime/TensorShard.h\"\n";
+  os << "\n#include <cuda_runtime_api.h>\n\n"
      << "namespace xfuse::generated {\n\n";
   emitDeclarations(sigs);
   os << "} // namespace xfuse::generated\n";
@@ -81,9 +114,9 @@ LogicalResult CudaEmitter::emitSource(ModuleOp module,
      << "//\n"
      << "// Each xkernel op is one launch of a building block of "
         "cuda/device, as its\n"
-     << "// plan states (a dynamic-NTK RoPE first writes its frequencies "
-        "with a\n"
-     << "// one-block launch).\n";
+     << "// plan states (a dynamic-NTK or LongRoPE RoPE first writes its "
+        "frequencies\n"
+     << "// with a one-block launch).\n";
   if (!headerInclude.empty())
     os << "#include \"" << headerInclude << "\"\n\n";
   os << "#include \"cuda/device/Gemm.h\"\n";
@@ -93,9 +126,16 @@ LogicalResult CudaEmitter::emitSource(ModuleOp module,
   os << "#include \"cuda/device/DynamicNtk.h\"\n"
      << "#include \"cuda/device/EpilogueRope.h\"\n"
      << "#include \"cuda/device/GemmSimt.h\"\n"
+     << "#include \"cuda/device/LongRope.h\"\n"
      << "#include \"cuda/device/RowChain.h\"\n"
-     << "#include \"cuda/host/EntryPoint.h\"\n"
-     << "#include \"runtime/Workspace.h\"\n\n"
+     << "#include \"cuda/host/EntryPoint.h\"\n";
+  // The communicator, the shards and the row-block pipeline of
+  // tensor-parallel functions.
+  if (llvm::any_of(llvm::make_second_range(*funcs), [](const Signature &sig) {
+        return sig.takesCommunicator;
+      }))
+    os << "#include \"cuda/host/Collectives.h\"\n";
+  os << "#include \"runtime/Workspace.h\"\n\n"
      << "#include <cuda_runtime.h>\n\n"
      << "#include <cstdint>\n\n"
      << "namespace xfuse::generated {\n\n";

@@ -114,8 +114,24 @@ std::string deviceActivation(ActivationKind kind) {
     return "device::Activation::kSilu";
   case ActivationKind::identity:
     return "device::Activation::kIdentity";
+  case ActivationKind::quick_gelu:
+    return "device::Activation::kQuickGelu";
+  case ActivationKind::relu2:
+    return "device::Activation::kRelu2";
   }
   llvm_unreachable("unknown activation");
+}
+
+Functor deviceGating(Attribute activation) {
+  if (auto clamped = dyn_cast<ClampedSwigluAttr>(activation))
+    return {"device::ClampedSwiGlu",
+            "device::ClampedSwiGlu{" +
+                floatLiteral(clamped.getAlpha().convertToDouble()) + ", " +
+                floatLiteral(clamped.getLimit().convertToDouble()) + "}"};
+  std::string type =
+      "device::ActivatedGate<" +
+      deviceActivation(cast<ActivationKindAttr>(activation).getValue()) + ">";
+  return {type, type + "{}"};
 }
 
 FailureOr<std::string> affineText(AffineExpr expr) {

@@ -48,6 +48,17 @@ std::string typeText(RankedTensorType type);
 /// The device::Activation enumerator of `kind`.
 std::string deviceActivation(ActivationKind kind);
 
+/// A device functor: its C++ type and the expression that constructs it.
+struct Functor {
+  std::string type;
+  std::string value;
+};
+
+/// The device gating functor (cuda/device/Epilogue.h) of the `activation`
+/// of an xfuse.gate: an ActivatedGate for an #xfuse.activation, a
+/// ClampedSwiGlu for an #xfuse.clamped_swiglu.
+Functor deviceGating(Attribute activation);
+
 /// C++ for an affine expression over the sN symbols (no dimensions), or
 /// failure for a kind of expression generated code has no helper for.
 FailureOr<std::string> affineText(AffineExpr expr);

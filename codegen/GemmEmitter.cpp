@@ -19,13 +19,6 @@
 namespace mlir::xfuse::codegen {
 namespace {
 
-/// An epilogue functor of cuda/device/Epilogue.h: its type and the
-/// expression that constructs it.
-struct Functor {
-  std::string type;
-  std::string value;
-};
-
 /// The functor chains of a GEMM epilogue, in body order: on the gate and up
 /// products of a gated GEMM before the gate combines them, then on the
 /// output.
@@ -162,12 +155,13 @@ static std::string elementwiseEpilogue(const EpilogueChains &chains,
                                        GateOp gate) {
   if (!gate)
     return chainValue(chains.out);
-  return fmt::format("device::GatedProduct<{}, {}, {}, {}>{{"
-                     "\n    {},\n    {},\n    {}}}",
-                     deviceActivation(gate.getActivation()),
-                     chainType(chains.gate), chainType(chains.up),
+  Functor gating = deviceGating(gate.getActivation());
+  return fmt::format("device::GatedProductOf<{}, {}, {}, {}>{{"
+                     "\n    {},\n    {},\n    {},\n    {}}}",
+                     gating.type, chainType(chains.gate), chainType(chains.up),
                      chainType(chains.out), chainValue(chains.gate),
-                     chainValue(chains.up), chainValue(chains.out));
+                     chainValue(chains.up), chainValue(chains.out),
+                     gating.value);
 }
 
 /// Declares `epilogue`: the elementwise epilogue, followed on each output
@@ -225,6 +219,10 @@ static void emitSm90Launch(kernel::GemmPlanAttr plan, StringRef outType,
       out << "if (sm90Params.m > 0) {\n";
       out.indent();
     }
+    scope.addCounters(fmt::format(
+        "device::Sm90SplitKWorkspace<{}, {}>::counters(static_cast<int>({}), "
+        "{})",
+        sm90TileType(plan), numB, m, n));
     out << fmt::format(
         "XFUSE_ASSIGN_OR_RETURN(unsigned *counters, "
         "workspace.zeroedCounters(\n"
@@ -246,7 +244,7 @@ static void emitSm90Launch(kernel::GemmPlanAttr plan, StringRef outType,
 }
 
 LogicalResult emitGemm(kernel::GemmOp op, const Buffer &result,
-                       FunctionScope &scope) {
+                       FunctionScope &scope, const RowBlock *rows) {
   kernel::GemmPlanAttr plan = op.getPlanAttr();
   if (!plan)
     return op.emitError("cannot emit an xkernel.gemm without a plan; run "
@@ -298,17 +296,28 @@ LogicalResult emitGemm(kernel::GemmOp op, const Buffer &result,
   std::string m = rowsText(*a);
   // The grid's row-tile limit of the sm_80 and SIMT launches; it also keeps
   // m an int.
-  scope.addCheck(fmt::format(
+  scope.addSizeCheck(fmt::format(
       "XFUSE_RETURN_IF_ERROR(expectGemmRows({}, {}, \"{}\"));", m,
       plan.getTileM(), locationText(op.getLoc())));
+  std::string aRows = pointerText(*a);
+  std::string cRows = pointerText(result, /*writable=*/true);
+  // Scratch and checks are sized for all rows, which holds any block.
+  std::string launchedRows = m;
+  if (rows) {
+    // A block of rows: A and C rows are dense, k and n elements long (the
+    // all-reduce's verifier admits no other per-row operand).
+    aRows = fmt::format("{} + {} * {}", aRows, rows->first, k);
+    cRows = fmt::format("{} + {} * {}", cRows, rows->first, n);
+    launchedRows = rows->count;
+  }
   // Alignment: inputs and outputs were checked, packed weights and workspace
   // slices are 256-byte aligned, and the plan's verifier checked n and k.
   out << fmt::format("const device::GemmParams<{}, {}, {}> params{{\n", T,
                      *outType, weights.size());
   out.indent();
   out << fmt::format("{}, {{{}}},\n{},\nstatic_cast<int>({}), {}, {}}};\n",
-                     pointerText(*a), llvm::join(weights, ", "),
-                     pointerText(result, /*writable=*/true), m, n, k);
+                     aRows, llvm::join(weights, ", "), cRows, launchedRows, n,
+                     k);
   out.unindent();
   emitEpilogue(*chains, roles.gate, rope ? &*rope : nullptr, out);
   switch (plan.getMainloop()) {

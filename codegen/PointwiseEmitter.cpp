@@ -19,6 +19,7 @@
 
 #include <fmt/format.h>
 
+#include <limits>
 #include <vector>
 
 namespace mlir::xfuse::codegen {
@@ -172,6 +173,18 @@ static std::string positionsText(Operation *op, Value positions,
                      pointerText(buffer));
 }
 
+/// Frequency tables are printed into the source, one line per entry; a bound
+/// keeps the .cu, and compiling it, finite: 2^16 entries take encodings of
+/// 2^17 features and any RoPE head.
+static LogicalResult checkFrequencyTableSize(Operation *op, int64_t entries) {
+  constexpr int64_t maxEntries = int64_t{1} << 16;
+  if (entries <= maxEntries)
+    return success();
+  return op->emitError("cannot emit a table of ")
+         << entries << " frequencies: the emitter prints at most "
+         << maxEntries;
+}
+
 /// Adds a __device__ table of `freqs` (`what` of `op`) to the function's
 /// tables; returns its name.
 static std::string addFrequencyTable(Operation *op, ArrayRef<double> freqs,
@@ -214,6 +227,48 @@ static std::string rowsOf(const Buffer &buffer, int64_t rowLength) {
   return fmt::format("({}) / {}", productText(buffer.dims), rowLength);
 }
 
+/// The device::MultimodalPositions of a multimodal `rope` rotating `heads`,
+/// its three rows of positions one per token of `heads`; `positionsType`
+/// receives its C++ type.
+static std::string multimodalPositionsText(RopeOp rope, const Buffer &heads,
+                                           FunctionScope &scope,
+                                           std::string &positionsType) {
+  Buffer buffer = *scope.lookup(rope.getPositions(), rope);
+  // Rows [3, tokens...]: the token dimensions follow the row dimension.
+  Buffer tokens = buffer;
+  tokens.dims.erase(tokens.dims.begin());
+  scope.requireLeadingDims(tokens, heads, tokens.dims.size());
+  ArrayRef<int64_t> section = *rope.getMropeSection();
+  positionsType = fmt::format(
+      "device::MultimodalPositions<{}, {}, {}, {}, {}>",
+      *cppElementType(buffer.elementType()), section[0], section[1],
+      section[2], rope.getMropeInterleaved() ? "true" : "false");
+  return fmt::format("{}{{{}, {}}}", positionsType, pointerText(buffer),
+                     rowsText(heads, 2));
+}
+
+/// Declares the table that a one-block launch writes with this call's
+/// frequencies (the per-call scalings: dynamic NTK, LongRoPE), named
+/// `operands.frequencies`; returns where the launch goes.
+static raw_indented_ostream &declarePerCallFrequencies(
+    const RopeOperands &operands, StringRef why, FunctionScope &scope) {
+  std::string scratch = scope.addScratch(
+      fmt::format("{} * sizeof(float2)", operands.rotaryDim / 2));
+  raw_indented_ostream &os = scope.launches();
+  os << "// " << why << "\n";
+  os << fmt::format("float2 *const {} = static_cast<float2 *>({});\n",
+                    operands.frequencies, scratch);
+  return os;
+}
+
+/// The address of the __device__ frequency table `table`, as `name`.
+static void emitTableAddress(StringRef name, StringRef table,
+                             FunctionScope &scope) {
+  scope.launches() << fmt::format(
+      "XFUSE_ASSIGN_OR_RETURN(const float2 *{}, deviceAddress({}));\n",
+      name.str(), table.str());
+}
+
 FailureOr<RopeOperands> emitRopeOperands(RopeOp rope, const Buffer &heads,
                                          FunctionScope &scope) {
   RopeOperands operands;
@@ -224,48 +279,96 @@ FailureOr<RopeOperands> emitRopeOperands(RopeOp rope, const Buffer &heads,
                        : "device::RopeStyle::kNeox";
   Attribute scaling = rope.getScaling().value_or(Attribute());
   double theta = rope.getTheta().convertToDouble();
+  if (failed(checkFrequencyTableSize(rope, operands.rotaryDim / 2)))
+    return failure();
   RopeFrequencies freqs =
       computeRopeFrequencies(theta, operands.rotaryDim, scaling);
   operands.attnFactor = floatLiteral(freqs.attentionFactor);
-  operands.positions = positionsText(rope, rope.getPositions(), heads, 2,
-                                     scope, operands.posType);
+  // Without positions every row of multimodal positions is the sequence
+  // index: a plain rope.
+  if (rope.getMropeSection() && rope.getPositions())
+    operands.positions =
+        multimodalPositionsText(rope, heads, scope, operands.posType);
+  else
+    operands.positions = positionsText(rope, rope.getPositions(), heads, 2,
+                                       scope, operands.posType);
   operands.frequencies = "ropeFrequencies";
-  raw_indented_ostream &os = scope.launches();
+  auto describe = [&](StringRef what) {
+    return fmt::format("{} (theta {}, rotary dim {}{})", what.str(), theta,
+                       operands.rotaryDim, scaling ? ", scaled" : "");
+  };
   if (auto ntk = dyn_cast_if_present<DynamicNtkScalingAttr>(scaling)) {
     // The base depends on the largest position of the call, which is on
     // the device: a one-block kernel writes the table into scratch.
-    std::string scratch = scope.addScratch(
-        fmt::format("{} * sizeof(float2)", operands.rotaryDim / 2));
-    os << "// Dynamic NTK scaling: the frequencies follow this call's "
-          "largest position.\n";
-    os << fmt::format("float2 *const ropeFrequencies = static_cast<float2 *>("
-                      "{});\n",
-                      scratch);
-    os << fmt::format(
-        "XFUSE_CUDA_TRY(device::launchDynamicNtkFrequencies(\n"
-        "    device::DynamicNtkFrequencies<{}>{{\n        {}, {},\n"
-        "        {}, {}, {}, {}, ropeFrequencies}},\n    stream));\n",
-        operands.posType, operands.positions, rowsText(heads, 2),
-        doubleLiteral(theta),
-        doubleLiteral(ntk.getFactor().convertToDouble()),
-        doubleLiteral(static_cast<double>(ntk.getOriginalMaxPosition())),
-        operands.rotaryDim);
+    declarePerCallFrequencies(
+        operands,
+        "Dynamic NTK scaling: the frequencies follow this call's largest "
+        "position.",
+        scope)
+        << fmt::format(
+               "XFUSE_CUDA_TRY(device::launchDynamicNtkFrequencies(\n"
+               "    device::DynamicNtkFrequencies<{}>{{\n        {}, {},\n"
+               "        {}, {}, {}, {}, {}}},\n    stream));\n",
+               operands.posType, operands.positions, rowsText(heads, 2),
+               doubleLiteral(theta),
+               doubleLiteral(ntk.getFactor().convertToDouble()),
+               doubleLiteral(
+                   static_cast<double>(ntk.getOriginalMaxPosition())),
+               operands.rotaryDim, operands.frequencies);
+    return operands;
+  }
+  if (auto longRope = dyn_cast_if_present<LongRopeScalingAttr>(scaling)) {
+    // Both factor sets' tables are constants; a one-block kernel copies the
+    // one this call's largest position selects.
+    for (bool useLong : {false, true})
+      emitTableAddress(
+          useLong ? "longFrequencies" : "shortFrequencies",
+          addFrequencyTable(rope,
+                            longRopeFrequencies(theta, operands.rotaryDim,
+                                                longRope, useLong)
+                                .inverseFrequencies,
+                            describe(useLong ? "LongRoPE long-factor inv_freq"
+                                             : "LongRoPE short-factor "
+                                               "inv_freq"),
+                            scope),
+          scope);
+    declarePerCallFrequencies(
+        operands,
+        "LongRoPE: this call's largest position selects the factor set.",
+        scope)
+        << fmt::format(
+               "XFUSE_CUDA_TRY(device::launchLongRopeFrequencies(\n"
+               "    device::LongRopeFrequencies<{}>{{\n        {}, {},\n"
+               "        {}, shortFrequencies, longFrequencies, {}, {}}},\n"
+               "    stream));\n",
+               operands.posType, operands.positions, rowsText(heads, 2),
+               doubleLiteral(
+                   static_cast<double>(longRope.getOriginalMaxPosition())),
+               operands.rotaryDim, operands.frequencies);
     return operands;
   }
   std::string table = addFrequencyTable(
-      rope, freqs.inverseFrequencies,
-      fmt::format("RoPE inv_freq (theta {}, rotary dim {}{})", theta,
-                  operands.rotaryDim, scaling ? ", scaled" : ""),
-      scope);
-  os << fmt::format("XFUSE_ASSIGN_OR_RETURN(const float2 *ropeFrequencies, "
-                    "deviceAddress({}));\n",
-                    table);
+      rope, freqs.inverseFrequencies, describe("RoPE inv_freq"), scope);
+  emitTableAddress(operands.frequencies, table, scope);
   return operands;
 }
 
 //===----------------------------------------------------------------------===//
 // RowChain stages
 //===----------------------------------------------------------------------===//
+
+/// The device::SinusoidalLayout enumerator of `layout`.
+static StringRef sinusoidalLayout(PeLayout layout) {
+  switch (layout) {
+  case PeLayout::interleaved:
+    return "device::SinusoidalLayout::kInterleaved";
+  case PeLayout::half:
+    return "device::SinusoidalLayout::kHalf";
+  case PeLayout::fairseq:
+    return "device::SinusoidalLayout::kFairseq";
+  }
+  llvm_unreachable("unknown sinusoidal layout");
+}
 
 /// The RowChain stage of `link`, stage number `index` of a chain over rows
 /// of `rowLength` features.
@@ -302,33 +405,33 @@ static FailureOr<std::string> chainStage(const ChainLink &link,
         FailureOr<Buffer> operand = other();
         if (failed(operand))
           return failure();
-        scope.requireLeadingDims(*operand, chain, chain.dims.size() - 1);
-        return fmt::format("device::GateStage<{}, {}, {}>{{{}, {}}}", T,
-                           deviceActivation(gate.getActivation()),
+        scope.requireLeadingDims(*operand, chain, chain.dims.size());
+        Functor gating = deviceGating(gate.getActivation());
+        return fmt::format("device::GateStage<{}, {}, {}>{{{}, {}, {}}}", T,
+                           gating.type,
                            link.chainOperand == 0 ? "true" : "false",
-                           pointerText(*operand), rowLength);
+                           pointerText(*operand), rowLength, gating.value);
       })
       .Case<SinusoidalPeOp>([&](SinusoidalPeOp pe) -> FailureOr<std::string> {
         const int64_t dim = chain.lastDim();
+        if (failed(checkFrequencyTableSize(op, dim / 2)))
+          return failure();
         double base = pe.getBase().convertToDouble();
+        std::string formula =
+            pe.getLayout() == PeLayout::fairseq
+                ? fmt::format("base^(-i/{})", dim / 2 - 1)
+                : fmt::format("base^(-2i/{})", dim);
         std::string table = addFrequencyTable(
-            op, sinusoidalFrequencies(base, dim), fmt::format("base^(-2i/{}) for base {}", dim, base),
-            scope);
+            op, sinusoidalFrequencies(base, dim, pe.getLayout()),
+            fmt::format("{} for base {}", formula, base), scope);
         std::string posType;
         std::string positions =
             positionsText(op, pe.getPositions(), chain, 1, scope, posType);
-        scope.launches() << fmt::format(
-            "XFUSE_ASSIGN_OR_RETURN(const float2 *frequencies{}, "
-            "deviceAddress({}));\n",
-            index, table);
+        emitTableAddress(fmt::format("frequencies{}", index), table, scope);
         return fmt::format(
             "device::SinusoidalStage<{}, {}, {}>{{\n        frequencies{}, "
             "{}, {}}}",
-            dim,
-            pe.getLayout() == PeLayout::half
-                ? "device::SinusoidalLayout::kHalf"
-                : "device::SinusoidalLayout::kInterleaved",
-            posType, index, positions,
+            dim, sinusoidalLayout(pe.getLayout()), posType, index, positions,
             floatLiteral(pe.getScale().convertToDouble()));
       })
       .Case<LearnedPeOp>([&](LearnedPeOp pe) -> FailureOr<std::string> {
@@ -363,6 +466,13 @@ static FailureOr<std::string> chainStage(const ChainLink &link,
         if (failed(weight))
           return failure();
         std::string bias = "nullptr";
+        // NormStage's weightOffset is 0 unless given.
+        std::string weightOffset;
+        if constexpr (std::is_same_v<decltype(norm), RmsNormOp>) {
+          double offset = norm.getWeightOffset().convertToDouble();
+          if (offset != 0.0)
+            weightOffset = ", " + floatLiteral(offset);
+        }
         if constexpr (std::is_same_v<decltype(norm), LayerNormOp>) {
           if (norm.getBias()) {
             FailureOr<Buffer> b = scope.lookup(norm.getBias(), op);
@@ -372,13 +482,13 @@ static FailureOr<std::string> chainStage(const ChainLink &link,
           }
         }
         return fmt::format(
-            "device::NormStage<{}, {}, {}>{{\n        {}, {}, {}}}", T,
+            "device::NormStage<{}, {}, {}>{{\n        {}, {}, {}{}}}", T,
             chain.lastDim(),
             std::is_same_v<decltype(norm), RmsNormOp>
                 ? "device::NormKind::kRms"
                 : "device::NormKind::kLayer",
             pointerText(*weight), bias,
-            floatLiteral(norm.getEpsilon().convertToDouble()));
+            floatLiteral(norm.getEpsilon().convertToDouble()), weightOffset);
       })
       .Default([&](Operation *other) -> FailureOr<std::string> {
         return other->emitError("cannot emit '")
@@ -415,6 +525,12 @@ LogicalResult emitPointwise(kernel::PointwiseOp op, const Buffer &result,
   for (const ChainLink &link : *links)
     if (std::optional<int64_t> length = kernel::pointwiseRowLength(link.op))
       rowLength = *length;
+  // Only elementwise ops take a dynamic last dimension, or one past
+  // RowChain's int row length (--xfuse-plan-launch rejects the others): they
+  // run over rows of one element.
+  if (ShapedType::isDynamic(rowLength) ||
+      rowLength > std::numeric_limits<int>::max())
+    rowLength = 1;
   const bool reducesRows = llvm::any_of(*links, [](const ChainLink &link) {
     return isa<RmsNormOp, LayerNormOp>(link.op);
   });

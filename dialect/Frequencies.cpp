@@ -29,20 +29,25 @@ static double yarnCorrectionDim(double rotations, int64_t rotaryDim,
 
 static void applyYarn(std::vector<double> &inverse, double theta,
                       int64_t rotaryDim, YarnScalingAttr yarn) {
-  double low = std::max(
-      0.0, std::floor(yarnCorrectionDim(yarn.getBetaFast().convertToDouble(), rotaryDim, theta,
-                                        yarn.getOriginalMaxPosition())));
-  double high = std::min(
-      static_cast<double>(rotaryDim - 1),
-      std::ceil(yarnCorrectionDim(yarn.getBetaSlow().convertToDouble(), rotaryDim, theta,
-                                  yarn.getOriginalMaxPosition())));
+  double low = yarnCorrectionDim(yarn.getBetaFast().convertToDouble(),
+                                 rotaryDim, theta,
+                                 yarn.getOriginalMaxPosition());
+  double high = yarnCorrectionDim(yarn.getBetaSlow().convertToDouble(),
+                                  rotaryDim, theta,
+                                  yarn.getOriginalMaxPosition());
+  if (yarn.getTruncate()) {
+    low = std::floor(low);
+    high = std::ceil(high);
+  }
+  low = std::max(0.0, low);
+  high = std::min(static_cast<double>(rotaryDim - 1), high);
   if (low == high)
     high += 0.001;
+  double factor = yarn.getFactor().convertToDouble();
   for (size_t i = 0; i < inverse.size(); ++i) {
     double ramp = std::clamp((i - low) / (high - low), 0.0, 1.0);
     double extrapolationWeight = 1.0 - ramp;
-    double interpolated = inverse[i] / yarn.getFactor().convertToDouble();
-    inverse[i] = interpolated * (1.0 - extrapolationWeight) +
+    inverse[i] = inverse[i] / factor * (1.0 - extrapolationWeight) +
                  inverse[i] * extrapolationWeight;
   }
 }
@@ -67,10 +72,14 @@ static void applyLlama3(std::vector<double> &inverse, Llama3ScalingAttr llama) {
 }
 
 std::vector<double> mlir::xfuse::sinusoidalFrequencies(double base,
-                                                       int64_t width) {
-  std::vector<double> frequencies(width / 2);
-  for (int64_t i = 0; i < width / 2; ++i)
-    frequencies[i] = std::pow(base, -2.0 * i / width);
+                                                       int64_t width,
+                                                       PeLayout layout) {
+  int64_t pairs = width / 2;
+  double exponentDenominator =
+      layout == PeLayout::fairseq ? pairs - 1.0 : width / 2.0;
+  std::vector<double> frequencies(pairs);
+  for (int64_t i = 0; i < pairs; ++i)
+    frequencies[i] = std::pow(base, -i / exponentDenominator);
   return frequencies;
 }
 
@@ -91,9 +100,45 @@ RopeFrequencies mlir::xfuse::computeRopeFrequencies(double theta,
         applyYarn(inverse, theta, rotaryDim, yarn);
         result.attentionFactor = yarn.getEffectiveAttentionFactor();
       })
+      .Case([&](LongRopeScalingAttr longRope) {
+        result = longRopeFrequencies(theta, rotaryDim, longRope,
+                                     /*useLong=*/false);
+      })
       .Case([&](Llama3ScalingAttr llama) { applyLlama3(inverse, llama); })
       .Default([](Attribute) {});
   return result;
+}
+
+RopeFrequencies mlir::xfuse::longRopeFrequencies(double theta,
+                                                 int64_t rotaryDim,
+                                                 LongRopeScalingAttr scaling,
+                                                 bool useLong) {
+  ArrayRef<double> extension = useLong ? scaling.getLongFactor().asArrayRef()
+                                       : scaling.getShortFactor().asArrayRef();
+  RopeFrequencies result;
+  result.inverseFrequencies = baseInverseFrequencies(theta, rotaryDim);
+  for (auto [frequency, divisor] :
+       llvm::zip_equal(result.inverseFrequencies, extension))
+    frequency /= divisor;
+  result.attentionFactor = scaling.getEffectiveAttentionFactor();
+  return result;
+}
+
+int64_t mlir::xfuse::multimodalRowOfPair(ArrayRef<int64_t> section,
+                                         bool interleaved, int64_t pair) {
+  if (interleaved) {
+    for (int64_t row : {1, 2})
+      if (pair % 3 == row && pair < 3 * section[row])
+        return row;
+    return 0;
+  }
+  int64_t end = 0;
+  for (auto [row, pairs] : llvm::enumerate(section)) {
+    end += pairs;
+    if (pair < end)
+      return row;
+  }
+  return section.size() - 1;
 }
 
 double mlir::xfuse::dynamicNtkBase(double theta, int64_t rotaryDim,

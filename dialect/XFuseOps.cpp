@@ -5,6 +5,8 @@
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/IR/TypeUtilities.h"
 
+#include "llvm/Support/InterleavedRange.h"
+
 #include <cmath>
 
 using namespace mlir;
@@ -73,8 +75,10 @@ public:
   }
 
   /// Optional per-token positions: an i32/i64 tensor shaped like the input's
-  /// leading `tokenShape`.
-  LogicalResult positions(Value positions, ArrayRef<int64_t> tokenShape) const {
+  /// leading `tokenShape`, or with `rows` > 1, `rows` such tensors stacked
+  /// along a leading dimension.
+  LogicalResult positions(Value positions, ArrayRef<int64_t> tokenShape,
+                          int64_t rows = 1) const {
     if (!positions)
       return success();
     auto type = dyn_cast<RankedTensorType>(positions.getType());
@@ -83,10 +87,16 @@ public:
       return fail("expects positions to be a ranked tensor of i32 or i64, "
                   "but got ",
                   positions.getType());
-    if (type.getRank() != static_cast<int64_t>(tokenShape.size()) ||
-        failed(verifyCompatibleShape(type.getShape(), tokenShape)))
-      return fail("expects positions of shape [", shapeString(tokenShape),
-                  "] (one per token), but got ", type);
+    SmallVector<int64_t> shape;
+    if (rows > 1)
+      shape.push_back(rows);
+    llvm::append_range(shape, tokenShape);
+    if (type.getShape().size() != shape.size() ||
+        failed(verifyCompatibleShape(type.getShape(), shape)) ||
+        (rows > 1 && type.isDynamicDim(0)))
+      return fail("expects positions of shape [", shapeString(shape), "] (",
+                  rows > 1 ? "rows of positions per token" : "one per token",
+                  "), but got ", type);
     return success();
   }
 
@@ -168,11 +178,6 @@ LogicalResult SinusoidalPeOp::inferReturnTypes(MLIRContext *,
       rules.floatTensor("input ([..., seq, d])", adaptor.getInput(), 2);
   if (failed(input))
     return failure();
-  int64_t d = input->getShape().back();
-  if (d % 2 != 0)
-    return rules.fail("expects an even feature dimension d (sines and "
-                      "cosines come in pairs), but got d = ",
-                      d);
   if (failed(rules.positions(adaptor.getPositions(),
                              input->getShape().drop_back())))
     return failure();
@@ -181,6 +186,25 @@ LogicalResult SinusoidalPeOp::inferReturnTypes(MLIRContext *,
 }
 
 LogicalResult SinusoidalPeOp::verify() {
+  // The rule on d depends on the layout, an attribute, so it lives here
+  // rather than in inference, which must have accepted the input first.
+  SmallVector<Type> inferred;
+  if (failed(inferReturnTypes(getContext(), getLoc(), Adaptor(*this),
+                              inferred)))
+    return failure();
+  int64_t d = getInput().getType().getShape().back();
+  if (getLayout() == PeLayout::fairseq) {
+    if (d < 4)
+      return emitOpError("expects a feature dimension d >= 4 for the fairseq "
+                         "layout, whose frequencies base^(-i/(d/2 - 1)) "
+                         "divide by d/2 - 1, but got d = ")
+             << d;
+  } else if (d % 2 != 0) {
+    return emitOpError("expects an even feature dimension d (sines and "
+                       "cosines come in pairs; only the fairseq layout pads "
+                       "an odd d), but got d = ")
+           << d;
+  }
   if (failed(verifyPositive(*this, "base", getBase().convertToDouble())))
     return failure();
   if (!std::isfinite(getScale().convertToDouble()))
@@ -227,6 +251,19 @@ int64_t RopeOp::getEffectiveRotaryDim() {
   return getInput().getType().getShape().back();
 }
 
+/// Whether `positions` has a dimension more than the `tokenRank` token
+/// dimensions: the rows of multimodal RoPE.
+static bool hasPositionRows(Value positions, int64_t tokenRank) {
+  auto type = dyn_cast_if_present<RankedTensorType>(
+      positions ? positions.getType() : Type());
+  return type && type.getRank() == tokenRank + 1;
+}
+
+bool RopeOp::hasPerCallFrequencies() {
+  return isa_and_nonnull<DynamicNtkScalingAttr, LongRopeScalingAttr>(
+      getScalingAttr());
+}
+
 LogicalResult RopeOp::inferReturnTypes(MLIRContext *,
                                        std::optional<Location> loc,
                                        Adaptor adaptor,
@@ -236,10 +273,63 @@ LogicalResult RopeOp::inferReturnTypes(MLIRContext *,
                                  adaptor.getInput(), 3, 2);
   if (failed(input))
     return failure();
-  if (failed(rules.positions(adaptor.getPositions(),
-                             input->getShape().drop_back(2))))
+  // Inference cannot see mrope_section (see XFuse_PureOp): it accepts the
+  // rows of multimodal positions, and the verifier matches them with it.
+  ArrayRef<int64_t> tokenShape = input->getShape().drop_back(2);
+  int64_t rows = hasPositionRows(adaptor.getPositions(), tokenShape.size())
+                     ? kMultimodalRows
+                     : 1;
+  if (failed(rules.positions(adaptor.getPositions(), tokenShape, rows)))
     return failure();
   results.push_back(*input);
+  return success();
+}
+
+static std::string listText(ArrayRef<int64_t> values) {
+  std::string text;
+  llvm::raw_string_ostream(text) << llvm::interleaved_array(values);
+  return text;
+}
+
+/// The multimodal rules of `op`: mrope_section's entries, the rows of its
+/// positions, and the scalings it combines with.
+static LogicalResult verifyMultimodal(RopeOp op, int64_t rotaryDim) {
+  int64_t tokenRank = op.getInput().getType().getRank() - 2;
+  bool rows = hasPositionRows(op.getPositions(), tokenRank);
+  std::optional<ArrayRef<int64_t>> section = op.getMropeSection();
+  if (!section) {
+    if (op.getMropeInterleaved())
+      return op.emitOpError("expects mrope_interleaved only with "
+                            "mrope_section");
+    if (rows)
+      return op.emitOpError("expects positions of one row per token without "
+                            "mrope_section, but got ")
+             << op.getPositions().getType();
+    return success();
+  }
+  if (op.getPositions() && !rows)
+    return op.emitOpError("expects positions with a leading dimension of ")
+           << RopeOp::kMultimodalRows
+           << " (temporal, height and width rows) with mrope_section, but "
+              "got "
+           << op.getPositions().getType();
+  if (static_cast<int64_t>(section->size()) != RopeOp::kMultimodalRows ||
+      llvm::any_of(*section, [](int64_t pairs) { return pairs < 0; }))
+    return op.emitOpError("expects mrope_section of ")
+           << RopeOp::kMultimodalRows
+           << " pair counts >= 0 (temporal, height, width), but got "
+           << listText(*section);
+  int64_t pairs = 0;
+  for (int64_t count : *section)
+    pairs += count;
+  if (pairs != rotaryDim / 2)
+    return op.emitOpError("expects mrope_section to sum to rotary_dim / 2 = ")
+           << rotaryDim / 2 << ", but got " << listText(*section)
+           << " summing to " << pairs;
+  if (op.hasPerCallFrequencies())
+    return op.emitOpError("expects no per-call scaling (dynamic NTK, "
+                          "LongRoPE) with mrope_section, but got ")
+           << op.getScalingAttr();
   return success();
 }
 
@@ -263,7 +353,14 @@ LogicalResult RopeOp::verify() {
                        "whose exponent is rotary_dim / (rotary_dim - 2), but "
                        "got ")
            << rotaryDim;
-  return success();
+  if (auto longRope =
+          dyn_cast_if_present<LongRopeScalingAttr>(getScalingAttr());
+      longRope && longRope.getShortFactor().size() != rotaryDim / 2)
+    return emitOpError("expects short_factor and long_factor of rotary_dim "
+                       "/ 2 = ")
+           << rotaryDim / 2 << " entries (one per pair), but got "
+           << longRope.getShortFactor().size();
+  return verifyMultimodal(*this, rotaryDim);
 }
 
 //===----------------------------------------------------------------------===//
@@ -367,7 +464,13 @@ LogicalResult RmsNormOp::inferReturnTypes(MLIRContext *,
 }
 
 LogicalResult RmsNormOp::verify() {
-  return verifyPositive(*this, "epsilon", getEpsilon().convertToDouble());
+  if (failed(verifyPositive(*this, "epsilon", getEpsilon().convertToDouble())))
+    return failure();
+  double weightOffset = getWeightOffset().convertToDouble();
+  if (!std::isfinite(weightOffset))
+    return emitOpError("expects a finite weight_offset, but got ")
+           << formatReal(weightOffset);
+  return success();
 }
 
 LogicalResult LayerNormOp::inferReturnTypes(MLIRContext *,

@@ -36,17 +36,28 @@ def XFuse_SinusoidalPeOp : XFuse_PureOp<"sinusoidal_pe"> {
   let summary = "adds the sinusoidal positional encoding of the original Transformer";
   let description = [{
     For `input` of shape `[..., seq, d]` computes `output = scale * input +
-    PE(pos)` with `PE(p, 2i) = sin(p / base^(2i/d))` and `PE(p, 2i+1) =
-    cos(p / base^(2i/d))`. With `layout = #xfuse.pe_layout<half>` the first
-    `d/2` features hold all sines and the last `d/2` all cosines, feature `i`
-    and `i + d/2` sharing the frequency `base^(-2i/d)`.
+    PE(pos)`. `layout` chooses the encoding:
+
+    * `interleaved` (the default; the original Transformer):
+      `PE(p, 2i) = sin(p / base^(2i/d))`, `PE(p, 2i+1) = cos(p / base^(2i/d))`.
+    * `half`: the first `d/2` features hold all sines and the last `d/2` all
+      cosines, feature `i` and `i + d/2` sharing the frequency
+      `base^(-2i/d)` (transformers' Marian, Pegasus).
+    * `fairseq` (fairseq and tensor2tensor; transformers' M2M100,
+      Speech2Text, XGLM): with `h = floor(d/2)`, `PE(p, i) = sin(p f_i)` and
+      `PE(p, h + i) = cos(p f_i)` for `f_i = base^(-i/(h-1))`, `i < h`; an odd
+      `d` leaves the last feature's encoding at 0 (transformers pads it with
+      zeros). `d` must be at least 4. fairseq numbers positions from
+      `padding_idx + 1`: pass them as `positions`.
 
     `pos` is the token's index along the sequence dimension, or, when the
     optional `positions` operand is given (shape `[..., seq]`, i32 or i64), the
-    token's entry there: decode offsets and packed batches. `d` must be even.
-    `base` defaults to 10000 and must be positive, `scale` defaults to 1 (use
-    `sqrt(d)` for the original Transformer's embedding scaling). The encoding
-    is computed in f32.
+    token's entry there: decode offsets and packed batches. `d` must be even
+    but for `fairseq`. `base` defaults to 10000 and must be positive, `scale`
+    defaults to 1 (use `sqrt(d)` for the original Transformer's embedding
+    scaling). The encoding is computed in f32 from frequencies computed in
+    double (transformers' fairseq tables compute them in f32, which moves
+    the angle by about `p` f32 ulps of the frequency).
 
     ```mlir
     %y = xfuse.sinusoidal_pe %x {scale = 27.7128 : f64} : tensor<?x512x768xbf16>
@@ -103,15 +114,35 @@ def XFuse_RopeOp : XFuse_PureOp<"rope"> {
     the sequence dimension or the entry of `positions`, shaped `[..., seq]`.
     Angles, cos and sin are computed in f32 whatever the element type.
 
-    `scaling` is absent (no scaling) or one of `#xfuse.linear_scaling`,
-    `#xfuse.dynamic_ntk_scaling`, `#xfuse.yarn_scaling`,
-    `#xfuse.llama3_scaling`.
+    `scaling` is absent (no scaling, transformers' `default` rope type) or
+    one of `#xfuse.linear_scaling` (`linear`), `#xfuse.dynamic_ntk_scaling`
+    (`dynamic`), `#xfuse.yarn_scaling` (`yarn`),
+    `#xfuse.longrope_scaling` (`longrope`) and `#xfuse.llama3_scaling`
+    (`llama3`); each attribute states its formula. Dynamic NTK and LongRoPE
+    depend on the call's largest position, the same for every token of the
+    call.
+
+    Multimodal RoPE (Qwen2-VL, Qwen2.5-VL, Qwen3-VL: transformers'
+    `mrope_section` and `mrope_interleaved`): with `mrope_section = array<i64:
+    t, h, w>` (pair counts summing to `rotary_dim/2`), `positions` holds three
+    rows, `[3, ..., seq]` (temporal, height, width, as transformers'
+    `position_ids` of shape `[3, batch, seq]`), and pair `i` turns by the
+    entry of row `r(i)`: the consecutive bands `r(i) = 0` for `i < t`, 1 for
+    `i < t + h`, 2 after (Qwen2-VL's `apply_multimodal_rotary_pos_emb`), or
+    with the unit attribute `mrope_interleaved` (Qwen3-VL's
+    `apply_interleaved_mrope`) `r(i) = 1` where `i % 3 == 1` and `i < 3h`,
+    2 where `i % 3 == 2` and `i < 3w`, else 0. Without `positions` every row
+    is the sequence index, a plain rope. It combines with the scalings whose
+    frequencies are fixed (none, linear, YaRN, Llama 3).
 
     ```mlir
     %q = xfuse.rope %x positions %pos {theta = 500000.0 : f64,
            scaling = #xfuse.llama3_scaling<factor = 8.0, low_freq_factor = 1.0,
                        high_freq_factor = 4.0, original_max_position = 8192>}
            : tensor<?x?x32x128xbf16>, tensor<?x?xi64>
+    %v = xfuse.rope %y positions %thw {theta = 1000000.0 : f64,
+           mrope_section = array<i64: 16, 24, 24>}
+           : tensor<?x?x28x128xbf16>, tensor<3x?x?xi64>
     ```
   }];
   let arguments = (ins XFuse_Tensor:$input,
@@ -120,14 +151,23 @@ def XFuse_RopeOp : XFuse_PureOp<"rope"> {
                        OptionalAttr<I64Attr>:$rotary_dim,
                        DefaultValuedAttr<XFuse_RopeStyleAttr,
                                          "::mlir::xfuse::RopeStyle::neox">:$style,
-                       OptionalAttr<XFuse_RopeScaling>:$scaling);
+                       OptionalAttr<XFuse_RopeScaling>:$scaling,
+                       OptionalAttr<DenseI64ArrayAttr>:$mrope_section,
+                       UnitAttr:$mrope_interleaved);
   let results = (outs XFuse_Tensor:$output);
   let assemblyFormat = [{
     $input (`positions` $positions^)? attr-dict `:` type(operands)
   }];
   let extraClassDeclaration = [{
+    /// The rows of multimodal positions: temporal, height, width.
+    static constexpr int64_t kMultimodalRows = 3;
+
     /// rotary_dim, or head_dim when the attribute is absent.
     int64_t getEffectiveRotaryDim();
+
+    /// Whether the frequencies follow the call's largest position (dynamic
+    /// NTK, LongRoPE): on the GPU a launch of their own writes them.
+    bool hasPerCallFrequencies();
   }];
   let hasVerifier = 1;
 }
@@ -166,9 +206,26 @@ def XFuse_LinearOp : XFuse_PureOp<"linear"> {
 def XFuse_ActivationOp : XFuse_PureOp<"activation"> {
   let summary = "elementwise activation function";
   let description = [{
-    `relu(x) = max(x, 0)`; `gelu(x) = x/2 (1 + erf(x/√2))`;
-    `gelu_tanh(x) = x/2 (1 + tanh(√(2/π) (x + 0.044715 x³)))`;
-    `silu(x) = x / (1 + e^-x)`; `identity(x) = x`. Evaluated in f32.
+    Evaluated in f32. Each kind, with the Hugging Face `hidden_act` names
+    that compute it (`activationFromHuggingFaceName` in
+    `dialect/XFuseAttrs.h` is that table):
+
+    | kind | formula | `hidden_act` |
+    | --- | --- | --- |
+    | `relu` | `max(x, 0)` | `relu` |
+    | `gelu` | `x/2 (1 + erf(x/√2))` | `gelu`, `gelu_python` |
+    | `gelu_tanh` | `x/2 (1 + tanh(√(2/π) (x + 0.044715 x³)))` | `gelu_new`, `gelu_fast`, `gelu_accurate`, `gelu_pytorch_tanh` |
+    | `silu` | `x / (1 + e^-x)` | `silu`, `swish` |
+    | `quick_gelu` | `x / (1 + e^(-1.702 x))` | `quick_gelu` |
+    | `relu2` | `max(x, 0)²` | `relu2` |
+    | `identity` | `x` | `linear` |
+
+    The four `gelu_tanh` names differ in transformers by rounding only:
+    `gelu_new`, `gelu_fast` and `gelu_accurate` are written out elementwise
+    in Python (in bf16 every step rounds to bf16), `gelu_fast` as
+    `x · 0.7978845608 · (1 + 0.044715 x²)` with a truncated constant (a
+    relative 4e-12), while `gelu_pytorch_tanh` is PyTorch's fused kernel in
+    f32, as xfuse computes it.
 
     ```mlir
     %a = xfuse.activation %h {kind = #xfuse.activation<gelu>} : tensor<?x3072xf32>
@@ -204,14 +261,15 @@ def XFuse_GateOp : XFuse_PureOp<"gate", [AllTypesMatch<["gate", "up"]>]> {
     `output = activation(gate) * up`, elementwise in f32, with `gate` and `up`
     of one type: the middle of `xfuse.gated_ffn` once it is decomposed into
     building blocks, and the epilogue that pairs the gate and up accumulators
-    of a fused GEMM. `activation` defaults to `silu` (SwiGLU).
+    of a fused GEMM. `activation` defaults to `silu` (SwiGLU); it may also be
+    `#xfuse.clamped_swiglu`, whose product clamps both operands (see there).
 
     ```mlir
     %h = xfuse.gate %g, %u : tensor<?x11008xbf16>
     ```
   }];
   let arguments = (ins XFuse_Tensor:$gate, XFuse_Tensor:$up,
-                       DefaultValuedAttr<XFuse_ActivationAttr,
+                       DefaultValuedAttr<XFuse_GatingAttr,
                                          "::mlir::xfuse::ActivationKind::silu">:
                            $activation);
   let results = (outs XFuse_Tensor:$output);
@@ -221,17 +279,22 @@ def XFuse_GateOp : XFuse_PureOp<"gate", [AllTypesMatch<["gate", "up"]>]> {
 def XFuse_RmsNormOp : XFuse_PureOp<"rms_norm"> {
   let summary = "root-mean-square normalisation over the last dimension";
   let description = [{
-    `output = input / sqrt(mean(input²) + epsilon) * weight` over the last
-    dimension `d`, with `weight` of shape `[d]` and statistics in f32.
-    `epsilon` defaults to 1e-6 and must be positive.
+    `output = input / sqrt(mean(input²) + epsilon) * (weight +
+    weight_offset)` over the last dimension `d`, with `weight` of shape `[d]`
+    and statistics in f32. `epsilon` defaults to 1e-6 and must be positive.
+    `weight_offset` defaults to 0 and must be finite; Gemma's RMSNorm
+    (`x * (1 + weight)`, transformers' Gemma, Gemma 2 and 3) has 1.
 
     ```mlir
     %n = xfuse.rms_norm %x, %w {epsilon = 1.0e-5 : f64}
            : tensor<?x?x4096xbf16>, tensor<4096xbf16>
+    %g = xfuse.rms_norm %x, %w {epsilon = 1.0e-6 : f64, weight_offset = 1.0 : f64}
+           : tensor<?x?x3584xbf16>, tensor<3584xbf16>
     ```
   }];
   let arguments = (ins XFuse_Tensor:$input, XFuse_Tensor:$weight,
-                       DefaultValuedAttr<F64Attr, "1.0e-6">:$epsilon);
+                       DefaultValuedAttr<F64Attr, "1.0e-6">:$epsilon,
+                       DefaultValuedAttr<F64Attr, "0.0">:$weight_offset);
   let results = (outs XFuse_Tensor:$output);
   let assemblyFormat = "$input `,` $weight attr-dict `:` type(operands)";
   let hasVerifier = 1;
@@ -301,22 +364,30 @@ def XFuse_GatedFfnOp : XFuse_PureOp<"gated_ffn", [AttrSizedOperandSegments]> {
   let description = [{
     `output = (act(X·Wg + bg) ⊙ (X·Wu + bu))·Wd + bd` over the last dimension
     of `input`: SwiGLU with `activation = silu` (the default), GeGLU with
-    `gelu` or `gelu_tanh`, ReGLU with `relu`. The gate and up weights map `d`
-    to `dff`, the down weight maps `dff` back; all follow `weight_layout`,
-    biases are optional. `w_up` has the type of `w_gate`.
+    `gelu` or `gelu_tanh`, ReGLU with `relu`. With `activation =
+    #xfuse.clamped_swiglu<...>` (gpt-oss) the gated product is that
+    attribute's clamped form instead. The gate and up weights map `d` to
+    `dff`, the down weight maps `dff` back; all follow `weight_layout`, biases
+    are optional. `w_up` has the type of `w_gate`.
 
     ```mlir
     %y = xfuse.gated_ffn %x, %wg, %wu, %wd
            : (tensor<?x4096xbf16>, tensor<4096x11008xbf16>,
               tensor<4096x11008xbf16>, tensor<11008x4096xbf16>)
            -> tensor<?x4096xbf16>
+    %o = xfuse.gated_ffn %x, %wg bias %bg, %wu bias %bu, %wd bias %bd
+           {activation = #xfuse.clamped_swiglu<alpha = 1.702, limit = 7.0>}
+           : (tensor<?x2880xbf16>, tensor<2880x2880xbf16>, tensor<2880xbf16>,
+              tensor<2880x2880xbf16>, tensor<2880xbf16>,
+              tensor<2880x2880xbf16>, tensor<2880xbf16>)
+           -> tensor<?x2880xbf16>
     ```
   }];
   let arguments = (ins XFuse_Tensor:$input,
                        XFuse_Tensor:$w_gate, Optional<XFuse_Tensor>:$b_gate,
                        XFuse_Tensor:$w_up, Optional<XFuse_Tensor>:$b_up,
                        XFuse_Tensor:$w_down, Optional<XFuse_Tensor>:$b_down,
-                       DefaultValuedAttr<XFuse_ActivationAttr,
+                       DefaultValuedAttr<XFuse_GatingAttr,
                                          "::mlir::xfuse::ActivationKind::silu">:
                            $activation,
                        DefaultValuedAttr<XFuse_WeightLayoutAttr,

@@ -109,16 +109,40 @@ static Value buildRowSum(OpBuilder &builder, Location loc, Value input,
   return generic.getResult(0);
 }
 
+/// x / (1 + exp(-slope x)) for the f32 scalar `x`: x * sigmoid(slope x).
+static Value buildSigmoidGate(OpBuilder &builder, Location loc, Value x,
+                              double slope) {
+  // -1 * x is -x exactly; silu, the common case, needs no multiply.
+  Value exponent =
+      slope == 1.0
+          ? arith::NegFOp::create(builder, loc, x).getResult()
+          : arith::MulFOp::create(builder, loc,
+                                  f32Constant(builder, loc, -slope), x)
+                .getResult();
+  Value exp = math::ExpOp::create(builder, loc, exponent);
+  return arith::DivFOp::create(
+      builder, loc, x,
+      arith::AddFOp::create(builder, loc, f32Constant(builder, loc, 1.0),
+                            exp));
+}
+
 /// The f32 activation `kind` of the f32 scalar `x`.
 static Value buildActivation(OpBuilder &builder, Location loc,
                              ActivationKind kind, Value x) {
   auto half = [&] { return f32Constant(builder, loc, 0.5); };
   auto one = [&] { return f32Constant(builder, loc, 1.0); };
-  switch (kind) {
-  case ActivationKind::relu:
+  auto relu = [&] {
     // maximumf propagates NaN, as torch.relu does.
     return arith::MaximumFOp::create(builder, loc, x,
                                      f32Constant(builder, loc, 0.0));
+  };
+  switch (kind) {
+  case ActivationKind::relu:
+    return relu();
+  case ActivationKind::relu2: {
+    Value rectified = relu();
+    return arith::MulFOp::create(builder, loc, rectified, rectified);
+  }
   case ActivationKind::gelu: {
     // 0.5 x (1 + erf(x / sqrt(2)))
     Value scaled = arith::MulFOp::create(
@@ -147,13 +171,10 @@ static Value buildActivation(OpBuilder &builder, Location loc,
     return arith::MulFOp::create(
         builder, loc, halfX, arith::AddFOp::create(builder, loc, one(), tanh));
   }
-  case ActivationKind::silu: {
-    // x / (1 + exp(-x))
-    Value exp = math::ExpOp::create(builder, loc,
-                                    arith::NegFOp::create(builder, loc, x));
-    return arith::DivFOp::create(
-        builder, loc, x, arith::AddFOp::create(builder, loc, one(), exp));
-  }
+  case ActivationKind::silu:
+    return buildSigmoidGate(builder, loc, x, 1.0);
+  case ActivationKind::quick_gelu:
+    return buildSigmoidGate(builder, loc, x, kQuickGeluSlope);
   case ActivationKind::identity:
     return x;
   }
@@ -174,15 +195,42 @@ static Value lowerActivation(OpBuilder &builder, Location loc,
       });
 }
 
-/// act(gate) * up elementwise in f32, rounded once to the element type.
-static Value lowerGate(OpBuilder &builder, Location loc, ActivationKind kind,
+/// The gated product of the f32 scalars `gate` and `up`: act(gate) * up for
+/// an activation `gating`, or the clamped SwiGLU
+/// g * sigmoid(alpha g) * (u + 1), g = min(gate, limit),
+/// u = clamp(up, -limit, limit).
+static Value buildGatedProduct(OpBuilder &builder, Location loc,
+                               Attribute gating, Value gate, Value up) {
+  auto clamped = dyn_cast<ClampedSwigluAttr>(gating);
+  if (!clamped) {
+    Value activated = buildActivation(
+        builder, loc, cast<ActivationKindAttr>(gating).getValue(), gate);
+    return arith::MulFOp::create(builder, loc, activated, up);
+  }
+  double limit = clamped.getLimit().convertToDouble();
+  Value upper = f32Constant(builder, loc, limit);
+  Value lower = f32Constant(builder, loc, -limit);
+  // minimumf and maximumf propagate NaN, as torch.clamp does.
+  Value clampedGate = arith::MinimumFOp::create(builder, loc, gate, upper);
+  Value clampedUp = arith::MinimumFOp::create(
+      builder, loc, arith::MaximumFOp::create(builder, loc, up, lower), upper);
+  Value glu = buildSigmoidGate(builder, loc, clampedGate,
+                               clamped.getAlpha().convertToDouble());
+  return arith::MulFOp::create(
+      builder, loc, glu,
+      arith::AddFOp::create(builder, loc, clampedUp,
+                            f32Constant(builder, loc, 1.0)));
+}
+
+/// The gated product of `gating` elementwise in f32, rounded once to the
+/// element type.
+static Value lowerGate(OpBuilder &builder, Location loc, Attribute gating,
                        Value gate, Value up) {
   AffineMap identity = builder.getMultiDimIdentityMap(rankOf(gate));
   return buildElementwise(
       builder, loc, gate, elementTypeOf(gate), {gate, up}, {identity, identity},
       [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
-        Value activated = buildActivation(nested, nestedLoc, kind, args[0]);
-        return arith::MulFOp::create(nested, nestedLoc, activated, args[1]);
+        return buildGatedProduct(nested, nestedLoc, gating, args[0], args[1]);
       });
 }
 
@@ -368,6 +416,7 @@ struct RmsNormLowering : OpConversionPattern<RmsNormOp> {
     int64_t rank = rankOf(input);
     int64_t size = cast<RankedTensorType>(input.getType()).getShape().back();
     double epsilon = op.getEpsilon().convertToDouble();
+    double weightOffset = op.getWeightOffset().convertToDouble();
     Value sumSquares = buildRowSum(
         rewriter, loc, input, {},
         [](OpBuilder &nested, Location nestedLoc, ValueRange args) {
@@ -375,7 +424,7 @@ struct RmsNormLowering : OpConversionPattern<RmsNormOp> {
               .getResult();
         });
     MLIRContext *context = getContext();
-    // x / sqrt(mean(x^2) + epsilon) * weight
+    // x / sqrt(mean(x^2) + epsilon) * (weight + weight_offset)
     rewriter.replaceOp(
         op, buildElementwise(
                 rewriter, loc, input, elementTypeOf(input),
@@ -387,8 +436,13 @@ struct RmsNormLowering : OpConversionPattern<RmsNormOp> {
                       rootMeanSquare(nested, nestedLoc, args[1], size, epsilon);
                   Value normalised =
                       arith::DivFOp::create(nested, nestedLoc, args[0], root);
+                  Value weight = args[2];
+                  if (weightOffset != 0.0)
+                    weight = arith::AddFOp::create(
+                        nested, nestedLoc, weight,
+                        f32Constant(nested, nestedLoc, weightOffset));
                   return arith::MulFOp::create(nested, nestedLoc, normalised,
-                                               args[2])
+                                               weight)
                       .getResult();
                 }));
     return success();

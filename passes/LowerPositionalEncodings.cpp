@@ -2,12 +2,14 @@
 //
 // Lowers xfuse.sinusoidal_pe, xfuse.learned_pe and xfuse.rope to one
 // linalg.generic each, parallel over the elements of the input (rope adds
-// the slicing of a partial rotary dimension and, under dynamic NTK scaling,
-// the computation of its frequencies). Every body
+// the slicing of a partial rotary dimension, under dynamic NTK and LongRoPE
+// scaling the computation of its frequencies, and with multimodal positions
+// the gathering of each feature's position row). Every body
 // extends its operands to f32, computes in f32 and rounds once to the element
 // type. Per-feature frequencies are f32 constants computed at compile time in
 // double, except under dynamic NTK scaling, whose base depends on the longest
-// position of the call and is computed at run time.
+// position of the call and is computed at run time; LongRoPE selects one of
+// two constant tables by that position.
 //
 //===----------------------------------------------------------------------===//
 
@@ -39,6 +41,7 @@ enum class FeaturePairing { Adjacent, Halves };
 } // namespace
 
 static FeaturePairing pairingOf(PeLayout layout) {
+  // fairseq is the half layout with other frequencies.
   return layout == PeLayout::interleaved ? FeaturePairing::Adjacent
                                          : FeaturePairing::Halves;
 }
@@ -52,20 +55,24 @@ static Value indexConstant(OpBuilder &builder, Location loc, int64_t value) {
   return arith::ConstantIndexOp::create(builder, loc, value);
 }
 
-/// A tensor<2n x f32> constant giving each of the 2n features the value of
-/// its pair in `perPair`. Spreading the table over the features at compile
-/// time lets the generics read it through a plain projection of the feature
-/// loop, whichever way the features pair up.
+/// A tensor<2n + unpaired x f32> constant giving each of the first 2n
+/// features the value of its pair in `perPair`, and 0 to the `unpaired`
+/// features after them (the zero-padded last feature of an odd fairseq
+/// encoding). Spreading the table over the features at compile time lets the
+/// generics read it through a plain projection of the feature loop, whichever
+/// way the features pair up.
 static Value createPerFeatureConstant(OpBuilder &builder, Location loc,
                                       ArrayRef<double> perPair,
-                                      FeaturePairing pairing) {
+                                      FeaturePairing pairing,
+                                      int64_t unpaired = 0) {
   int64_t pairs = perPair.size();
-  SmallVector<float> perFeature(2 * pairs);
+  SmallVector<float> perFeature(2 * pairs + unpaired, 0.0f);
   for (int64_t feature = 0; feature < 2 * pairs; ++feature)
     perFeature[feature] =
         perPair[pairing == FeaturePairing::Adjacent ? feature / 2
                                                     : feature % pairs];
-  auto type = RankedTensorType::get({2 * pairs}, builder.getF32Type());
+  auto type =
+      RankedTensorType::get({2 * pairs + unpaired}, builder.getF32Type());
   return arith::ConstantOp::create(
       builder, loc, DenseElementsAttr::get(type, ArrayRef(perFeature)));
 }
@@ -146,8 +153,10 @@ using EncodingBody =
 /// `input`, shaped [tokens..., features...] with `featureRank` trailing
 /// feature dimensions, the last token dimension being the sequence. Besides
 /// the input element it reads the entry of the f32 `featureTable` (indexed by
-/// the last dimension) and of `positions` (shaped [tokens...]) when they are
-/// non-null. `body`'s f32 result is rounded to the element type of `input`.
+/// the last dimension) and of `positions` when they are non-null: one
+/// position per token ([tokens...]) or per token and last feature
+/// ([tokens..., features], multimodal RoPE). `body`'s f32 result is rounded
+/// to the element type of `input`.
 static Value buildEncodingGeneric(OpBuilder &builder, Location loc, Value input,
                                   int64_t featureRank, Value featureTable,
                                   Value positions, EncodingBody body) {
@@ -163,7 +172,11 @@ static Value buildEncodingGeneric(OpBuilder &builder, Location loc, Value input,
   }
   if (positions) {
     operands.push_back(positions);
-    maps.push_back(identity.getMajorSubMap(tokenRank));
+    AffineMap positionsMap = identity.getMajorSubMap(tokenRank);
+    if (cast<RankedTensorType>(positions.getType()).getRank() > tokenRank)
+      positionsMap = positionsMap.insertResult(
+          builder.getAffineDimExpr(rank - 1), tokenRank);
+    maps.push_back(positionsMap);
   }
   maps.push_back(identity);
   Value init = createEmptyLike(builder, loc, input, type.getElementType());
@@ -205,11 +218,15 @@ struct SinusoidalPeLowering : OpRewritePattern<SinusoidalPeOp> {
     int64_t rank = type.getRank();
     int64_t width = type.getShape().back();
     FeaturePairing pairing = pairingOf(op.getLayout());
+    // Only the fairseq layout allows an odd width; its last feature is
+    // padding whose encoding is 0.
+    int64_t unpaired = width % 2;
 
     double base = op.getBase().convertToDouble();
-    std::vector<double> pairFrequencies = sinusoidalFrequencies(base, width);
-    Value frequencies =
-        createPerFeatureConstant(rewriter, loc, pairFrequencies, pairing);
+    std::vector<double> pairFrequencies =
+        sinusoidalFrequencies(base, width, op.getLayout());
+    Value frequencies = createPerFeatureConstant(
+        rewriter, loc, pairFrequencies, pairing, unpaired);
 
     // scale = 1 (the default) would multiply exactly; leave it out.
     double scale = op.getScale().convertToDouble();
@@ -230,6 +247,13 @@ struct SinusoidalPeLowering : OpRewritePattern<SinusoidalPeOp> {
           Value isSine = isFirstOfPair(b, bodyLoc, feature, width, pairing);
           Value encoding =
               arith::SelectOp::create(b, bodyLoc, isSine, sin, cos);
+          if (unpaired) {
+            Value isPaired = arith::CmpIOp::create(
+                b, bodyLoc, arith::CmpIPredicate::ult, feature,
+                indexConstant(b, bodyLoc, width - 1));
+            encoding = arith::SelectOp::create(
+                b, bodyLoc, isPaired, encoding, f32Constant(b, bodyLoc, 0.0));
+          }
           Value x = element.value;
           if (scaleValue)
             x = arith::MulFOp::create(b, bodyLoc, scaleValue, x);
@@ -287,11 +311,11 @@ struct LearnedPeLowering : OpRewritePattern<LearnedPeOp> {
 // rope
 //===----------------------------------------------------------------------===//
 
-/// The length L that dynamic NTK scaling compares with the training context,
-/// in f32: one more than the largest entry of `positions`, or, without
-/// positions, the extent of the op's sequence dimension.
-static Value buildDynamicNtkLength(OpBuilder &builder, Location loc,
-                                   RopeOp op) {
+/// The length L that the per-call scalings (dynamic NTK, LongRoPE) compare
+/// with the training context, in f32: one more than the largest entry of
+/// `positions`, or, without positions, the extent of the op's sequence
+/// dimension.
+static Value buildCallLength(OpBuilder &builder, Location loc, RopeOp op) {
   Type f32 = builder.getF32Type();
   Value positions = op.getPositions();
   if (!positions) {
@@ -338,7 +362,7 @@ static Value buildDynamicNtkLength(OpBuilder &builder, Location loc,
 static Value buildDynamicNtkBase(OpBuilder &builder, Location loc, RopeOp op,
                                  DynamicNtkScalingAttr ntk, int64_t rotaryDim) {
   double factor = ntk.getFactor().convertToDouble();
-  Value length = buildDynamicNtkLength(builder, loc, op);
+  Value length = buildCallLength(builder, loc, op);
   Value theta = f32Constant(builder, loc, op.getTheta().convertToDouble());
   Value factorValue = f32Constant(builder, loc, factor);
   Value factorMinusOne = f32Constant(builder, loc, factor - 1.0);
@@ -386,11 +410,88 @@ static Value buildDynamicNtkFrequencies(OpBuilder &builder, Location loc,
       .getResult(0);
 }
 
+/// The per-feature frequencies of a LongRoPE call: the long factor set's
+/// when L > original_max_position, the short one's otherwise. Both
+/// tables are constants; the call's length selects one.
+static Value buildLongRopeFrequencies(OpBuilder &builder, Location loc,
+                                      RopeOp op, LongRopeScalingAttr longRope,
+                                      int64_t rotaryDim,
+                                      FeaturePairing pairing) {
+  double theta = op.getTheta().convertToDouble();
+  auto table = [&](bool useLong) {
+    return createPerFeatureConstant(
+        builder, loc,
+        longRopeFrequencies(theta, rotaryDim, longRope, useLong)
+            .inverseFrequencies,
+        pairing);
+  };
+  Value length = buildCallLength(builder, loc, op);
+  Value outgrown = arith::CmpFOp::create(
+      builder, loc, arith::CmpFPredicate::OGT, length,
+      f32Constant(builder, loc, longRope.getOriginalMaxPosition()));
+  return arith::SelectOp::create(builder, loc, outgrown, table(true),
+                                 table(false));
+}
+
+/// The position of every token and rotated feature of a multimodal rope,
+/// shaped [tokens..., rotary_dim] like the rotated slice `rotary` without
+/// its heads: the entry of the positions row that multimodalRowOfPair gives
+/// the feature's pair.
+static Value buildMultimodalPositions(OpBuilder &builder, Location loc,
+                                      RopeOp op, Value rotary,
+                                      FeaturePairing pairing) {
+  auto rotaryType = cast<RankedTensorType>(rotary.getType());
+  int64_t rotaryDim = rotaryType.getShape().back();
+  int64_t pairs = rotaryDim / 2;
+  int64_t tokenRank = rotaryType.getRank() - 2;
+  SmallVector<int64_t> rowOfPair(pairs);
+  for (auto [pair, row] : llvm::enumerate(rowOfPair))
+    row = multimodalRowOfPair(*op.getMropeSection(), op.getMropeInterleaved(),
+                              pair);
+  Value rows = arith::ConstantOp::create(
+      builder, loc,
+      DenseElementsAttr::get(
+          RankedTensorType::get({pairs}, builder.getI64Type()),
+          ArrayRef(rowOfPair)));
+
+  Value positions = op.getPositions();
+  Type positionType =
+      cast<RankedTensorType>(positions.getType()).getElementType();
+  SmallVector<int64_t> shape(rotaryType.getShape().take_front(tokenRank));
+  shape.push_back(rotaryDim);
+  Value init =
+      createEmptyWithShape(builder, loc, shape, rotary, positionType);
+  // The feature loop reads its pair's row through the map, as the pairing
+  // spreads pairs over features.
+  AffineExpr feature = builder.getAffineDimExpr(tokenRank);
+  AffineExpr pair = pairing == FeaturePairing::Adjacent
+                        ? feature.floorDiv(2)
+                        : feature % pairs;
+  AffineMap rowMap = AffineMap::get(tokenRank + 1, 0, pair);
+  AffineMap identity = builder.getMultiDimIdentityMap(tokenRank + 1);
+  return linalg::GenericOp::create(
+             builder, loc, init.getType(), rows, init,
+             ArrayRef<AffineMap>{rowMap, identity},
+             parallelIterators(tokenRank + 1),
+             [&](OpBuilder &b, Location bodyLoc, ValueRange args) {
+               SmallVector<Value> indices = {arith::IndexCastOp::create(
+                   b, bodyLoc, b.getIndexType(), args[0])};
+               for (int64_t dim = 0; dim < tokenRank; ++dim)
+                 indices.push_back(linalg::IndexOp::create(b, bodyLoc, dim));
+               linalg::YieldOp::create(
+                   b, bodyLoc,
+                   tensor::ExtractOp::create(b, bodyLoc, positions, indices)
+                       .getResult());
+             })
+      .getResult(0);
+}
+
 /// The generic that rotates every pair of features of `rotary`, shaped
 /// [..., seq, heads, rotary_dim], by pos * inv_freq, `frequencies` holding
-/// inv_freq per feature: out[j] = x[j] cos - x[partner] sin for the first
-/// feature of a pair, x[j] cos + x[partner] sin for the second, the partner
-/// read with tensor.extract. cos and sin are multiplied by `attentionFactor`
+/// inv_freq per feature and `positions` pos per token or per token and
+/// feature (buildEncodingGeneric): out[j] = x[j] cos - x[partner] sin for
+/// the first feature of a pair, x[j] cos + x[partner] sin for the second,
+/// the partner read with tensor.extract. cos and sin are multiplied by `attentionFactor`
 /// unless it is null.
 static Value buildRotation(OpBuilder &builder, Location loc, Value rotary,
                            Value frequencies, Value positions,
@@ -446,36 +547,47 @@ struct RopeLowering : OpRewritePattern<RopeOp> {
 
     Value frequencies;
     Value attentionFactor;
-    if (auto ntk =
-            dyn_cast_if_present<DynamicNtkScalingAttr>(op.getScalingAttr())) {
+    RopeFrequencies ropeFrequencies = computeRopeFrequencies(
+        op.getTheta().convertToDouble(), rotaryDim, op.getScalingAttr());
+    // A factor of 1 (every scaling but YaRN and LongRoPE) would multiply
+    // exactly.
+    if (ropeFrequencies.attentionFactor != 1.0)
+      attentionFactor =
+          f32Constant(rewriter, loc, ropeFrequencies.attentionFactor);
+    Attribute scaling = op.getScalingAttr();
+    if (auto ntk = dyn_cast_if_present<DynamicNtkScalingAttr>(scaling))
       frequencies = buildDynamicNtkFrequencies(rewriter, loc, op, ntk,
                                                rotaryDim, pairing);
-    } else {
-      RopeFrequencies ropeFrequencies = computeRopeFrequencies(
-          op.getTheta().convertToDouble(), rotaryDim, op.getScalingAttr());
+    else if (auto longRope = dyn_cast_if_present<LongRopeScalingAttr>(scaling))
+      frequencies = buildLongRopeFrequencies(rewriter, loc, op, longRope,
+                                             rotaryDim, pairing);
+    else
       frequencies = createPerFeatureConstant(
           rewriter, loc, ropeFrequencies.inverseFrequencies, pairing);
-      // A factor of 1 (every scaling but YaRN) would multiply exactly.
-      if (ropeFrequencies.attentionFactor != 1.0)
-        attentionFactor =
-            f32Constant(rewriter, loc, ropeFrequencies.attentionFactor);
-    }
 
-    if (rotaryDim == type.getShape().back()) {
-      rewriter.replaceOp(op, buildRotation(rewriter, loc, input, frequencies,
-                                           op.getPositions(), attentionFactor,
-                                           pairing));
+    bool partial = rotaryDim != type.getShape().back();
+    Value rotary = input;
+    SmallVector<OpFoldResult> offsets, sizes, strides;
+    if (partial) {
+      offsets.assign(rank, rewriter.getIndexAttr(0));
+      sizes = tensor::getMixedSizes(rewriter, loc, input);
+      sizes.back() = rewriter.getIndexAttr(rotaryDim);
+      strides.assign(rank, rewriter.getIndexAttr(1));
+      rotary = tensor::ExtractSliceOp::create(rewriter, loc, input, offsets,
+                                              sizes, strides);
+    }
+    // Without positions the rows of multimodal positions are all the
+    // sequence index: a plain rope.
+    Value positions = op.getPositions();
+    if (positions && op.getMropeSection())
+      positions =
+          buildMultimodalPositions(rewriter, loc, op, rotary, pairing);
+    Value rotated = buildRotation(rewriter, loc, rotary, frequencies,
+                                  positions, attentionFactor, pairing);
+    if (!partial) {
+      rewriter.replaceOp(op, rotated);
       return success();
     }
-    SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
-    SmallVector<OpFoldResult> sizes =
-        tensor::getMixedSizes(rewriter, loc, input);
-    sizes.back() = rewriter.getIndexAttr(rotaryDim);
-    SmallVector<OpFoldResult> strides(rank, rewriter.getIndexAttr(1));
-    Value rotary = tensor::ExtractSliceOp::create(rewriter, loc, input, offsets,
-                                                  sizes, strides);
-    Value rotated = buildRotation(rewriter, loc, rotary, frequencies,
-                                  op.getPositions(), attentionFactor, pairing);
     rewriter.replaceOpWithNewOp<tensor::InsertSliceOp>(op, rotated, input,
                                                        offsets, sizes, strides);
     return success();

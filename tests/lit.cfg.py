@@ -25,6 +25,6 @@ tool_dirs = [
     config.llvm_tools_dir,
 ]
 llvm_config.add_tool_substitutions(
-    ["xfuse-opt", "xfuse-translate", "xfuse-reference-check", "mlir-opt",
-     "mlir-runner"],
+    ["xfuse-opt", "xfuse-translate", "xfuse-import", "xfuse-reference-check",
+     "mlir-opt", "mlir-runner"],
     tool_dirs)

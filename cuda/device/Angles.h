@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
 namespace xfuse::device {
@@ -15,6 +16,10 @@ namespace xfuse::device {
 /// (int32_t or int64_t) is given, else the token's index along the sequence
 /// dimension of a [batch, seqLen, ...] tensor, token % seqLen.
 /// Angles convert positions to f32, exact for positions below 2^24.
+///
+/// As the positions of a RoPE (RoPE.h, EpilogueRope.h), every rotary pair of
+/// a token turns by its one position: `at(token)` is what a token's pairs
+/// need, `ofPair(at(token), i)` the position of pair i.
 template <typename PosT> struct TokenPositions {
   static_assert(sizeof(PosT) == 4 || sizeof(PosT) == 8, "int32 or int64");
   const PosT *positions = nullptr;
@@ -30,7 +35,59 @@ template <typename PosT> struct TokenPositions {
              static_cast<std::uint32_t>(seqLen);
     return token % seqLen;
   }
+
+  using Token = float;
+  __device__ Token at(std::int64_t token) const {
+    return static_cast<float>((*this)(token));
+  }
+  __device__ static float ofPair(Token position, int) { return position; }
 };
+
+/// The positions of multimodal RoPE (Qwen2-VL, Qwen3-VL; xfuse.rope's
+/// mrope_section): rows temporal, height and width of `rowStride` (the token
+/// count) entries each, [3, tokens]. Rotary pair i turns by the entry of row
+/// rowOfPair(i): consecutive bands of kT, kH and kW pairs, or with
+/// kInterleaved pairs 3k + 1 < 3 kH height, 3k + 2 < 3 kW width and the
+/// others temporal (dialect/Frequencies.h, multimodalRowOfPair, on the
+/// host).
+template <typename PosT, int kT, int kH, int kW, bool kInterleaved>
+struct MultimodalPositions {
+  static_assert(sizeof(PosT) == 4 || sizeof(PosT) == 8, "int32 or int64");
+  static_assert(kT >= 0 && kH >= 0 && kW >= 0, "pair counts");
+  const PosT *positions;
+  std::int64_t rowStride;
+
+  struct Token {
+    float temporal, height, width;
+  };
+  __device__ Token at(std::int64_t token) const {
+    return {static_cast<float>(positions[token]),
+            static_cast<float>(positions[token + rowStride]),
+            static_cast<float>(positions[token + 2 * rowStride])};
+  }
+
+  __host__ __device__ static constexpr int rowOfPair(int pair) {
+    if constexpr (kInterleaved)
+      return pair % 3 == 1 && pair < 3 * kH   ? 1
+             : pair % 3 == 2 && pair < 3 * kW ? 2
+                                              : 0;
+    else
+      return pair < kT ? 0 : pair < kT + kH ? 1 : 2;
+  }
+  // Selects, not an indexed array: a pair index known only at run time
+  // would put the three positions in local memory.
+  __device__ static float ofPair(const Token &position, int pair) {
+    const int row = rowOfPair(pair);
+    return row == 0 ? position.temporal
+                    : row == 1 ? position.height : position.width;
+  }
+};
+
+/// The positions type of a RoPE given as its last template argument: an
+/// integer type stands for TokenPositions of it.
+template <typename P>
+using RopePositionsOf =
+    std::conditional_t<std::is_integral_v<P>, TokenPositions<P>, P>;
 
 /// sin and cos of pos * (freqHi + freqLo).
 ///

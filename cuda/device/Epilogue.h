@@ -7,7 +7,9 @@
 // where v holds output columns col and col + 1 (col is even) of `row`.
 // Ops compose left to right with EpilogueChain. The gated GEMM instead calls
 //   __device__ float2 operator()(float2 gate, float2 up, int row, int col)
-// which GatedProduct provides.
+// which GatedProductOf provides, combining the two with a gating functor
+//   __device__ float operator()(float gate, float up) const;
+// (ActivatedGate: act(gate) * up; ClampedSwiGlu: gpt-oss's).
 //
 // An epilogue may also carry a row op (WithRowOp), for what pairs columns
 // one thread holds apart (RoPE, EpilogueRope.h). Once the elementwise ops
@@ -32,13 +34,32 @@
 
 namespace xfuse::device {
 
-enum class Activation { kIdentity, kRelu, kGelu, kGeluTanh, kSilu };
+enum class Activation {
+  kIdentity,
+  kRelu,
+  kGelu,
+  kGeluTanh,
+  kSilu,
+  kQuickGelu,
+  kRelu2
+};
+
+/// x * sigmoid(slope * x). expf(-slope * x) overflows to inf for
+/// slope * x < -88, giving the correct limit -0.
+__device__ inline float sigmoidGate(float x, float slope) {
+  return x / (1.0f + expf(-slope * x));
+}
 
 template <Activation kAct> __device__ inline float activate(float x) {
   if constexpr (kAct == Activation::kIdentity) {
     return x;
   } else if constexpr (kAct == Activation::kRelu) {
     return fmaxf(x, 0.0f);
+  } else if constexpr (kAct == Activation::kRelu2) {
+    const float r = fmaxf(x, 0.0f);
+    return r * r;
+  } else if constexpr (kAct == Activation::kQuickGelu) {
+    return sigmoidGate(x, 1.702f);
   } else if constexpr (kAct == Activation::kGelu) {
     return 0.5f * x * (1.0f + erff(x * 0.70710678118654752f));
   } else if constexpr (kAct == Activation::kGeluTanh) {
@@ -46,10 +67,30 @@ template <Activation kAct> __device__ inline float activate(float x) {
     return 0.5f * x * (1.0f + tanhf(inner));
   } else {
     static_assert(kAct == Activation::kSilu, "unhandled activation");
-    // expf(-x) overflows to inf for x < -88, giving the correct limit -0.
-    return x / (1.0f + expf(-x));
+    return sigmoidGate(x, 1.0f);
   }
 }
+
+/// The gated product act(gate) * up.
+template <Activation kAct> struct ActivatedGate {
+  __device__ float operator()(float gate, float up) const {
+    return activate<kAct>(gate) * up;
+  }
+};
+
+/// gpt-oss's clamped SwiGLU: g * sigmoid(alpha g) * (u + 1) with
+/// g = min(gate, limit), u = clamp(up, -limit, limit). The comparisons keep
+/// a NaN operand, as torch.clamp does (fminf would drop it).
+struct ClampedSwiGlu {
+  float alpha;
+  float limit;
+
+  __device__ float operator()(float gate, float up) const {
+    const float g = gate > limit ? limit : gate;
+    const float u = up > limit ? limit : (up < -limit ? -limit : up);
+    return sigmoidGate(g, alpha) * (u + 1.0f);
+  }
+};
 
 /// v + bias[col, col + 1]; `bias` [n] aligned to 2 elements.
 template <typename T> struct BiasAdd {
@@ -103,24 +144,29 @@ template <typename... Ops> EpilogueChain<Ops...> makeEpilogueChain(Ops... ops) {
 }
 
 /// The gated-FFN epilogue on paired accumulators (same row and column of
-/// X.Wg and X.Wu): out(act(gate(g)) * up(u)). `gate` and `up` are chains
+/// X.Wg and X.Wu): out(gating(gate(g), up(u))). `gate` and `up` are chains
 /// run on each accumulator first (their biases), `out` on the product.
-template <Activation kAct, typename GateChain = EpilogueChain<>,
+/// `gating` comes last, default-initialized, so that a stateless one may be
+/// left out of the braces.
+template <typename Gating, typename GateChain = EpilogueChain<>,
           typename UpChain = EpilogueChain<>,
           typename OutChain = EpilogueChain<>>
-struct GatedProduct {
+struct GatedProductOf {
   GateChain gate;
   UpChain up;
   OutChain out;
+  Gating gating{};
 
   __device__ float2 operator()(float2 g, float2 u, int row, int col) const {
     g = gate(g, row, col);
     u = up(u, row, col);
-    return out(make_float2(activate<kAct>(g.x) * u.x,
-                           activate<kAct>(g.y) * u.y),
-               row, col);
+    return out(make_float2(gating(g.x, u.x), gating(g.y, u.y)), row, col);
   }
 };
+
+/// act(gate(g)) * up(u), then `out`.
+template <Activation kAct, typename... Chains>
+using GatedProduct = GatedProductOf<ActivatedGate<kAct>, Chains...>;
 
 /// An epilogue whose elementwise ops are `epilogue`'s, followed by `rowOp`
 /// on each output row (see the top of this file).

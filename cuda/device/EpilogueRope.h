@@ -17,18 +17,20 @@
 namespace xfuse::device {
 
 /// Rotates the first kRotaryDim channels of every head of kHeadDim columns
-/// (heads start at column 0) by positions(row) * invFreq, in kStyle pairs;
-/// the other channels pass through.
+/// (heads start at column 0) by the row's positions * invFreq, in kStyle
+/// pairs; the other channels pass through. PosT: an integer type
+/// (TokenPositions) or MultimodalPositions (Angles.h).
 template <int kHeadDim_, int kRotaryDim_, RopeStyle kStyle_, typename PosT>
 struct RopeRowOp {
   static constexpr int kHeadDim = kHeadDim_;
   static constexpr int kRotaryDim = kRotaryDim_;
   static constexpr RopeStyle kStyle = kStyle_;
   using Position = PosT;
+  using Positions = RopePositionsOf<PosT>;
 
   const float2 *invFreq; // [kRotaryDim / 2] {hi, lo} (splitFrequencies)
   float attnFactor;
-  TokenPositions<PosT> positions;
+  Positions positions;
 
   static constexpr const char *unsupportedReason(const gemm::Config &c) {
     return gemm::epilogueRopeUnsupportedReason(c, kHeadDim, kRotaryDim,
@@ -48,17 +50,19 @@ struct RopeRowOp {
     constexpr int kHeads = kBlocks / kHeadBlocks;
     // The channel of v[j].x within its 8-column block, 2 (lane % 4).
     const int blockChannel = firstCol % 8;
-    const float pos = static_cast<float>(positions(row));
+    const typename Positions::Token pos = positions.at(row);
     if constexpr (kStyle == RopeStyle::kNeox) {
       // Block b < rd/16 of a head holds channels 8b + blockChannel + {0, 1};
       // their partners rd/2 further are block b + rd/16 of the same thread.
       constexpr int kHalfBlocks = kRotaryDim / 16;
 #pragma unroll
       for (int b = 0; b < kHalfBlocks; ++b) {
+        const int pair0 = 8 * b + blockChannel, pair1 = pair0 + 1;
         float c0, s0, c1, s1;
-        ropeCosSin(invFreq, attnFactor, pos, 8 * b + blockChannel, c0, s0);
-        ropeCosSin(invFreq, attnFactor, pos, 8 * b + blockChannel + 1, c1,
-                   s1);
+        ropeCosSin(invFreq, attnFactor, Positions::ofPair(pos, pair0), pair0,
+                   c0, s0);
+        ropeCosSin(invFreq, attnFactor, Positions::ofPair(pos, pair1), pair1,
+                   c1, s1);
 #pragma unroll
         for (int h = 0; h < kHeads; ++h) {
           float2 &lo = v[h * kHeadBlocks + b];
@@ -77,9 +81,10 @@ struct RopeRowOp {
       for (int b = 0; b < kRotaryBlocks; ++b) {
         // Only a last block that rd cuts (rd % 8 != 0) tests at run time.
         if (8 * b + 8 <= kRotaryDim || 8 * b + blockChannel < kRotaryDim) {
+          const int pairIndex = 4 * b + blockChannel / 2;
           float c, s;
-          ropeCosSin(invFreq, attnFactor, pos, 4 * b + blockChannel / 2, c,
-                     s);
+          ropeCosSin(invFreq, attnFactor, Positions::ofPair(pos, pairIndex),
+                     pairIndex, c, s);
 #pragma unroll
           for (int h = 0; h < kHeads; ++h) {
             float2 &pair = v[h * kHeadBlocks + b];

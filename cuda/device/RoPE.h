@@ -11,9 +11,11 @@
 //     y[2i] = x[2i] c_i - x[2i+1] s_i,    y[2i+1] = x[2i+1] c_i + x[2i] s_i
 // invFreq [rd/2] is computed on the host in float64 when the kernel is
 // instantiated (it carries any frequency scaling: linear, NTK, YaRN, Llama 3)
-// or by DynamicNtk.h on the device, and passed as {hi, lo} f32 pairs
-// (splitFrequencies in Angles.h), which keeps angles accurate at large
-// positions; attnFactor is e.g. YaRN's mscale.
+// or by DynamicNtk.h or LongRope.h on the device, and passed as {hi, lo} f32
+// pairs (splitFrequencies in Angles.h), which keeps angles accurate at large
+// positions; attnFactor is e.g. YaRN's mscale. pos is the token's position,
+// or with multimodal positions (MultimodalPositions in Angles.h) the entry
+// of the row that pair i takes.
 //
 // A neox pair spans two vectors rd/2 channels apart, which the plain walks
 // of a chain give to different threads. So a chain with a RoPE stage works
@@ -143,7 +145,9 @@ template <int kPairs> struct RopeRotation {
   float c[kPairs], s[kPairs];
 };
 
-/// xfuse.rope as a RowChain stage, for rows of kHeads x kHeadDim features.
+/// xfuse.rope as a RowChain stage, for rows of kHeads x kHeadDim features,
+/// positions PosT: an integer type (TokenPositions) or MultimodalPositions
+/// (Angles.h).
 template <int kHeads_, int kHeadDim_, int kRotaryDim_, RopeStyle kStyle_,
           typename PosT>
 struct RopeStage {
@@ -162,23 +166,28 @@ struct RopeStage {
   using Pairing =
       ChannelPairing<kHeads, kHeadDim, kRotaryDim, kStyle, kVec>;
 
+  using Positions = RopePositionsOf<PosT>;
+  using Token = typename Positions::Token;
+
   const float2 *invFreq; // [kRotaryDim / 2] {hi, lo}
   float attnFactor;
-  TokenPositions<PosT> positions;
+  Positions positions;
 
-  __device__ float position(std::int64_t token) const {
-    return static_cast<float>(positions(token));
+  __device__ Token position(std::int64_t token) const {
+    return positions.at(token);
   }
 
-  /// The rotation of the pairs of rotated unit k at position `pos`.
+  /// The rotation of the pairs of rotated unit k of a token at `pos`.
   template <typename P>
-  __device__ RopeRotation<P::kPairsPerUnit> rotation(float pos,
+  __device__ RopeRotation<P::kPairsPerUnit> rotation(const Token &pos,
                                                      int k) const {
     RopeRotation<P::kPairsPerUnit> r;
 #pragma unroll
-    for (int t = 0; t < P::kPairsPerUnit; ++t)
-      ropeCosSin(invFreq, attnFactor, pos, k * P::kPairsPerUnit + t, r.c[t],
-                 r.s[t]);
+    for (int t = 0; t < P::kPairsPerUnit; ++t) {
+      const int pair = k * P::kPairsPerUnit + t;
+      ropeCosSin(invFreq, attnFactor, Positions::ofPair(pos, pair), pair,
+                 r.c[t], r.s[t]);
+    }
     return r;
   }
 
@@ -209,7 +218,7 @@ struct RopeStage {
     // With kThreads a multiple of the units per head, a thread's units are
     // the same unit of different heads: one rotation serves them all.
     constexpr bool kSameUnitInHead = kThreads % P::kUnitsPerHead == 0;
-    const float pos = position(row);
+    const Token pos = position(row);
     RopeRotation<P::kPairsPerUnit> r{};
 #pragma unroll
     for (int i = 0; i < kUnits; ++i) {
@@ -272,9 +281,11 @@ template <typename Chain> struct RopeWalk {
 
   Chain chain;
 
+  using Token = typename Chain::Rope::Token;
+
   struct Loaded {
     Vec<T, kVec> v[kHeadsPerItem][Unit::kVectors];
-    float pos;
+    Token pos;
   };
 
   std::int64_t numItems() const { return chain.rows * kItemsPerToken; }
@@ -295,7 +306,8 @@ template <typename Chain> struct RopeWalk {
     const Place p = place(item);
     const T *row = chain.x + p.token * Pairing::kRowLength;
     Loaded in;
-    in.pos = p.first.rotated() ? chain.stages.rope().position(p.token) : 0.0f;
+    in.pos = p.first.rotated() ? chain.stages.rope().position(p.token)
+                               : Token{};
 #pragma unroll
     for (int h = 0; h < kHeadsPerItem; ++h)
       in.v[h][0] = loadVec<kVec>(row + p.first.column + h * kHeadStride);

@@ -128,14 +128,16 @@ template <typename T> struct AddStage {
   }
 };
 
-/// xfuse.gate act(gate) * up with the chain's value as the gate
-/// (kChainIsGate) or as up, `other` (of the chain's shape) the other one.
-template <typename T, Activation kAct, bool kChainIsGate> struct GateStage {
+/// xfuse.gate, the gated product `gating` (Epilogue.h: ActivatedGate,
+/// ClampedSwiGlu) with the chain's value as the gate (kChainIsGate) or as
+/// up, `other` (of the chain's shape) the other one.
+template <typename T, typename Gating, bool kChainIsGate> struct GateStage {
   static constexpr bool kReducesRow = false;
   static constexpr int kGranule = 1;
 
   const T *other;
   int rowLength;
+  Gating gating;
 
   std::int64_t rowPeriod() const { return 0; } // of the chain's shape
   template <int N>
@@ -148,8 +150,7 @@ template <typename T, Activation kAct, bool kChainIsGate> struct GateStage {
   __device__ void apply(float (&v)[N], const FloatOperand<N> &o) const {
 #pragma unroll
     for (int t = 0; t < N; ++t)
-      v[t] = kChainIsGate ? activate<kAct>(v[t]) * o.v[t]
-                          : activate<kAct>(o.v[t]) * v[t];
+      v[t] = kChainIsGate ? gating(v[t], o.v[t]) : gating(o.v[t], v[t]);
   }
 };
 
@@ -157,9 +158,11 @@ template <typename T, Activation kAct, bool kChainIsGate> struct GateStage {
 template <int kDim, SinusoidalLayout kLayout, typename PosT>
 struct SinusoidalStage {
   static constexpr bool kReducesRow = false;
-  // Half layout: a vector must not straddle the sin and cos halves.
+  // Half layouts: a vector must not straddle the sin and cos halves (nor,
+  // for an odd fairseq kDim, reach its padding feature: gcd(kDim, kDim / 2)
+  // is then 1).
   static constexpr int kGranule =
-      kLayout == SinusoidalLayout::kHalf ? kDim / 2 : kDim;
+      kLayout == SinusoidalLayout::kInterleaved ? kDim : kDim / 2;
 
   const float2 *frequencies; // [kDim / 2] {hi, lo}
   TokenPositions<PosT> positions;

@@ -1,7 +1,7 @@
 // Normalization over the last dimension of a row of kDim features, as a
 // stage of RowChain (one thread block per row: the pointwise plan's
 // rows_per_block = 1):
-//   kRms:   y = x / sqrt(mean(x^2) + eps) * weight
+//   kRms:   y = x / sqrt(mean(x^2) + eps) * (weight + weightOffset)
 //   kLayer: y = (x - mean) / sqrt(var + eps) * weight (+ bias), biased var
 // The row stays in registers between the reduction and the store, so it is
 // read from memory once. weight and bias must be aligned to 16 bytes.
@@ -47,6 +47,7 @@ template <typename T, int kDim, NormKind kKind> struct NormStage {
   const T *weight; // [kDim]
   const T *bias;   // [kDim] or null; layer norm only
   float epsilon;
+  float weightOffset = 0.0f; // rms norm only (Gemma: 1)
 
   template <int kThreads, typename Unit, int kUnits>
   __device__ void operator()(Unit (&units)[kUnits]) const {
@@ -84,7 +85,7 @@ template <typename T, int kDim, NormKind kKind> struct NormStage {
         b = loadVec<kVec>(bias + col);
 #pragma unroll
       for (int t = 0; t < kVec; ++t) {
-        v[t] = (v[t] - mean) * inverseStd * toFloat(w[t]);
+        v[t] = (v[t] - mean) * inverseStd * (toFloat(w[t]) + weightOffset);
         if (kKind == NormKind::kLayer && bias)
           v[t] += toFloat(b[t]);
       }

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """One launch per kernel op: the CUDA emitted for a graph launches exactly one
-device kernel per xkernel op of its plan, and says of nothing that it is
-"Not fused yet".
+device kernel per xkernel op of its plan, and one more per RoPE whose
+frequencies follow the call's largest position (dynamic NTK, LongRoPE: a
+one-block launch writes them before the kernel that rotates), and says of
+nothing that it is "Not fused yet".
 
 usage: count-launches.py [--expect-unfused] <xfuse-opt> <xfuse-translate> <graph.mlir>
 
@@ -23,6 +25,8 @@ TARGETS = ("sm_90a", "sm_80")
 SKIPPED = 77
 
 KERNEL_OP = re.compile(r"\bxkernel\.(?:gemm|pointwise)\(")
+# The scalings of a RoPE in a kernel body that add a frequency launch.
+PER_CALL_FREQUENCIES = re.compile(r"#xfuse\.(?:dynamic_ntk|longrope)_scaling<")
 FUNC_IR = re.compile(r"^\s*func\.func (?:\w+ )?@(\w+)\(", re.MULTILINE)
 # A definition, not a declaration: the source is emitted with --xfuse-header.
 FUNC_CUDA = re.compile(r"^rt::Status (\w+)\(", re.MULTILINE)
@@ -59,14 +63,17 @@ def check_target(opt, translate, graph, target):
     if cuda.returncode != 0:
         raise EmitterError(f"{target}: the emitter rejects the pipeline's "
                            f"output for {graph}:\n{cuda.stderr}")
-    ops = per_function(plan.stdout, FUNC_IR, lambda body: len(KERNEL_OP.findall(body)))
+    ops = per_function(plan.stdout, FUNC_IR,
+                       lambda body: len(KERNEL_OP.findall(body)) +
+                       len(PER_CALL_FREQUENCIES.findall(body)))
     launches = per_function(cuda.stdout, FUNC_CUDA, lambda body: len(LAUNCH.findall(body)))
     unfused = per_function(cuda.stdout, FUNC_CUDA, lambda body: body.count(UNFUSED))
     problems = []
     for name, count in ops.items():
         if launches.get(name) != count:
-            problems.append(f"{target} @{name}: {count} kernel ops, "
-                            f"{launches.get(name)} launches")
+            problems.append(f"{target} @{name}: {count} kernel ops and "
+                            f"frequency launches, {launches.get(name)} "
+                            f"launches")
         if unfused.get(name):
             problems.append(f"{target} @{name}: \"{UNFUSED}\" "
                             f"{unfused[name]} time(s)")

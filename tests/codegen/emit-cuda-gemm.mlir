@@ -11,9 +11,11 @@
 
 // CHECK: #include "cuda/device/Sm90Gemm.h"
 
-// Bias then activation: one chain on the output, in body order.
+// Bias then activation: one chain on the output, in body order. The GEMM's
+// row limit is a check of the sizes alone: the workspace query runs it.
+// CHECK-LABEL: rt::StatusOr<rt::WorkspaceSize> bias_relu_workspace_size(
+// CHECK: XFUSE_RETURN_IF_ERROR(expectGemmRows(s0, 128, "{{.*}}emit-cuda-gemm.mlir:[[@LINE+18]]:8"));
 // CHECK-LABEL: rt::Status bias_relu(
-// CHECK: XFUSE_RETURN_IF_ERROR(expectGemmRows(s0, 128, "{{.*}}emit-cuda-gemm.mlir:[[@LINE+17]]:8"));
 // CHECK: // Kernel 0: xkernel.gemm at {{.*}}emit-cuda-gemm.mlir:[[@LINE+16]]:8
 // CHECK: // Main loop: GemmSm90Mainloop (TMA + wgmma), one persistent block per SM.
 // CHECK-NEXT: using Tile = device::Sm90GemmTile<128, 128, 4>;
@@ -46,12 +48,13 @@ func.func @bias_relu(%x: tensor<?x256xbf16>, %w: tensor<256x512xbf16> {xkernel.w
 // CHECK-LABEL: rt::Status gated_biases(
 // CHECK: const device::GemmParams<__nv_bfloat16, __nv_bfloat16, 2> params{
 // CHECK-NEXT: static_cast<const __nv_bfloat16 *>(arg0.data), {static_cast<const __nv_bfloat16 *>(arg1.data()), static_cast<const __nv_bfloat16 *>(arg2.data())},
-// CHECK: const auto epilogue = device::GatedProduct<device::Activation::kGeluTanh, device::EpilogueChain<device::BiasAdd<__nv_bfloat16>>, device::EpilogueChain<device::BiasAdd<__nv_bfloat16>>, device::EpilogueChain<>>{
+// CHECK: const auto epilogue = device::GatedProductOf<device::ActivatedGate<device::Activation::kGeluTanh>, device::EpilogueChain<device::BiasAdd<__nv_bfloat16>>, device::EpilogueChain<device::BiasAdd<__nv_bfloat16>>, device::EpilogueChain<>>{
 // CHECK-NEXT: device::EpilogueChain<device::BiasAdd<__nv_bfloat16>>(
 // CHECK-NEXT: device::BiasAdd<__nv_bfloat16>{static_cast<const __nv_bfloat16 *>(arg3.data)}),
 // CHECK-NEXT: device::EpilogueChain<device::BiasAdd<__nv_bfloat16>>(
 // CHECK-NEXT: device::BiasAdd<__nv_bfloat16>{static_cast<const __nv_bfloat16 *>(arg4.data)}),
-// CHECK-NEXT: device::EpilogueChain<>()};
+// CHECK-NEXT: device::EpilogueChain<>(),
+// CHECK-NEXT: device::ActivatedGate<device::Activation::kGeluTanh>{}};
 // CHECK-NEXT: device::GemmSm90Params<__nv_bfloat16, 2> sm90Params;
 func.func @gated_biases(%x: tensor<?x256xbf16>,
                         %wg: tensor<512x256xbf16> {xkernel.weight_packing = #out_in},
@@ -65,6 +68,29 @@ func.func @gated_biases(%x: tensor<?x256xbf16>,
     %lg = xfuse.linear %a, %g bias %gb {weight_layout = #xfuse.weight_layout<out_in>} : (tensor<?x256xbf16>, tensor<512x256xbf16>, tensor<512xbf16>) -> tensor<?x512xbf16>
     %lu = xfuse.linear %a, %u bias %ub {weight_layout = #xfuse.weight_layout<out_in>} : (tensor<?x256xbf16>, tensor<512x256xbf16>, tensor<512xbf16>) -> tensor<?x512xbf16>
     %h = xfuse.gate %lg, %lu {activation = #xfuse.activation<gelu_tanh>} : tensor<?x512xbf16>
+    xkernel.yield %h : tensor<?x512xbf16>
+  }
+  return %y : tensor<?x512xbf16>
+}
+
+// gpt-oss's clamped SwiGLU as the gated product: its parameters travel in
+// the epilogue, after the three chains.
+// CHECK-LABEL: rt::Status gated_clamped_swiglu(
+// CHECK: const auto epilogue = device::GatedProductOf<device::ClampedSwiGlu, device::EpilogueChain<device::BiasAdd<__nv_bfloat16>>, device::EpilogueChain<device::BiasAdd<__nv_bfloat16>>, device::EpilogueChain<>>{
+// CHECK: device::EpilogueChain<>(),
+// CHECK-NEXT: device::ClampedSwiGlu{1.702f, 7.0f}};
+func.func @gated_clamped_swiglu(%x: tensor<?x256xbf16>,
+                                %wg: tensor<256x512xbf16> {xkernel.weight_packing = #in_out},
+                                %wu: tensor<256x512xbf16> {xkernel.weight_packing = #in_out},
+                                %bg: tensor<512xbf16>, %bu: tensor<512xbf16>) -> tensor<?x512xbf16>
+    attributes {xkernel.workspace = #xkernel.workspace<bytes = #none>} {
+  %y = xkernel.gemm(%x, %wg, %wu, %bg, %bu : tensor<?x256xbf16>, tensor<256x512xbf16>, tensor<256x512xbf16>, tensor<512xbf16>, tensor<512xbf16>)
+      plan <target = sm_90a, mainloop = tma_wgmma, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2>
+      -> tensor<?x512xbf16> {
+  ^bb0(%a: tensor<?x256xbf16>, %g: tensor<256x512xbf16>, %u: tensor<256x512xbf16>, %gb: tensor<512xbf16>, %ub: tensor<512xbf16>):
+    %lg = xfuse.linear %a, %g bias %gb : (tensor<?x256xbf16>, tensor<256x512xbf16>, tensor<512xbf16>) -> tensor<?x512xbf16>
+    %lu = xfuse.linear %a, %u bias %ub : (tensor<?x256xbf16>, tensor<256x512xbf16>, tensor<512xbf16>) -> tensor<?x512xbf16>
+    %h = xfuse.gate %lg, %lu {activation = #xfuse.clamped_swiglu<>} : tensor<?x512xbf16>
     xkernel.yield %h : tensor<?x512xbf16>
   }
   return %y : tensor<?x512xbf16>
@@ -97,11 +123,18 @@ func.func @residual_add(%x: tensor<?x256xbf16>, %w: tensor<256x256xbf16> {xkerne
 }
 
 // Split-K over a static number of rows: f32 partials in scratch, counters
-// the launches leave at zero (no clearing per call).
+// the launches leave at zero (no clearing per call). The workspace query
+// sizes both, so that a reserved workspace allocates nothing in the call.
+// CHECK-LABEL: rt::StatusOr<rt::WorkspaceSize> split_k_workspace_size() {
+// CHECK-NEXT: XFUSE_RETURN_IF_ERROR(expectGemmRows(16, 64, "{{.*}}"));
+// CHECK-NEXT: const CheckedInt scratch0Bytes = device::Sm90SplitKWorkspace<device::Sm90GemmTile<64, 64, 8>, 1>::partialBytes(static_cast<int>(16), 1024, 2);
+// CHECK-NEXT: const CheckedInt counters0 = device::Sm90SplitKWorkspace<device::Sm90GemmTile<64, 64, 8>, 1>::counters(static_cast<int>(16), 1024);
+// CHECK-NEXT: return workspaceSize({scratch0Bytes}, {counters0});
 // CHECK-LABEL: rt::Status split_k(
-// CHECK: const std::size_t scratch0Bytes = device::Sm90SplitKWorkspace<device::Sm90GemmTile<64, 64, 8>, 1>::partialBytes(static_cast<int>(16), 1024, 2);
-// CHECK-NEXT: XFUSE_RETURN_IF_ERROR(workspace.reserve(
-// CHECK-NEXT: rt::Workspace::alignUp(scratch0Bytes)));
+// CHECK: XFUSE_ASSIGN_OR_RETURN(const rt::WorkspaceSize needed, split_k_workspace_size());
+// CHECK-NEXT: workspace.reset();
+// CHECK-NEXT: XFUSE_RETURN_IF_ERROR(workspace.reserve(needed, stream));
+// CHECK-NEXT: const auto scratch0Bytes = static_cast<std::size_t>(device::Sm90SplitKWorkspace<device::Sm90GemmTile<64, 64, 8>, 1>::partialBytes(static_cast<int>(16), 1024, 2));
 // CHECK-NEXT: XFUSE_ASSIGN_OR_RETURN(void *scratch0, workspace.carve(scratch0Bytes));
 // CHECK: using Tile = device::Sm90GemmTile<64, 64, 8>;
 // CHECK: XFUSE_CUDA_TRY((device::prepareGemmSm90<Tile>(params, &sm90Params)));
@@ -126,8 +159,10 @@ func.func @split_k(%x: tensor<16x1024xbf16>, %w: tensor<1024x1024xbf16> {xkernel
 
 // With dynamic rows there may be none, and no scratch: the launch stays
 // unsplit then.
+// CHECK-LABEL: rt::StatusOr<rt::WorkspaceSize> split_k_dynamic_rows_workspace_size(std::int64_t size0) {
+// CHECK: const CheckedInt scratch0Bytes = device::Sm90SplitKWorkspace<device::Sm90GemmTile<64, 64, 8>, 1>::partialBytes(static_cast<int>(s0), 1024, 2);
 // CHECK-LABEL: rt::Status split_k_dynamic_rows(
-// CHECK: const std::size_t scratch0Bytes = device::Sm90SplitKWorkspace<device::Sm90GemmTile<64, 64, 8>, 1>::partialBytes(static_cast<int>(s0), 1024, 2);
+// CHECK: const auto scratch0Bytes = static_cast<std::size_t>(device::Sm90SplitKWorkspace<device::Sm90GemmTile<64, 64, 8>, 1>::partialBytes(static_cast<int>(s0), 1024, 2));
 // CHECK: // The plan splits K in 2: the slices add f32 partials in scratch0.
 // CHECK-NEXT: if (sm90Params.m > 0) {
 // CHECK-NEXT: XFUSE_ASSIGN_OR_RETURN(unsigned *counters, workspace.zeroedCounters(
@@ -207,8 +242,9 @@ func.func @f16_on_hopper(%x: tensor<?x256xf16>, %w: tensor<256x512xf16> {xkernel
 
 // f32 operands run on the SIMT main loop, whose one tile needs no Tile
 // type; the epilogue is the same functor chain, on floats.
+// CHECK-LABEL: rt::StatusOr<rt::WorkspaceSize> simt_f32_workspace_size(
+// CHECK: XFUSE_RETURN_IF_ERROR(expectGemmRows(s0, 64, "{{.*}}emit-cuda-gemm.mlir:[[@LINE+19]]:8"));
 // CHECK-LABEL: rt::Status simt_f32(
-// CHECK: XFUSE_RETURN_IF_ERROR(expectGemmRows(s0, 64, "{{.*}}emit-cuda-gemm.mlir:[[@LINE+18]]:8"));
 // CHECK: // Main loop: GemmSimt (f32 on the CUDA cores).
 // CHECK-NEXT: const device::GemmParams<float, float, 1> params{
 // CHECK-NEXT: static_cast<const float *>(arg0.data), {static_cast<const float *>(arg1.data())},

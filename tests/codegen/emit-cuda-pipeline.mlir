@@ -26,12 +26,12 @@
 // Gate and up in one GEMM, on both targets.
 // SWIGLU-LABEL: rt::Status swiglu(
 // SWIGLU: {static_cast<const __nv_bfloat16 *>(arg1.data()), static_cast<const __nv_bfloat16 *>(arg2.data())},
-// SWIGLU: const auto epilogue = device::GatedProduct<device::Activation::kSilu, device::EpilogueChain<>, device::EpilogueChain<>, device::EpilogueChain<>>{
+// SWIGLU: const auto epilogue = device::GatedProductOf<device::ActivatedGate<device::Activation::kSilu>, device::EpilogueChain<>, device::EpilogueChain<>, device::EpilogueChain<>>{
 // SWIGLU: device::GemmSm90Params<__nv_bfloat16, 2> sm90Params;
 // SWIGLU: device::GemmSm90Params<__nv_bfloat16, 1> sm90Params;
 // SWIGLU-LABEL: rt::StatusOr<rt::PackedWeight> swiglu_pack_arg1(
 // SWIGLU80-LABEL: rt::Status swiglu(
-// SWIGLU80: const auto epilogue = device::GatedProduct<device::Activation::kSilu,
+// SWIGLU80: const auto epilogue = device::GatedProductOf<device::ActivatedGate<device::Activation::kSilu>,
 // SWIGLU80: XFUSE_CUDA_TRY((device::launchGemm<Tile>(params, epilogue, stream)));
 // SWIGLU80-NOT: Sm90
 
@@ -49,7 +49,7 @@
 // positions: one kernel, one launch.
 // ROPE: // RoPE inv_freq (theta 500000, rotary dim 64, scaled)
 // ROPE-LABEL: rt::Status query_rope(
-// ROPE: expectSameSize(s1, "'arg2' dim 0", s0, "'arg0' dim 0")
+// ROPE: expectSameSize(s1, "'positions' dim 0", s0, "'x' dim 0")
 // ROPE: // Kernel 0: xkernel.gemm
 // ROPE: //   xfuse.rope at
 // ROPE: const auto epilogue = device::makeWithRowOp(
@@ -72,7 +72,7 @@
 // PW-NEXT: device::AddStage<__nv_bfloat16>{static_cast<const __nv_bfloat16 *>(arg2.data), 1, 256});
 // PW-LABEL: rt::Status gate_up_chain(
 // PW: device::ActivationStage<device::Activation::kRelu>{},
-// PW-NEXT: device::GateStage<__nv_bfloat16, device::Activation::kGeluTanh, false>{static_cast<const __nv_bfloat16 *>(arg0.data), 256},
+// PW-NEXT: device::GateStage<__nv_bfloat16, device::ActivatedGate<device::Activation::kGeluTanh>, false>{static_cast<const __nv_bfloat16 *>(arg0.data), 256, device::ActivatedGate<device::Activation::kGeluTanh>{}},
 // PW-NEXT: device::AddStage<__nv_bfloat16>{static_cast<const __nv_bfloat16 *>(arg2.data), s2, 256});
 // PW-LABEL: rt::Status learned_gelu_layernorm(
 // PW: device::LearnedStage<__nv_bfloat16, 256, 64, std::int32_t>{

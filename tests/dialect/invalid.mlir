@@ -113,8 +113,43 @@ func.func @sinusoidal_pe_rank(%x: tensor<16xf32>) {
 // -----
 
 func.func @sinusoidal_pe_odd_d(%x: tensor<4x15xf32>) {
-  // expected-error @+1 {{'xfuse.sinusoidal_pe' op expects an even feature dimension d (sines and cosines come in pairs), but got d = 15}}
+  // expected-error @+1 {{'xfuse.sinusoidal_pe' op expects an even feature dimension d (sines and cosines come in pairs; only the fairseq layout pads an odd d), but got d = 15}}
   %0 = xfuse.sinusoidal_pe %x : tensor<4x15xf32>
+  return
+}
+
+// -----
+
+func.func @sinusoidal_pe_half_odd_d(%x: tensor<4x15xf32>) {
+  // expected-error @+1 {{'xfuse.sinusoidal_pe' op expects an even feature dimension d (sines and cosines come in pairs; only the fairseq layout pads an odd d), but got d = 15}}
+  %0 = xfuse.sinusoidal_pe %x {layout = #xfuse.pe_layout<half>} : tensor<4x15xf32>
+  return
+}
+
+// -----
+
+func.func @sinusoidal_pe_fairseq_d_too_small(%x: tensor<4x3xf32>) {
+  // expected-error @+1 {{'xfuse.sinusoidal_pe' op expects a feature dimension d >= 4 for the fairseq layout, whose frequencies base^(-i/(d/2 - 1)) divide by d/2 - 1, but got d = 3}}
+  %0 = xfuse.sinusoidal_pe %x {layout = #xfuse.pe_layout<fairseq>} : tensor<4x3xf32>
+  return
+}
+
+// -----
+
+// The layout rule runs after the input's: the generic form reaches the
+// verifier with a rank-1 input.
+func.func @sinusoidal_pe_fairseq_generic_rank(%x: tensor<16xf32>) {
+  // expected-error @+1 {{'xfuse.sinusoidal_pe' op expects input ([..., seq, d]) of rank at least 2, but got 'tensor<16xf32>'}}
+  %0 = "xfuse.sinusoidal_pe"(%x) <{layout = #xfuse.pe_layout<fairseq>}> : (tensor<16xf32>) -> tensor<16xf32>
+  return
+}
+
+// -----
+
+func.func @sinusoidal_pe_unknown_layout(%x: tensor<4x16xf32>) {
+  // expected-error @+2 {{expected ::mlir::xfuse::PeLayout to be one of: interleaved, half, fairseq}}
+  // expected-error @+1 {{failed to parse XFuse_PeLayoutAttr parameter 'value'}}
+  %0 = xfuse.sinusoidal_pe %x {layout = #xfuse.pe_layout<tensor2tensor>} : tensor<4x16xf32>
   return
 }
 
@@ -354,6 +389,78 @@ func.func @rope_dynamic_ntk_rotary_dim_2(%x: tensor<2x8x4x64xf32>) {
   return
 }
 
+// -----
+
+func.func @rope_mrope_section_sum(%x: tensor<2x8x4x64xf32>, %p: tensor<3x2x8xi64>) {
+  // expected-error @+1 {{'xfuse.rope' op expects mrope_section to sum to rotary_dim / 2 = 32, but got [16, 24, 24] summing to 64}}
+  %0 = xfuse.rope %x positions %p {mrope_section = array<i64: 16, 24, 24>} : tensor<2x8x4x64xf32>, tensor<3x2x8xi64>
+  return
+}
+
+// -----
+
+func.func @rope_mrope_section_two_rows(%x: tensor<2x8x4x64xf32>, %p: tensor<3x2x8xi64>) {
+  // expected-error @+1 {{'xfuse.rope' op expects mrope_section of 3 pair counts >= 0 (temporal, height, width), but got [16, 16]}}
+  %0 = xfuse.rope %x positions %p {mrope_section = array<i64: 16, 16>} : tensor<2x8x4x64xf32>, tensor<3x2x8xi64>
+  return
+}
+
+// -----
+
+func.func @rope_mrope_section_negative(%x: tensor<2x8x4x64xf32>, %p: tensor<3x2x8xi64>) {
+  // expected-error @+1 {{'xfuse.rope' op expects mrope_section of 3 pair counts >= 0 (temporal, height, width), but got [40, -4, -4]}}
+  %0 = xfuse.rope %x positions %p {mrope_section = array<i64: 40, -4, -4>} : tensor<2x8x4x64xf32>, tensor<3x2x8xi64>
+  return
+}
+
+// -----
+
+func.func @rope_mrope_positions_one_row(%x: tensor<2x8x4x64xf32>, %p: tensor<2x8xi64>) {
+  // expected-error @+1 {{'xfuse.rope' op expects positions with a leading dimension of 3 (temporal, height and width rows) with mrope_section, but got 'tensor<2x8xi64>'}}
+  %0 = xfuse.rope %x positions %p {mrope_section = array<i64: 8, 12, 12>} : tensor<2x8x4x64xf32>, tensor<2x8xi64>
+  return
+}
+
+// -----
+
+func.func @rope_rows_without_mrope_section(%x: tensor<2x8x4x64xf32>, %p: tensor<3x2x8xi64>) {
+  // expected-error @+1 {{'xfuse.rope' op expects positions of one row per token without mrope_section, but got 'tensor<3x2x8xi64>'}}
+  %0 = xfuse.rope %x positions %p : tensor<2x8x4x64xf32>, tensor<3x2x8xi64>
+  return
+}
+
+// -----
+
+func.func @rope_mrope_rows_shape(%x: tensor<2x8x4x64xf32>, %p: tensor<4x2x8xi64>) {
+  // expected-error @+1 {{'xfuse.rope' op expects positions of shape [3, 2, 8] (rows of positions per token), but got 'tensor<4x2x8xi64>'}}
+  %0 = xfuse.rope %x positions %p {mrope_section = array<i64: 8, 12, 12>} : tensor<2x8x4x64xf32>, tensor<4x2x8xi64>
+  return
+}
+
+// -----
+
+func.func @rope_mrope_rows_dynamic(%x: tensor<2x8x4x64xf32>, %p: tensor<?x2x8xi64>) {
+  // expected-error @+1 {{'xfuse.rope' op expects positions of shape [3, 2, 8] (rows of positions per token), but got 'tensor<?x2x8xi64>'}}
+  %0 = xfuse.rope %x positions %p {mrope_section = array<i64: 8, 12, 12>} : tensor<2x8x4x64xf32>, tensor<?x2x8xi64>
+  return
+}
+
+// -----
+
+func.func @rope_mrope_interleaved_alone(%x: tensor<2x8x4x64xf32>) {
+  // expected-error @+1 {{'xfuse.rope' op expects mrope_interleaved only with mrope_section}}
+  %0 = xfuse.rope %x {mrope_interleaved} : tensor<2x8x4x64xf32>
+  return
+}
+
+// -----
+
+func.func @rope_mrope_per_call_scaling(%x: tensor<2x8x4x64xf32>, %p: tensor<3x2x8xi64>) {
+  // expected-error @+1 {{'xfuse.rope' op expects no per-call scaling (dynamic NTK, LongRoPE) with mrope_section, but got #xfuse.dynamic_ntk_scaling<factor = 2.000000e+00, original_max_position = 2048>}}
+  %0 = xfuse.rope %x positions %p {mrope_section = array<i64: 8, 12, 12>, scaling = #xfuse.dynamic_ntk_scaling<factor = 2.0, original_max_position = 2048>} : tensor<2x8x4x64xf32>, tensor<3x2x8xi64>
+  return
+}
+
 //===----------------------------------------------------------------------===//
 // RoPE scaling attributes
 //===----------------------------------------------------------------------===//
@@ -417,8 +524,130 @@ func.func @yarn_beta_slow_not_positive(%x: tensor<2x8x4x64xf32>) {
 // -----
 
 func.func @yarn_negative_attention_factor(%x: tensor<2x8x4x64xf32>) {
-  // expected-error @+1 {{expects a finite attention_factor >= 0 (0 selects the default 0.1 * ln(factor) + 1), but got -1}}
+  // expected-error @+1 {{expects a finite attention_factor >= 0, but got -1}}
   %0 = xfuse.rope %x {scaling = #xfuse.yarn_scaling<factor = 4.0, original_max_position = 4096, attention_factor = -1.0>} : tensor<2x8x4x64xf32>
+  return
+}
+
+// -----
+
+func.func @yarn_mscale_not_finite(%x: tensor<2x8x4x64xf32>) {
+  // expected-error @+1 {{expects a finite mscale_all_dim, but got inf}}
+  %0 = xfuse.rope %x {scaling = #xfuse.yarn_scaling<factor = 40.0, original_max_position = 4096, mscale = 1.0, mscale_all_dim = 0x7FF0000000000000 : f64>} : tensor<2x8x4x64xf32>
+  return
+}
+
+// -----
+
+func.func @yarn_mscales_negative_attention_factor(%x: tensor<2x8x4x64xf32>) {
+  // expected-error @+1 {{expects mscale and mscale_all_dim from which a finite attention factor >= 0 follows, but got -2.468}}
+  %0 = xfuse.rope %x {scaling = #xfuse.yarn_scaling<factor = 100.0, original_max_position = 4096, mscale = -10.0, mscale_all_dim = 1.0>} : tensor<2x8x4x64xf32>
+  return
+}
+
+// -----
+
+func.func @yarn_truncate_not_a_flag(%x: tensor<2x8x4x64xf32>) {
+  // expected-error @+2 {{expected true or false, but got 0 : i64}}
+  // expected-error @+1 {{failed to parse XFuse_YarnScalingAttr parameter 'truncate'}}
+  %0 = xfuse.rope %x {scaling = #xfuse.yarn_scaling<factor = 32.0, original_max_position = 4096, truncate = 0>} : tensor<2x8x4x64xf32>
+  return
+}
+
+// -----
+
+func.func @longrope_factors_length(%x: tensor<2x8x4x8xf32>) {
+  // expected-error @+1 {{'xfuse.rope' op expects short_factor and long_factor of rotary_dim / 2 = 4 entries (one per pair), but got 3}}
+  %0 = xfuse.rope %x {scaling = #xfuse.longrope_scaling<original_max_position = 4096, max_position = 131072, short_factor = [1.0, 1.0, 1.0], long_factor = [1.0, 2.0, 4.0]>} : tensor<2x8x4x8xf32>
+  return
+}
+
+// -----
+
+func.func @longrope_factors_lengths_differ(%x: tensor<2x8x4x8xf32>) {
+  // expected-error @+1 {{expects short_factor and long_factor of one length (rotary_dim / 2), but got 4 and 3}}
+  %0 = xfuse.rope %x {scaling = #xfuse.longrope_scaling<original_max_position = 4096, max_position = 131072, short_factor = [1.0, 1.0, 1.0, 1.0], long_factor = [1.0, 2.0, 4.0]>} : tensor<2x8x4x8xf32>
+  return
+}
+
+// -----
+
+func.func @longrope_factor_entry_not_positive(%x: tensor<2x8x4x8xf32>) {
+  // expected-error @+1 {{expects finite long_factor entries > 0, but got 0 at pair 2}}
+  %0 = xfuse.rope %x {scaling = #xfuse.longrope_scaling<original_max_position = 4096, max_position = 131072, short_factor = [1.0, 1.0, 1.0, 1.0], long_factor = [1.0, 2.0, 0, 4.0]>} : tensor<2x8x4x8xf32>
+  return
+}
+
+// -----
+
+func.func @longrope_empty_factors(%x: tensor<2x8x4x8xf32>) {
+  // expected-error @+1 {{expects a non-empty short_factor}}
+  %0 = xfuse.rope %x {scaling = #xfuse.longrope_scaling<original_max_position = 4096, max_position = 131072, short_factor = [], long_factor = []>} : tensor<2x8x4x8xf32>
+  return
+}
+
+// -----
+
+func.func @longrope_factor_list_entry(%x: tensor<2x8x4x8xf32>) {
+  // expected-error @+2 {{expected a real number such as 2.0 or 2, but got "x"}}
+  // expected-error @+1 {{failed to parse XFuse_LongRopeScalingAttr parameter 'short_factor'}}
+  %0 = xfuse.rope %x {scaling = #xfuse.longrope_scaling<original_max_position = 4096, max_position = 131072, short_factor = [1.0, "x"], long_factor = [1.0, 1.0]>} : tensor<2x8x4x8xf32>
+  return
+}
+
+// -----
+
+func.func @longrope_no_attention_factor_source(%x: tensor<2x8x4x8xf32>) {
+  // expected-error @+1 {{expects factor, max_position or attention_factor, from which the attention factor follows, but got none of them}}
+  %0 = xfuse.rope %x {scaling = #xfuse.longrope_scaling<original_max_position = 4096, short_factor = [1.0, 1.0, 1.0, 1.0], long_factor = [1.0, 2.0, 4.0, 8.0]>} : tensor<2x8x4x8xf32>
+  return
+}
+
+// -----
+
+func.func @longrope_original_max_position(%x: tensor<2x8x4x8xf32>) {
+  // expected-error @+1 {{expects original_max_position > 0, but got 0}}
+  %0 = xfuse.rope %x {scaling = #xfuse.longrope_scaling<original_max_position = 0, max_position = 131072, short_factor = [1.0, 1.0, 1.0, 1.0], long_factor = [1.0, 2.0, 4.0, 8.0]>} : tensor<2x8x4x8xf32>
+  return
+}
+
+// -----
+
+func.func @longrope_original_max_position_one(%x: tensor<2x8x4x8xf32>) {
+  // expected-error @+1 {{expects original_max_position > 1 when the attention factor is derived (it divides by ln(original_max_position)), but got 1}}
+  %0 = xfuse.rope %x {scaling = #xfuse.longrope_scaling<original_max_position = 1, max_position = 4, short_factor = [1.0, 1.0, 1.0, 1.0], long_factor = [1.0, 2.0, 4.0, 8.0]>} : tensor<2x8x4x8xf32>
+  return
+}
+
+// -----
+
+func.func @longrope_max_position(%x: tensor<2x8x4x8xf32>) {
+  // expected-error @+1 {{expects max_position > 0, but got -1}}
+  %0 = xfuse.rope %x {scaling = #xfuse.longrope_scaling<original_max_position = 4096, max_position = -1, short_factor = [1.0, 1.0, 1.0, 1.0], long_factor = [1.0, 2.0, 4.0, 8.0]>} : tensor<2x8x4x8xf32>
+  return
+}
+
+// -----
+
+func.func @longrope_factor_not_positive(%x: tensor<2x8x4x8xf32>) {
+  // expected-error @+1 {{expects a finite factor > 0, but got 0}}
+  %0 = xfuse.rope %x {scaling = #xfuse.longrope_scaling<original_max_position = 4096, factor = 0, short_factor = [1.0, 1.0, 1.0, 1.0], long_factor = [1.0, 2.0, 4.0, 8.0]>} : tensor<2x8x4x8xf32>
+  return
+}
+
+// -----
+
+func.func @longrope_negative_attention_factor(%x: tensor<2x8x4x8xf32>) {
+  // expected-error @+1 {{expects a finite attention_factor >= 0, but got -0.5}}
+  %0 = xfuse.rope %x {scaling = #xfuse.longrope_scaling<original_max_position = 4096, attention_factor = -0.5, short_factor = [1.0, 1.0, 1.0, 1.0], long_factor = [1.0, 2.0, 4.0, 8.0]>} : tensor<2x8x4x8xf32>
+  return
+}
+
+// -----
+
+func.func @longrope_missing_long_factor(%x: tensor<2x8x4x8xf32>) {
+  // expected-error @+1 {{struct is missing required parameter: long_factor}}
+  %0 = xfuse.rope %x {scaling = #xfuse.longrope_scaling<original_max_position = 4096, max_position = 8192, short_factor = [1.0, 1.0, 1.0, 1.0]>} : tensor<2x8x4x8xf32>
   return
 }
 
@@ -545,8 +774,10 @@ func.func @linear_unknown_layout(%x: tensor<4x16xf32>, %w: tensor<16x8xf32>) {
 
 // -----
 
+// Hugging Face's names (swish here) are the importer's: the dialect has one
+// name per function.
 func.func @activation_unknown_kind(%x: tensor<4x16xf32>) {
-  // expected-error @+2 {{expected ::mlir::xfuse::ActivationKind to be one of: relu, gelu, gelu_tanh, silu, identity}}
+  // expected-error @+2 {{expected ::mlir::xfuse::ActivationKind to be one of: relu, gelu, gelu_tanh, silu, identity, quick_gelu, relu2}}
   // expected-error @+1 {{failed to parse XFuse_ActivationAttr parameter 'value'}}
   %0 = xfuse.activation %x {kind = #xfuse.activation<swish>} : tensor<4x16xf32>
   return
@@ -592,6 +823,64 @@ func.func @gate_mismatched_up(%g: tensor<8x16xf32>, %u: tensor<8x32xf32>) {
   return
 }
 
+// -----
+
+// The clamped SwiGLU combines two operands: no activation of one.
+func.func @activation_clamped_swiglu(%x: tensor<4x16xf32>) {
+  // expected-error @+1 {{'xfuse.activation' op attribute 'kind' failed to satisfy constraint: activation function: relu, gelu, gelu_tanh, silu, identity, quick_gelu or relu2}}
+  %0 = xfuse.activation %x {kind = #xfuse.clamped_swiglu<>} : tensor<4x16xf32>
+  return
+}
+
+// -----
+
+func.func @gate_not_a_gating(%g: tensor<4x16xf32>, %u: tensor<4x16xf32>) {
+  // expected-error @+1 {{'xfuse.gate' op attribute 'activation' failed to satisfy constraint: gated product: #xfuse.activation or #xfuse.clamped_swiglu}}
+  %0 = xfuse.gate %g, %u {activation = #xfuse.pe_layout<half>} : tensor<4x16xf32>
+  return
+}
+
+// -----
+
+func.func @clamped_swiglu_zero_alpha(%g: tensor<4x16xf32>, %u: tensor<4x16xf32>) {
+  // expected-error @+1 {{expects a finite alpha > 0, but got 0}}
+  %0 = xfuse.gate %g, %u {activation = #xfuse.clamped_swiglu<alpha = 0.0>} : tensor<4x16xf32>
+  return
+}
+
+// -----
+
+func.func @clamped_swiglu_negative_limit(%g: tensor<4x16xf32>, %u: tensor<4x16xf32>) {
+  // expected-error @+1 {{expects a finite limit > 0, but got -1}}
+  %0 = xfuse.gate %g, %u {activation = #xfuse.clamped_swiglu<limit = -1>} : tensor<4x16xf32>
+  return
+}
+
+// -----
+
+func.func @clamped_swiglu_infinite_limit(%g: tensor<4x16xf32>, %u: tensor<4x16xf32>) {
+  // expected-error @+1 {{expects a finite limit > 0, but got inf}}
+  %0 = xfuse.gate %g, %u {activation = #xfuse.clamped_swiglu<limit = 0x7FF0000000000000 : f64>} : tensor<4x16xf32>
+  return
+}
+
+// -----
+
+func.func @clamped_swiglu_unknown_parameter(%g: tensor<4x16xf32>, %u: tensor<4x16xf32>) {
+  // expected-error @+1 {{duplicate or unknown struct parameter name: beta}}
+  %0 = xfuse.gate %g, %u {activation = #xfuse.clamped_swiglu<beta = 1.0>} : tensor<4x16xf32>
+  return
+}
+
+// -----
+
+func.func @clamped_swiglu_bool_limit(%g: tensor<4x16xf32>, %u: tensor<4x16xf32>) {
+  // expected-error @+2 {{expected a real number such as 2.0 or 2, but got true}}
+  // expected-error @+1 {{failed to parse XFuse_ClampedSwigluAttr parameter 'limit'}}
+  %0 = xfuse.gate %g, %u {activation = #xfuse.clamped_swiglu<limit = true>} : tensor<4x16xf32>
+  return
+}
+
 //===----------------------------------------------------------------------===//
 // Norms
 //===----------------------------------------------------------------------===//
@@ -601,6 +890,14 @@ func.func @gate_mismatched_up(%g: tensor<8x16xf32>, %u: tensor<8x32xf32>) {
 func.func @rms_norm_weight_shape(%x: tensor<4x16xf32>, %w: tensor<8xf32>) {
   // expected-error @+1 {{'xfuse.rms_norm' op expects weight of shape [16], but got 'tensor<8xf32>'}}
   %0 = xfuse.rms_norm %x, %w : tensor<4x16xf32>, tensor<8xf32>
+  return
+}
+
+// -----
+
+func.func @rms_norm_nan_weight_offset(%x: tensor<4x16xf32>, %w: tensor<16xf32>) {
+  // expected-error @+1 {{'xfuse.rms_norm' op expects a finite weight_offset, but got nan}}
+  %0 = xfuse.rms_norm %x, %w {weight_offset = 0x7FF8000000000000 : f64} : tensor<4x16xf32>, tensor<16xf32>
   return
 }
 
@@ -691,6 +988,15 @@ func.func @ffn_w2_element_type(%x: tensor<4x16xbf16>, %w1: tensor<16x64xbf16>, %
   // expected-error @+2 {{'xfuse.ffn' op expects w2 to have the element type of the input ('bf16'), but got 'f16'}}
   // expected-error @+1 {{'xfuse.ffn' op failed to infer returned types}}
   %0 = xfuse.ffn %x, %w1, %w2 : (tensor<4x16xbf16>, tensor<16x64xbf16>, tensor<64x16xf16>) -> tensor<4x16xbf16>
+  return
+}
+
+// -----
+
+// A plain FFN has no up projection for the clamped SwiGLU to gate.
+func.func @ffn_clamped_swiglu(%x: tensor<4x16xf32>, %w1: tensor<16x32xf32>, %w2: tensor<32x16xf32>) {
+  // expected-error @+1 {{'xfuse.ffn' op attribute 'activation' failed to satisfy constraint: activation function: relu, gelu, gelu_tanh, silu, identity, quick_gelu or relu2}}
+  %0 = xfuse.ffn %x, %w1, %w2 {activation = #xfuse.clamped_swiglu<>} : (tensor<4x16xf32>, tensor<16x32xf32>, tensor<32x16xf32>) -> tensor<4x16xf32>
   return
 }
 

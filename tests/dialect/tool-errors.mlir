@@ -48,7 +48,7 @@ func.func @rotary_dim_real(%x: tensor<2x4x2x8xf32>) {
 // -----
 
 func.func @scaling_integer(%x: tensor<2x4x2x8xf32>) {
-  // CHECK: tool-errors.mlir:[[@LINE+1]]:{{.*}} error: {{.*}}attribute 'scaling' failed to satisfy constraint: RoPE frequency scaling: #xfuse.linear_scaling, #xfuse.dynamic_ntk_scaling, #xfuse.yarn_scaling or #xfuse.llama3_scaling
+  // CHECK: tool-errors.mlir:[[@LINE+1]]:{{.*}} error: {{.*}}attribute 'scaling' failed to satisfy constraint: RoPE frequency scaling: #xfuse.linear_scaling, #xfuse.dynamic_ntk_scaling, #xfuse.yarn_scaling, #xfuse.longrope_scaling or #xfuse.llama3_scaling
   %0 = xfuse.rope %x {scaling = 3} : tensor<2x4x2x8xf32>
   return
 }
@@ -72,7 +72,7 @@ func.func @style_integer(%x: tensor<2x4x2x8xf32>) {
 // -----
 
 func.func @kind_string(%x: tensor<4x8xf32>) {
-  // CHECK: tool-errors.mlir:[[@LINE+1]]:{{.*}} error: {{.*}}attribute 'kind' failed to satisfy constraint: activation function: relu, gelu, gelu_tanh, silu or identity
+  // CHECK: tool-errors.mlir:[[@LINE+1]]:{{.*}} error: {{.*}}attribute 'kind' failed to satisfy constraint: activation function: relu, gelu, gelu_tanh, silu, identity, quick_gelu or relu2
   %0 = xfuse.activation %x {kind = "relu"} : tensor<4x8xf32>
   return
 }

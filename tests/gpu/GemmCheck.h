@@ -39,6 +39,10 @@ inline reference::Activation referenceActivation(Activation act) {
     return reference::Activation::GeluTanh;
   case Activation::kSilu:
     return reference::Activation::Silu;
+  case Activation::kQuickGelu:
+    return reference::Activation::QuickGelu;
+  case Activation::kRelu2:
+    return reference::Activation::Relu2;
   }
   throw std::logic_error("unknown activation");
 }

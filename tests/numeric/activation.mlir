@@ -71,3 +71,30 @@ func.func @silu_f16(%x: tensor<16x32xf16>) -> tensor<16x32xf16> {
   %y = xfuse.activation %x {kind = #xfuse.activation<silu>} : tensor<16x32xf16>
   return %y : tensor<16x32xf16>
 }
+
+// quick_gelu and relu2 in f32, where the 1e-5 tolerance separates
+// neighbouring approximations (quick_gelu differs from gelu by up to 2e-2,
+// gelu_tanh from gelu by up to 5e-4).
+// CHECK: PASS @quick_gelu_f32
+func.func @quick_gelu_f32(%x: tensor<16x64xf32>) -> tensor<16x64xf32> {
+  %y = xfuse.activation %x {kind = #xfuse.activation<quick_gelu>} : tensor<16x64xf32>
+  return %y : tensor<16x64xf32>
+}
+
+// CHECK: PASS @relu2_f32
+func.func @relu2_f32(%x: tensor<16x64xf32>) -> tensor<16x64xf32> {
+  %y = xfuse.activation %x {kind = #xfuse.activation<relu2>} : tensor<16x64xf32>
+  return %y : tensor<16x64xf32>
+}
+
+// CHECK: PASS @quick_gelu_bf16
+func.func @quick_gelu_bf16(%x: tensor<2x8x64xbf16>) -> tensor<2x8x64xbf16> {
+  %y = xfuse.activation %x {kind = #xfuse.activation<quick_gelu>} : tensor<2x8x64xbf16>
+  return %y : tensor<2x8x64xbf16>
+}
+
+// CHECK: PASS @relu2_f16_dynamic
+func.func @relu2_f16_dynamic(%x: tensor<?x64xf16>) -> tensor<?x64xf16> {
+  %y = xfuse.activation %x {kind = #xfuse.activation<relu2>} : tensor<?x64xf16>
+  return %y : tensor<?x64xf16>
+}

@@ -113,3 +113,53 @@ func.func @llama3_positions_bf16(%x: tensor<?x8x4x32xbf16>, %pos: tensor<?x8xi64
       : tensor<?x8x4x32xbf16>, tensor<?x8xi64>
   return %y : tensor<?x8x4x32xbf16>
 }
+
+// DeepSeek-V2/V3: cos and sin scaled by get_mscale(factor, mscale) /
+// get_mscale(factor, mscale_all_dim) = (0.1 * 0.5 ln 40 + 1) / (0.1 ln 40 + 1).
+// CHECK: PASS @yarn_mscale_ratio_f32
+func.func @yarn_mscale_ratio_f32(%x: tensor<2x8x2x32xf32>, %pos: tensor<2x8xi64>)
+    -> tensor<2x8x2x32xf32> {
+  %y = xfuse.rope %x positions %pos
+      {style = #xfuse.rope_style<gptj>,
+       scaling = #xfuse.yarn_scaling<factor = 40, original_max_position = 64,
+                                     mscale = 0.5, mscale_all_dim = 1.0>}
+      : tensor<2x8x2x32xf32>, tensor<2x8xi64>
+  return %y : tensor<2x8x2x32xf32>
+}
+
+// An mscale without mscale_all_dim is ignored, as in transformers: the
+// factor is 0.1 ln 40 + 1.
+// CHECK: PASS @yarn_mscale_alone_f32
+func.func @yarn_mscale_alone_f32(%x: tensor<16x2x32xf32>) -> tensor<16x2x32xf32> {
+  %y = xfuse.rope %x
+      {scaling = #xfuse.yarn_scaling<factor = 40, original_max_position = 64,
+                                     mscale = 0.707>}
+      : tensor<16x2x32xf32>
+  return %y : tensor<16x2x32xf32>
+}
+
+// gpt-oss: the correction range is not rounded, so the ramp starts and
+// ends between pairs.
+// CHECK: PASS @yarn_untruncated_f32
+func.func @yarn_untruncated_f32(%x: tensor<2x8x2x64xf32>, %pos: tensor<2x8xi32>)
+    -> tensor<2x8x2x64xf32> {
+  %y = xfuse.rope %x positions %pos
+      {theta = 150000.0 : f64,
+       scaling = #xfuse.yarn_scaling<factor = 32.0, original_max_position = 128,
+                                     beta_fast = 32.0, beta_slow = 1.0,
+                                     truncate = false>}
+      : tensor<2x8x2x64xf32>, tensor<2x8xi32>
+  return %y : tensor<2x8x2x64xf32>
+}
+
+// An explicit attention factor of 0 is taken literally: the rotated half of
+// each head becomes 0, the other half passes through.
+// CHECK: PASS @yarn_zero_attention_factor_f32
+func.func @yarn_zero_attention_factor_f32(%x: tensor<8x2x32xf32>) -> tensor<8x2x32xf32> {
+  %y = xfuse.rope %x
+      {rotary_dim = 16,
+       scaling = #xfuse.yarn_scaling<factor = 4.0, original_max_position = 64,
+                                     attention_factor = 0.0>}
+      : tensor<8x2x32xf32>
+  return %y : tensor<8x2x32xf32>
+}

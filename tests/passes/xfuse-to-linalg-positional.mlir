@@ -76,6 +76,31 @@ func.func @sinusoidal_half_bf16_positions_i32(%x: tensor<?x1x8xbf16>, %pos: tens
 
 // -----
 
+// fairseq, d = 7: 3 frequencies 100^(-i/2) = 1, 0.1, 0.01 spread over the
+// sine and cosine halves, 0 for the padding feature, whose encoding the
+// body selects away.
+
+// CHECK-LABEL: func.func @sinusoidal_fairseq_odd(
+// CHECK-DAG:   %[[FREQ:.+]] = arith.constant dense<[1.000000e+00, 1.000000e-01, 0.00999999977, 1.000000e+00, 1.000000e-01, 0.00999999977, 0.000000e+00]> : tensor<7xf32>
+// CHECK:       linalg.generic
+// CHECK-SAME:    ins(%{{.+}}, %[[FREQ]] : tensor<2x7xf32>, tensor<7xf32>)
+// CHECK:         %[[SIN:.+]] = math.sin
+// CHECK:         %[[COS:.+]] = math.cos
+// CHECK:         %[[J:.+]] = linalg.index 1 : index
+// CHECK:         %[[FIRST:.+]] = arith.cmpi ult, %[[J]], %c3{{(_[0-9]+)?}} : index
+// CHECK:         %[[ENC:.+]] = arith.select %[[FIRST]], %[[SIN]], %[[COS]] : f32
+// CHECK:         %[[PAIRED:.+]] = arith.cmpi ult, %[[J]], %c6{{(_[0-9]+)?}} : index
+// CHECK:         %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
+// CHECK:         %[[PADDED:.+]] = arith.select %[[PAIRED]], %[[ENC]], %[[ZERO]] : f32
+// CHECK:         arith.addf %{{.+}}, %[[PADDED]] : f32
+// CHECK-NOT:   xfuse.
+func.func @sinusoidal_fairseq_odd(%x: tensor<2x7xf32>) -> tensor<2x7xf32> {
+  %y = xfuse.sinusoidal_pe %x {base = 100.0 : f64, layout = #xfuse.pe_layout<fairseq>} : tensor<2x7xf32>
+  return %y : tensor<2x7xf32>
+}
+
+// -----
+
 // i64 positions of a rank-2 input, in f16.
 
 // CHECK-DAG: #[[$TOK2:.+]] = affine_map<(d0, d1) -> (d0)>
@@ -353,4 +378,82 @@ func.func @rope_dynamic_ntk_positions(%x: tensor<?x?x2x4xf32>, %pos: tensor<?x?x
 func.func @rope_dynamic_ntk_sequence(%x: tensor<2x?x2x8xf32>) -> tensor<2x?x2x8xf32> {
   %y = xfuse.rope %x {scaling = #xfuse.dynamic_ntk_scaling<factor = 2.0, original_max_position = 16>} : tensor<2x?x2x8xf32>
   return %y : tensor<2x?x2x8xf32>
+}
+
+// -----
+
+// LongRoPE: L = max(positions) + 1 as for dynamic NTK; both factor sets'
+// frequencies are constants (short: 1 / 1, 0.01 / 2; long: 1 / 4,
+// 0.01 / 8), L > original_max_position selects one, and cos and sin take
+// the attention factor sqrt(1 + ln(64 / 16) / ln 16).
+
+// CHECK-LABEL: func.func @rope_longrope(
+// CHECK-SAME:    %[[X:[^:]+]]: tensor<?x4x2x4xf32>, %[[P:.+]]: tensor<?x4xi64>
+// CHECK:       %[[ATTENTION:.+]] = arith.constant 1.22474492 : f32
+// CHECK:       linalg.reduce ins(%[[P]] : tensor<?x4xi64>)
+// CHECK:       %[[LENGTH:.+]] = arith.addf
+// CHECK:       %[[OMP:.+]] = arith.constant 1.600000e+01 : f32
+// CHECK:       %[[OUTGROWN:.+]] = arith.cmpf ogt, %[[LENGTH]], %[[OMP]] : f32
+// CHECK-DAG:   %[[SHORT:.+]] = arith.constant dense<[1.000000e+00, 5.000000e-03, 1.000000e+00, 5.000000e-03]> : tensor<4xf32>
+// CHECK-DAG:   %[[LONG:.+]] = arith.constant dense<[2.500000e-01, 1.250000e-03, 2.500000e-01, 1.250000e-03]> : tensor<4xf32>
+// CHECK:       %[[FREQ:.+]] = arith.select %[[OUTGROWN]], %[[LONG]], %[[SHORT]] : tensor<4xf32>
+// CHECK:       linalg.generic
+// CHECK-SAME:    ins(%[[X]], %[[FREQ]], %[[P]] : tensor<?x4x2x4xf32>, tensor<4xf32>, tensor<?x4xi64>)
+// CHECK:         %[[SIN:.+]] = math.sin
+// CHECK:         %[[COS:.+]] = math.cos
+// CHECK:         arith.mulf %[[COS]], %[[ATTENTION]] : f32
+// CHECK:         arith.mulf %[[SIN]], %[[ATTENTION]] : f32
+// CHECK-NOT:   xfuse.
+func.func @rope_longrope(%x: tensor<?x4x2x4xf32>, %pos: tensor<?x4xi64>) -> tensor<?x4x2x4xf32> {
+  %y = xfuse.rope %x positions %pos {theta = 10000.0 : f64, scaling = #xfuse.longrope_scaling<original_max_position = 16, max_position = 64, short_factor = [1.0, 2.0], long_factor = [4.0, 8.0]>} : tensor<?x4x2x4xf32>, tensor<?x4xi64>
+  return %y : tensor<?x4x2x4xf32>
+}
+
+// -----
+
+// Multimodal RoPE: a generic gathers each token's position per feature,
+// from the row of the feature's pair (interleaved [1, 2, 1]: pairs 0, 3
+// temporal, 1 height, 2 width), read through the pair of the neox feature
+// (feature mod 4); the rotation reads it per token and feature.
+
+// CHECK-DAG:   #[[$PAIR:.+]] = affine_map<(d0, d1, d2) -> (d2 mod 4)>
+// CHECK-DAG:   #[[$TOKENS:.+]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+// CHECK-DAG:   #[[$PER_FEATURE:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>
+// CHECK-LABEL: func.func @rope_multimodal(
+// CHECK-SAME:    %[[X:[^:]+]]: tensor<?x4x2x8xf32>, %[[P:.+]]: tensor<3x?x4xi32>
+// CHECK-DAG:   %[[ROWS:.+]] = arith.constant dense<[0, 1, 2, 0]> : tensor<4xi64>
+// CHECK:       %[[GATHERED:.+]] = linalg.generic {indexing_maps = [#[[$PAIR]], #[[$TOKENS]]]
+// CHECK-SAME:    ins(%[[ROWS]] : tensor<4xi64>) outs(%{{.+}} : tensor<?x4x8xi32>)
+// CHECK:       ^bb0(%[[ROW:.+]]: i64, %{{.+}}: i32):
+// CHECK:         %[[ROW_INDEX:.+]] = arith.index_cast %[[ROW]] : i64 to index
+// CHECK:         %[[I0:.+]] = linalg.index 0 : index
+// CHECK:         %[[I1:.+]] = linalg.index 1 : index
+// CHECK:         %[[POS:.+]] = tensor.extract %[[P]][%[[ROW_INDEX]], %[[I0]], %[[I1]]] : tensor<3x?x4xi32>
+// CHECK:         linalg.yield %[[POS]] : i32
+// CHECK:       linalg.generic {indexing_maps = [#{{.+}}, #{{.+}}, #[[$PER_FEATURE]], #{{.+}}]
+// CHECK-SAME:    ins(%[[X]], %{{.+}}, %[[GATHERED]] : tensor<?x4x2x8xf32>, tensor<8xf32>, tensor<?x4x8xi32>)
+// CHECK-NOT:   xfuse.
+func.func @rope_multimodal(%x: tensor<?x4x2x8xf32>, %pos: tensor<3x?x4xi32>) -> tensor<?x4x2x8xf32> {
+  %y = xfuse.rope %x positions %pos {mrope_section = array<i64: 1, 2, 1>, mrope_interleaved} : tensor<?x4x2x8xf32>, tensor<3x?x4xi32>
+  return %y : tensor<?x4x2x8xf32>
+}
+
+// -----
+
+// Multimodal gptj pairs of a partial rotary slice: feature f reads pair
+// f floordiv 2 (bands [1, 0, 1]: pair 0 temporal, pair 1 width).
+
+// CHECK-DAG:   #[[$PAIR:.+]] = affine_map<(d0, d1) -> (d1 floordiv 2)>
+// CHECK-LABEL: func.func @rope_multimodal_gptj_partial(
+// CHECK:       %[[SLICE:.+]] = tensor.extract_slice %{{.+}}[0, 0, 0] [4, 2, 4] [1, 1, 1]
+// CHECK-DAG:   %[[ROWS:.+]] = arith.constant dense<[0, 2]> : tensor<2xi64>
+// CHECK:       %[[GATHERED:.+]] = linalg.generic {indexing_maps = [#[[$PAIR]], #{{.+}}]
+// CHECK-SAME:    ins(%[[ROWS]] : tensor<2xi64>) outs(%{{.+}} : tensor<4x4xi64>)
+// CHECK:       linalg.generic
+// CHECK-SAME:    ins(%[[SLICE]], %{{.+}}, %[[GATHERED]] : tensor<4x2x4xf32>, tensor<4xf32>, tensor<4x4xi64>)
+// CHECK:       tensor.insert_slice
+// CHECK-NOT:   xfuse.
+func.func @rope_multimodal_gptj_partial(%x: tensor<4x2x8xf32>, %pos: tensor<3x4xi64>) -> tensor<4x2x8xf32> {
+  %y = xfuse.rope %x positions %pos {rotary_dim = 4, style = #xfuse.rope_style<gptj>, mrope_section = array<i64: 1, 0, 1>} : tensor<4x2x8xf32>, tensor<3x4xi64>
+  return %y : tensor<4x2x8xf32>
 }

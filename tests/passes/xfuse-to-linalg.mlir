@@ -172,6 +172,38 @@ func.func @silu_f16(%x: tensor<?x8xf16>) -> tensor<?x8xf16> {
 
 // -----
 
+// quick_gelu is silu's form with the slope 1.702 in the exponent.
+// CHECK-LABEL: func.func @quick_gelu
+// CHECK: ^bb0(%[[X:.*]]: f32, %{{.*}}: f32):
+// CHECK-NEXT: %[[SLOPE:.*]] = arith.constant -1.702000e+00 : f32
+// CHECK-NEXT: %[[SX:.*]] = arith.mulf %[[SLOPE]], %[[X]] : f32
+// CHECK-NEXT: %[[E:.*]] = math.exp %[[SX]] : f32
+// CHECK-NEXT: %[[ONE:.*]] = arith.constant 1.000000e+00 : f32
+// CHECK-NEXT: %[[D:.*]] = arith.addf %[[ONE]], %[[E]] : f32
+// CHECK-NEXT: %[[Q:.*]] = arith.divf %[[X]], %[[D]] : f32
+// CHECK-NEXT: linalg.yield %[[Q]] : f32
+func.func @quick_gelu(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %y = xfuse.activation %x {kind = #xfuse.activation<quick_gelu>} : tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @relu2_bf16
+// CHECK: ^bb0(%[[IN:.*]]: bf16, %{{.*}}: bf16):
+// CHECK-NEXT: %[[X:.*]] = arith.extf %[[IN]] : bf16 to f32
+// CHECK-NEXT: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT: %[[R:.*]] = arith.maximumf %[[X]], %[[ZERO]] : f32
+// CHECK-NEXT: %[[SQ:.*]] = arith.mulf %[[R]], %[[R]] : f32
+// CHECK-NEXT: %[[T:.*]] = arith.truncf %[[SQ]] : f32 to bf16
+// CHECK-NEXT: linalg.yield %[[T]] : bf16
+func.func @relu2_bf16(%x: tensor<?x8xbf16>) -> tensor<?x8xbf16> {
+  %y = xfuse.activation %x {kind = #xfuse.activation<relu2>} : tensor<?x8xbf16>
+  return %y : tensor<?x8xbf16>
+}
+
+// -----
+
 // CHECK-LABEL: func.func @identity
 // CHECK-SAME: (%[[X:.*]]: tensor<?x8xbf16>)
 // CHECK-NOT: linalg.generic
@@ -231,6 +263,52 @@ func.func @add_broadcast_bf16(%x: tensor<?x4x8xbf16>, %v: tensor<8xbf16>, %m: te
 func.func @gate(%g: tensor<?x16xbf16>, %u: tensor<?x16xbf16>) -> tensor<?x16xbf16> {
   %y = xfuse.gate %g, %u {activation = #xfuse.activation<gelu_tanh>} : tensor<?x16xbf16>
   return %y : tensor<?x16xbf16>
+}
+
+// -----
+
+// gpt-oss's clamped SwiGLU: the gate clamped above, up on both sides (with
+// NaN-propagating minimumf / maximumf, as torch.clamp), one rounding.
+// CHECK-LABEL: func.func @gate_clamped_swiglu
+// CHECK: ^bb0(%[[G:.*]]: bf16, %[[U:.*]]: bf16, %{{.*}}: bf16):
+// CHECK-NEXT: %[[GE:.*]] = arith.extf %[[G]] : bf16 to f32
+// CHECK-NEXT: %[[UE:.*]] = arith.extf %[[U]] : bf16 to f32
+// CHECK-NEXT: %[[LIMIT:.*]] = arith.constant 7.000000e+00 : f32
+// CHECK-NEXT: %[[NLIMIT:.*]] = arith.constant -7.000000e+00 : f32
+// CHECK-NEXT: %[[GC:.*]] = arith.minimumf %[[GE]], %[[LIMIT]] : f32
+// CHECK-NEXT: %[[UL:.*]] = arith.maximumf %[[UE]], %[[NLIMIT]] : f32
+// CHECK-NEXT: %[[UC:.*]] = arith.minimumf %[[UL]], %[[LIMIT]] : f32
+// CHECK-NEXT: %[[ALPHA:.*]] = arith.constant -1.702000e+00 : f32
+// CHECK-NEXT: %[[AG:.*]] = arith.mulf %[[ALPHA]], %[[GC]] : f32
+// CHECK-NEXT: %[[E:.*]] = math.exp %[[AG]] : f32
+// CHECK-NEXT: %[[ONE:.*]] = arith.constant 1.000000e+00 : f32
+// CHECK-NEXT: %[[D:.*]] = arith.addf %[[ONE]], %[[E]] : f32
+// CHECK-NEXT: %[[GLU:.*]] = arith.divf %[[GC]], %[[D]] : f32
+// CHECK-NEXT: %[[ONE2:.*]] = arith.constant 1.000000e+00 : f32
+// CHECK-NEXT: %[[UP1:.*]] = arith.addf %[[UC]], %[[ONE2]] : f32
+// CHECK-NEXT: %[[P:.*]] = arith.mulf %[[GLU]], %[[UP1]] : f32
+// CHECK-NEXT: %[[R:.*]] = arith.truncf %[[P]] : f32 to bf16
+// CHECK-NEXT: linalg.yield %[[R]] : bf16
+func.func @gate_clamped_swiglu(%g: tensor<?x16xbf16>, %u: tensor<?x16xbf16>) -> tensor<?x16xbf16> {
+  %y = xfuse.gate %g, %u {activation = #xfuse.clamped_swiglu<>} : tensor<?x16xbf16>
+  return %y : tensor<?x16xbf16>
+}
+
+// -----
+
+// Gemma's offset is added to the weight, in f32, before it scales.
+// CHECK-LABEL: func.func @rms_norm_weight_offset
+// CHECK: ^bb0(%[[IN:.*]]: bf16, %[[SS:.*]]: f32, %[[W:.*]]: bf16, %{{.*}}: bf16):
+// CHECK: %[[WE:.*]] = arith.extf %[[W]] : bf16 to f32
+// CHECK: math.sqrt
+// CHECK-NEXT: %[[N:.*]] = arith.divf
+// CHECK-NEXT: %[[OFFSET:.*]] = arith.constant 1.000000e+00 : f32
+// CHECK-NEXT: %[[W1:.*]] = arith.addf %[[WE]], %[[OFFSET]] : f32
+// CHECK-NEXT: %[[Y:.*]] = arith.mulf %[[N]], %[[W1]] : f32
+// CHECK-NEXT: arith.truncf %[[Y]] : f32 to bf16
+func.func @rms_norm_weight_offset(%x: tensor<?x8xbf16>, %w: tensor<8xbf16>) -> tensor<?x8xbf16> {
+  %y = xfuse.rms_norm %x, %w {weight_offset = 1.0 : f64} : tensor<?x8xbf16>, tensor<8xbf16>
+  return %y : tensor<?x8xbf16>
 }
 
 // -----

@@ -82,14 +82,6 @@ double roundToFormat(double x, int mantissaBits, int minExponent,
   return rounded;
 }
 
-Tensor multiply(const Tensor &lhs, const Tensor &rhs) {
-  requireShape(rhs, lhs.shape, "gated_ffn", "up projection");
-  Tensor result = lhs;
-  for (size_t i = 0; i < result.data.size(); ++i)
-    result.data[i] *= rhs.data[i];
-  return result;
-}
-
 /// Applies `normalize(row, output)` to every row along the last dimension
 /// after checking that `weight` (and `bias`, if given) have shape [d].
 template <typename RowFunction>
@@ -131,12 +123,21 @@ Tensor sinusoidalPe(const Tensor &input, const Tensor *positions, double base,
   const char *op = "sinusoidal_pe";
   require(input.rank() >= 2, op, "input must have rank >= 2");
   int64_t d = input.shape.back();
-  require(d % 2 == 0, op, "the feature dimension must be even");
+  int64_t half = d / 2;
+  if (layout == PeLayout::Fairseq)
+    require(d >= 4, op, "the fairseq layout needs d >= 4");
+  else
+    require(d % 2 == 0, op, "the feature dimension must be even");
   std::vector<int64_t> pos =
       tokenPositions(op, input, positions, input.rank() - 1);
   Tensor result = input;
   for (size_t token = 0; token < pos.size(); ++token) {
     for (int64_t j = 0; j < d; ++j) {
+      double &value = result.data[token * d + j];
+      value *= scale;
+      // fairseq's zero padding of an odd d.
+      if (j == 2 * half)
+        continue;
       // Feature j uses frequency index `i` and either sine or cosine.
       bool isSine;
       int64_t i;
@@ -144,12 +145,17 @@ Tensor sinusoidalPe(const Tensor &input, const Tensor *positions, double base,
         isSine = j % 2 == 0;
         i = j / 2;
       } else {
-        isSine = j < d / 2;
-        i = isSine ? j : j - d / 2;
+        isSine = j < half;
+        i = isSine ? j : j - half;
       }
-      double angle = pos[token] * std::pow(base, -2.0 * i / d);
-      double &value = result.data[token * d + j];
-      value = scale * value + (isSine ? std::sin(angle) : std::cos(angle));
+      // fairseq's get_embedding: exp(i * -(ln(base) / (half - 1))).
+      double frequency =
+          layout == PeLayout::Fairseq
+              ? std::exp(static_cast<double>(i) *
+                         -(std::log(base) / static_cast<double>(half - 1)))
+              : std::pow(base, -2.0 * i / d);
+      double angle = pos[token] * frequency;
+      value += isSine ? std::sin(angle) : std::cos(angle);
     }
   }
   return result;
@@ -187,37 +193,49 @@ RopeFrequencies ropeFrequencies(double theta, int64_t rotaryDim,
       inverse[i] = std::pow(base, -2.0 * i / rd);
     return inverse;
   };
+  auto requiredFactor = [&] {
+    require(scaling.factor.has_value(), op, "the scaling needs a factor");
+    return *scaling.factor;
+  };
 
   RopeFrequencies result;
   result.inverseFrequencies = frequenciesFor(theta);
   std::vector<double> &inverse = result.inverseFrequencies;
-  const double factor = scaling.factor;
   const double originalMax = static_cast<double>(scaling.originalMaxPosition);
   switch (scaling.kind) {
   case RopeScaling::Kind::None:
     break;
   case RopeScaling::Kind::Linear:
     for (double &frequency : inverse)
-      frequency /= factor;
+      frequency /= requiredFactor();
     break;
-  case RopeScaling::Kind::DynamicNtk:
+  case RopeScaling::Kind::DynamicNtk: {
     // Hugging Face's "dynamic" rope type: the base grows once the call's
     // sequence outgrows the training context.
     require(rotaryDim > 2, op, "dynamic NTK scaling needs rotary_dim > 2");
+    const double factor = requiredFactor();
     if (length > originalMax)
       inverse = frequenciesFor(
           theta * std::pow(factor * length / originalMax - (factor - 1.0),
                            rd / (rd - 2.0)));
     break;
+  }
   case RopeScaling::Kind::Yarn: {
     // Hugging Face's _compute_yarn_parameters: the dimension index at which
     // a frequency completes `rotations` turns over the training context.
+    const double factor = requiredFactor();
     auto correctionDim = [&](double rotations) {
       return rd * std::log(originalMax / (rotations * 2.0 * kPi)) /
              (2.0 * std::log(theta));
     };
-    double low = std::max(std::floor(correctionDim(scaling.betaFast)), 0.0);
-    double high = std::min(std::ceil(correctionDim(scaling.betaSlow)), rd - 1);
+    double low = correctionDim(scaling.betaFast);
+    double high = correctionDim(scaling.betaSlow);
+    if (scaling.truncate) {
+      low = std::floor(low);
+      high = std::ceil(high);
+    }
+    low = std::max(low, 0.0);
+    high = std::min(high, rd - 1);
     if (low == high)
       high += 0.001; // avoids a division by zero in the ramp
     for (size_t i = 0; i < inverse.size(); ++i) {
@@ -226,14 +244,43 @@ RopeFrequencies ropeFrequencies(double theta, int64_t rotaryDim,
       inverse[i] = inverse[i] / factor * (1.0 - extrapolationWeight) +
                    inverse[i] * extrapolationWeight;
     }
-    result.attentionFactor = scaling.attentionFactor != 0.0
-                                 ? scaling.attentionFactor
-                                 : 0.1 * std::log(factor) + 1.0;
+    // get_mscale: the magnitude correction, none without extension.
+    auto mscale = [&](double scale) {
+      return factor <= 1.0 ? 1.0 : 0.1 * scale * std::log(factor) + 1.0;
+    };
+    if (scaling.attentionFactor)
+      result.attentionFactor = *scaling.attentionFactor;
+    else if (scaling.mscale != 0.0 && scaling.mscaleAllDim != 0.0)
+      result.attentionFactor =
+          mscale(scaling.mscale) / mscale(scaling.mscaleAllDim);
+    else
+      result.attentionFactor = mscale(1.0);
+    break;
+  }
+  case RopeScaling::Kind::LongRope: {
+    // Hugging Face's _compute_longrope_parameters, with the set chosen as
+    // dynamic_rope_update's longrope_frequency_update does.
+    const std::vector<double> &extension =
+        length > originalMax ? scaling.longFactor : scaling.shortFactor;
+    require(static_cast<int64_t>(extension.size()) == rotaryDim / 2, op,
+            "LongRoPE factors must have rotary_dim / 2 entries");
+    for (size_t i = 0; i < inverse.size(); ++i)
+      inverse[i] = 1.0 / (extension[i] * std::pow(theta, 2.0 * i / rd));
+    const double factor = scaling.factor.value_or(
+        static_cast<double>(scaling.maxPosition) / originalMax);
+    if (scaling.attentionFactor)
+      result.attentionFactor = *scaling.attentionFactor;
+    else if (factor <= 1.0)
+      result.attentionFactor = 1.0;
+    else
+      result.attentionFactor =
+          std::sqrt(1.0 + std::log(factor) / std::log(originalMax));
     break;
   }
   case RopeScaling::Kind::Llama3: {
     // Hugging Face's _compute_llama3_parameters: short wavelengths are kept,
     // long ones interpolated, a linear blend in between.
+    const double factor = requiredFactor();
     double lowFrequencyWavelength = originalMax / scaling.lowFreqFactor;
     double highFrequencyWavelength = originalMax / scaling.highFreqFactor;
     for (double &frequency : inverse) {
@@ -254,6 +301,33 @@ RopeFrequencies ropeFrequencies(double theta, int64_t rotaryDim,
   return result;
 }
 
+namespace {
+/// The positions row (0 temporal, 1 height, 2 width) of every rotary pair
+/// of a multimodal rope, as Qwen2-VL's apply_multimodal_rotary_pos_emb
+/// (consecutive bands) and Qwen3-VL's apply_interleaved_mrope lay them out.
+std::vector<int64_t> multimodalRows(const RopeParameters &parameters,
+                                    int64_t pairs) {
+  const std::vector<int64_t> &section = parameters.mropeSection;
+  require(section.size() == 3, "rope", "mrope_section must have 3 entries");
+  std::vector<int64_t> rows(pairs, 0);
+  if (parameters.mropeInterleaved) {
+    // Start from the temporal row; every third pair from `row` is
+    // overwritten, up to 3 * section[row].
+    for (int64_t row = 1; row <= 2; ++row)
+      for (int64_t i = row; i < std::min(3 * section[row], pairs); i += 3)
+        rows[i] = row;
+    return rows;
+  }
+  require(section[0] + section[1] + section[2] == pairs, "rope",
+          "mrope_section must sum to rotary_dim / 2");
+  int64_t i = 0;
+  for (int64_t row = 0; row < 3; ++row)
+    for (int64_t k = 0; k < section[row]; ++k)
+      rows[i++] = row;
+  return rows;
+}
+} // namespace
+
 Tensor rope(const Tensor &input, const Tensor *positions,
             const RopeParameters &parameters) {
   const char *op = "rope";
@@ -263,23 +337,46 @@ Tensor rope(const Tensor &input, const Tensor *positions,
   int64_t heads = input.shape[input.rank() - 2];
   int64_t rd = parameters.rotaryDim ? parameters.rotaryDim : headDim;
   require(rd <= headDim, op, "rotary_dim must not exceed head_dim");
-  std::vector<int64_t> pos =
-      tokenPositions(op, input, positions, input.rank() - 2);
+  const int64_t half = rd / 2;
+  const int64_t tokenRank = input.rank() - 2;
 
-  // The longest sequence of the call, for dynamic NTK scaling.
+  // positionRows[r][token]: one row, or the temporal, height and width rows
+  // of multimodal positions ([3, tokens...]), without positions all the
+  // sequence index.
+  const bool multimodal = !parameters.mropeSection.empty();
+  std::vector<std::vector<int64_t>> positionRows;
+  if (multimodal && positions) {
+    std::vector<int64_t> tokenShape(input.shape.begin(),
+                                    input.shape.begin() + tokenRank);
+    std::vector<int64_t> rowsShape = {3};
+    rowsShape.insert(rowsShape.end(), tokenShape.begin(), tokenShape.end());
+    requireShape(*positions, rowsShape, op, "multimodal positions");
+    const int64_t tokens = Tensor::elementCount(tokenShape);
+    for (int64_t row = 0; row < 3; ++row)
+      positionRows.emplace_back(positions->data.begin() + row * tokens,
+                                positions->data.begin() + (row + 1) * tokens);
+  } else {
+    positionRows.push_back(tokenPositions(op, input, positions, tokenRank));
+  }
+  std::vector<int64_t> rowOfPair(half, 0);
+  if (multimodal && positions)
+    rowOfPair = multimodalRows(parameters, half);
+
+  // The longest sequence of the call, for dynamic NTK and LongRoPE scaling.
   double length = input.shape[input.rank() - 3];
   if (positions) {
     int64_t maxPosition = -1;
-    for (int64_t p : pos)
-      maxPosition = std::max(maxPosition, p);
+    for (const std::vector<int64_t> &row : positionRows)
+      for (int64_t p : row)
+        maxPosition = std::max(maxPosition, p);
     length = static_cast<double>(maxPosition + 1);
   }
   RopeFrequencies frequencies =
       ropeFrequencies(parameters.theta, rd, parameters.scaling, length);
 
   Tensor result = input;
-  const int64_t half = rd / 2;
-  for (size_t token = 0; token < pos.size(); ++token) {
+  const size_t tokens = positionRows.front().size();
+  for (size_t token = 0; token < tokens; ++token) {
     for (int64_t head = 0; head < heads; ++head) {
       const double *x = &input.data[(token * heads + head) * headDim];
       double *out = &result.data[(token * heads + head) * headDim];
@@ -299,7 +396,8 @@ Tensor rope(const Tensor &input, const Tensor *positions,
           partner = first ? j + 1 : j - 1;
           sign = first ? -1.0 : 1.0;
         }
-        double angle = pos[token] * frequencies.inverseFrequencies[i];
+        double angle = positionRows[rowOfPair[i]][token] *
+                       frequencies.inverseFrequencies[i];
         double c = std::cos(angle) * frequencies.attentionFactor;
         double s = std::sin(angle) * frequencies.attentionFactor;
         out[j] = x[j] * c + sign * x[partner] * s;
@@ -357,6 +455,10 @@ double activation(double x, Activation kind) {
     return x / (1.0 + std::exp(-x));
   case Activation::Identity:
     return x;
+  case Activation::QuickGelu:
+    return x / (1.0 + std::exp(-1.702 * x));
+  case Activation::Relu2:
+    return std::max(x, 0.0) * std::max(x, 0.0);
   }
   throw std::invalid_argument("activation: unknown kind");
 }
@@ -365,6 +467,32 @@ Tensor activation(const Tensor &input, Activation kind) {
   Tensor result = input;
   for (double &value : result.data)
     value = activation(value, kind);
+  return result;
+}
+
+Gating Gating::clamped(double alpha, double limit) {
+  Gating gating;
+  gating.clampedSwiGlu = true;
+  gating.alpha = alpha;
+  gating.limit = limit;
+  return gating;
+}
+
+double gatedProduct(double gate, double up, const Gating &gating) {
+  if (!gating.clampedSwiGlu)
+    return activation(gate, gating.activation) * up;
+  // As gpt-oss writes it; std::min and std::clamp keep a NaN operand.
+  double g = std::min(gate, gating.limit);
+  double u = std::clamp(up, -gating.limit, gating.limit);
+  double glu = g / (1.0 + std::exp(-gating.alpha * g));
+  return (u + 1.0) * glu;
+}
+
+Tensor gate(const Tensor &gate, const Tensor &up, const Gating &gating) {
+  requireShape(up, gate.shape, "gate", "up");
+  Tensor result = gate;
+  for (size_t i = 0; i < result.data.size(); ++i)
+    result.data[i] = gatedProduct(gate.data[i], up.data[i], gating);
   return result;
 }
 
@@ -383,7 +511,8 @@ Tensor add(const Tensor &lhs, const Tensor &rhs) {
   return result;
 }
 
-Tensor rmsNorm(const Tensor &input, const Tensor &weight, double epsilon) {
+Tensor rmsNorm(const Tensor &input, const Tensor &weight, double epsilon,
+               double weightOffset) {
   return mapRows("rms_norm", input, weight, nullptr,
                  [&](const double *x, double *out, int64_t d) {
                    double sumOfSquares = 0.0;
@@ -391,7 +520,7 @@ Tensor rmsNorm(const Tensor &input, const Tensor &weight, double epsilon) {
                      sumOfSquares += x[j] * x[j];
                    double scale = 1.0 / std::sqrt(sumOfSquares / d + epsilon);
                    for (int64_t j = 0; j < d; ++j)
-                     out[j] = x[j] * scale * weight.data[j];
+                     out[j] = x[j] * scale * (weight.data[j] + weightOffset);
                  });
 }
 
@@ -427,10 +556,11 @@ Tensor ffn(const Tensor &input, const Tensor &w1, const Tensor *b1,
 
 Tensor gatedFfn(const Tensor &input, const Tensor &wGate, const Tensor *bGate,
                 const Tensor &wUp, const Tensor *bUp, const Tensor &wDown,
-                const Tensor *bDown, Activation kind, WeightLayout layout) {
-  Tensor gate = activation(linear(input, wGate, bGate, layout), kind);
-  Tensor up = linear(input, wUp, bUp, layout);
-  return linear(multiply(gate, up), wDown, bDown, layout);
+                const Tensor *bDown, const Gating &gating,
+                WeightLayout layout) {
+  Tensor product = gate(linear(input, wGate, bGate, layout),
+                        linear(input, wUp, bUp, layout), gating);
+  return linear(product, wDown, bDown, layout);
 }
 
 //===----------------------------------------------------------------------===//

@@ -16,6 +16,7 @@
 #define XFUSE_TESTS_REFERENCE_REFERENCE_H
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace xfuse::reference {
@@ -33,23 +34,55 @@ struct Tensor {
   int64_t rank() const { return static_cast<int64_t>(shape.size()); }
 };
 
-enum class PeLayout { Interleaved, Half };
+enum class PeLayout { Interleaved, Half, Fairseq };
 enum class RopeStyle { Neox, Gptj };
 enum class WeightLayout { InOut, OutIn };
-enum class Activation { Relu, Gelu, GeluTanh, Silu, Identity };
+enum class Activation {
+  Relu,
+  Gelu,
+  GeluTanh,
+  Silu,
+  Identity,
+  QuickGelu,
+  Relu2
+};
 
-/// RoPE frequency scaling; only the fields of `kind` are read.
+/// How a gated FFN combines its gate and up projections: act(gate) * up, or
+/// (clampedSwiGlu, gpt-oss) g * sigmoid(alpha g) * (u + 1) with
+/// g = min(gate, limit) and u = clamp(up, -limit, limit).
+struct Gating {
+  Activation activation = Activation::Silu;
+  bool clampedSwiGlu = false;
+  double alpha = 1.702;
+  double limit = 7.0;
+
+  Gating(Activation activation = Activation::Silu) : activation(activation) {}
+  static Gating clamped(double alpha, double limit);
+};
+
+/// RoPE frequency scaling, in the terms of transformers' rope_parameters;
+/// only the fields of `kind` are read.
 struct RopeScaling {
-  enum class Kind { None, Linear, DynamicNtk, Yarn, Llama3 };
+  enum class Kind { None, Linear, DynamicNtk, Yarn, LongRope, Llama3 };
   Kind kind = Kind::None;
-  double factor = 1.0;
-  /// The training context length (dynamic NTK, YaRN, Llama 3).
+  /// Required but by LongRoPE, which then takes maxPosition /
+  /// originalMaxPosition.
+  std::optional<double> factor;
+  /// The training context length (dynamic NTK, YaRN, LongRoPE, Llama 3).
   int64_t originalMaxPosition = 0;
+  /// YaRN and LongRoPE: absent selects the rope type's default.
+  std::optional<double> attentionFactor;
   // YaRN.
   double betaFast = 32.0;
   double betaSlow = 1.0;
-  /// 0 selects the default 0.1 * ln(factor) + 1.
-  double attentionFactor = 0.0;
+  /// 0 is transformers' None.
+  double mscale = 0.0;
+  double mscaleAllDim = 0.0;
+  bool truncate = true;
+  // LongRoPE.
+  std::vector<double> shortFactor, longFactor;
+  /// The config's max_position_embeddings.
+  int64_t maxPosition = 0;
   // Llama 3.
   double lowFreqFactor = 1.0;
   double highFreqFactor = 4.0;
@@ -61,6 +94,12 @@ struct RopeParameters {
   int64_t rotaryDim = 0;
   RopeStyle style = RopeStyle::Neox;
   RopeScaling scaling;
+  /// Multimodal RoPE: pairs turned by the temporal, height and width rows
+  /// of positions shaped [3, tokens...]; empty for one row.
+  std::vector<int64_t> mropeSection;
+  /// Qwen3-VL's interleaved layout of the sections instead of Qwen2-VL's
+  /// consecutive bands.
+  bool mropeInterleaved = false;
 };
 
 /// The rotary frequencies of one call: inv_freq[i] for i < rotaryDim / 2 and
@@ -71,7 +110,7 @@ struct RopeFrequencies {
 };
 
 /// Frequencies for a call whose longest sequence spans `length` positions
-/// (max position + 1; only dynamic NTK scaling reads it).
+/// (max position + 1; only dynamic NTK and LongRoPE scaling read it).
 RopeFrequencies ropeFrequencies(double theta, int64_t rotaryDim,
                                 const RopeScaling &scaling, double length);
 
@@ -79,7 +118,8 @@ RopeFrequencies ropeFrequencies(double theta, int64_t rotaryDim,
 // dimension) is shaped like the input without its feature dimension (PE ops)
 // or its head and feature dimensions (rope).
 
-/// scale * x + PE(pos) for x of shape [..., seq, d].
+/// scale * x + PE(pos) for x of shape [..., seq, d]; d even but for
+/// Fairseq, whose odd last feature has no encoding.
 Tensor sinusoidalPe(const Tensor &input, const Tensor *positions, double base,
                     double scale, PeLayout layout);
 /// x + table[clamp(pos, 0, rows - 1)] for x [..., seq, d], table [rows, d].
@@ -97,9 +137,14 @@ Tensor linear(const Tensor &input, const Tensor &weight, const Tensor *bias,
               WeightLayout layout);
 double activation(double x, Activation kind);
 Tensor activation(const Tensor &input, Activation kind);
+double gatedProduct(double gate, double up, const Gating &gating);
+/// The gated product of same-shaped gate and up, elementwise.
+Tensor gate(const Tensor &gate, const Tensor &up, const Gating &gating);
 /// lhs + rhs where rhs has the shape of lhs or of a suffix of it.
 Tensor add(const Tensor &lhs, const Tensor &rhs);
-Tensor rmsNorm(const Tensor &input, const Tensor &weight, double epsilon);
+/// x / sqrt(mean(x^2) + epsilon) * (weight + weightOffset).
+Tensor rmsNorm(const Tensor &input, const Tensor &weight, double epsilon,
+               double weightOffset = 0.0);
 /// Layer norm with the biased variance; bias may be null.
 Tensor layerNorm(const Tensor &input, const Tensor &weight, const Tensor *bias,
                  double epsilon);
@@ -107,10 +152,10 @@ Tensor layerNorm(const Tensor &input, const Tensor &weight, const Tensor *bias,
 Tensor ffn(const Tensor &input, const Tensor &w1, const Tensor *b1,
            const Tensor &w2, const Tensor *b2, Activation kind,
            WeightLayout layout);
-/// (act(X·Wg + bg) ⊙ (X·Wu + bu))·Wd + bd; biases may be null.
+/// gate(X·Wg + bg, X·Wu + bu)·Wd + bd; biases may be null.
 Tensor gatedFfn(const Tensor &input, const Tensor &wGate, const Tensor *bGate,
                 const Tensor &wUp, const Tensor *bUp, const Tensor &wDown,
-                const Tensor *bDown, Activation kind, WeightLayout layout);
+                const Tensor *bDown, const Gating &gating, WeightLayout layout);
 
 // Rounding to the narrow float formats, round-to-nearest-even, overflowing to
 // infinity, with subnormals; NaN stays NaN. Exact from double (no detour

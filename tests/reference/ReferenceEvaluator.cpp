@@ -33,8 +33,20 @@ reference::Activation toReference(dialect::ActivationKind kind) {
     return reference::Activation::Silu;
   case dialect::ActivationKind::identity:
     return reference::Activation::Identity;
+  case dialect::ActivationKind::quick_gelu:
+    return reference::Activation::QuickGelu;
+  case dialect::ActivationKind::relu2:
+    return reference::Activation::Relu2;
   }
   llvm_unreachable("unknown activation kind");
+}
+
+/// The reference gating of a gate or gated_ffn `activation` attribute.
+reference::Gating toReferenceGating(Attribute activation) {
+  if (auto clamped = dyn_cast<dialect::ClampedSwigluAttr>(activation))
+    return reference::Gating::clamped(clamped.getAlpha().convertToDouble(),
+                                      clamped.getLimit().convertToDouble());
+  return toReference(cast<dialect::ActivationKindAttr>(activation).getValue());
 }
 
 reference::WeightLayout toReference(dialect::WeightLayout layout) {
@@ -44,14 +56,26 @@ reference::WeightLayout toReference(dialect::WeightLayout layout) {
 }
 
 reference::PeLayout toReference(dialect::PeLayout layout) {
-  return layout == dialect::PeLayout::interleaved
-             ? reference::PeLayout::Interleaved
-             : reference::PeLayout::Half;
+  switch (layout) {
+  case dialect::PeLayout::interleaved:
+    return reference::PeLayout::Interleaved;
+  case dialect::PeLayout::half:
+    return reference::PeLayout::Half;
+  case dialect::PeLayout::fairseq:
+    return reference::PeLayout::Fairseq;
+  }
+  llvm_unreachable("unknown sinusoidal layout");
 }
 
 reference::RopeStyle toReference(dialect::RopeStyle style) {
   return style == dialect::RopeStyle::neox ? reference::RopeStyle::Neox
                                            : reference::RopeStyle::Gptj;
+}
+
+std::optional<double> optionalReal(const std::optional<APFloat> &value) {
+  if (!value)
+    return std::nullopt;
+  return value->convertToDouble();
 }
 
 /// The reference's description of a RoPE `scaling` attribute (null: none).
@@ -73,7 +97,19 @@ reference::RopeScaling toReference(Attribute scaling) {
     result.originalMaxPosition = yarn.getOriginalMaxPosition();
     result.betaFast = yarn.getBetaFast().convertToDouble();
     result.betaSlow = yarn.getBetaSlow().convertToDouble();
-    result.attentionFactor = yarn.getAttentionFactor().convertToDouble();
+    result.attentionFactor = optionalReal(yarn.getAttentionFactor());
+    result.mscale = yarn.getMscale().convertToDouble();
+    result.mscaleAllDim = yarn.getMscaleAllDim().convertToDouble();
+    result.truncate = yarn.getTruncate();
+  } else if (auto longRope =
+                 dyn_cast_if_present<dialect::LongRopeScalingAttr>(scaling)) {
+    result.kind = Kind::LongRope;
+    result.factor = optionalReal(longRope.getFactor());
+    result.originalMaxPosition = longRope.getOriginalMaxPosition();
+    result.maxPosition = longRope.getMaxPosition().value_or(0);
+    result.attentionFactor = optionalReal(longRope.getAttentionFactor());
+    result.shortFactor = longRope.getShortFactor().asArrayRef().vec();
+    result.longFactor = longRope.getLongFactor().asArrayRef().vec();
   } else if (auto llama3 =
                  dyn_cast_if_present<dialect::Llama3ScalingAttr>(scaling)) {
     result.kind = Kind::Llama3;
@@ -127,6 +163,9 @@ std::optional<reference::Tensor> evaluateXFuseOp(Operation *op,
         parameters.rotaryDim = rope.getRotaryDim().value_or(0);
         parameters.style = toReference(rope.getStyle());
         parameters.scaling = toReference(rope.getScalingAttr());
+        if (std::optional<ArrayRef<int64_t>> section = rope.getMropeSection())
+          parameters.mropeSection = section->vec();
+        parameters.mropeInterleaved = rope.getMropeInterleaved();
         return reference::rope(v.get(rope.getInput()),
                                v.getOptional(rope.getPositions()), parameters);
       })
@@ -143,10 +182,14 @@ std::optional<reference::Tensor> evaluateXFuseOp(Operation *op,
       .Case([&](dialect::AddOp add) {
         return reference::add(v.get(add.getLhs()), v.get(add.getRhs()));
       })
+      .Case([&](dialect::GateOp gate) {
+        return reference::gate(v.get(gate.getGate()), v.get(gate.getUp()),
+                               toReferenceGating(gate.getActivation()));
+      })
       .Case([&](dialect::RmsNormOp norm) {
-        return reference::rmsNorm(v.get(norm.getInput()),
-                                  v.get(norm.getWeight()),
-                                  real(norm.getEpsilon()));
+        return reference::rmsNorm(
+            v.get(norm.getInput()), v.get(norm.getWeight()),
+            real(norm.getEpsilon()), real(norm.getWeightOffset()));
       })
       .Case([&](dialect::LayerNormOp norm) {
         return reference::layerNorm(
@@ -165,7 +208,8 @@ std::optional<reference::Tensor> evaluateXFuseOp(Operation *op,
             v.get(ffn.getInput()), v.get(ffn.getWGate()),
             v.getOptional(ffn.getBGate()), v.get(ffn.getWUp()),
             v.getOptional(ffn.getBUp()), v.get(ffn.getWDown()),
-            v.getOptional(ffn.getBDown()), toReference(ffn.getActivation()),
+            v.getOptional(ffn.getBDown()),
+            toReferenceGating(ffn.getActivation()),
             toReference(ffn.getWeightLayout()));
       })
       .Default([](Operation *) { return std::nullopt; });

@@ -60,6 +60,30 @@ TEST(SinusoidalPe, ScalesInputAndReadsExplicitPositions) {
   expectNear(pe, {1, 1, 2}, {2.0 + std::sin(3.0), -2.0 + std::cos(3.0)});
 }
 
+// fairseq, d = 6: h = 3 frequencies 10000^(-i/2) = 1, 0.01, 0.0001.
+TEST(SinusoidalPe, FairseqLayoutDividesByHalfMinusOne) {
+  Tensor pe = sinusoidalPe(Tensor::zeros({2, 6}), nullptr, 10000.0, 1.0,
+                           PeLayout::Fairseq);
+  expectNear(pe, {2, 6},
+             {0, 0, 0, 1, 1, 1, std::sin(1.0), std::sin(0.01),
+              std::sin(0.0001), std::cos(1.0), std::cos(0.01),
+              std::cos(0.0001)});
+}
+
+// fairseq, d = 5: h = 2 frequencies 1 and 1 / 10000; the fifth feature is
+// padding, only scaled.
+TEST(SinusoidalPe, FairseqOddDimensionPadsTheLastFeature) {
+  Tensor x = tensor({1, 1, 5}, {0, 0, 0, 0, 3});
+  Tensor positions = tensor({1, 1}, {2.0});
+  expectNear(sinusoidalPe(x, &positions, 10000.0, 2.0, PeLayout::Fairseq),
+             {1, 1, 5},
+             {std::sin(2.0), std::sin(2e-4), std::cos(2.0), std::cos(2e-4),
+              6});
+  EXPECT_THROW(sinusoidalPe(Tensor::zeros({2, 3}), nullptr, 10000.0, 1.0,
+                            PeLayout::Fairseq),
+               std::invalid_argument);
+}
+
 TEST(SinusoidalPe, RejectsOddFeatureDimension) {
   EXPECT_THROW(sinusoidalPe(Tensor::zeros({2, 3}), nullptr, 10000.0, 1.0,
                             PeLayout::Interleaved),
@@ -184,6 +208,98 @@ TEST(RopeFrequencies, YarnBlendsAcrossCorrectionRange) {
   EXPECT_EQ(ropeFrequencies(10000.0, 8, scaling, 0).attentionFactor, 0.5);
 }
 
+// DeepSeek-V2/V3: with both mscales the attention factor is the ratio
+// (0.1 * 0.707 ln 40 + 1) / (0.1 ln 40 + 1); one alone is ignored, as
+// transformers' `if mscale and mscale_all_dim` does; an explicit 0 is kept.
+TEST(RopeFrequencies, YarnAttentionFactorFromMscales) {
+  RopeScaling scaling;
+  scaling.kind = RopeScaling::Kind::Yarn;
+  scaling.factor = 40.0;
+  scaling.originalMaxPosition = 4096;
+  scaling.mscale = 0.707;
+  scaling.mscaleAllDim = 1.0;
+  const double ln40 = std::log(40.0);
+  EXPECT_NEAR(ropeFrequencies(10000.0, 8, scaling, 0).attentionFactor,
+              (0.0707 * ln40 + 1.0) / (0.1 * ln40 + 1.0), kTolerance);
+  scaling.mscaleAllDim = 0.0;
+  EXPECT_NEAR(ropeFrequencies(10000.0, 8, scaling, 0).attentionFactor,
+              0.1 * ln40 + 1.0, kTolerance);
+  scaling.attentionFactor = 0.0;
+  EXPECT_EQ(ropeFrequencies(10000.0, 8, scaling, 0).attentionFactor, 0.0);
+}
+
+// gpt-oss: the correction range of the YaRN test above unrounded,
+// low = 1.008 and high = 2.513, so pair 1 is blended too:
+//   ramp_1 = (1 - 1.008) / 1.505 < 0 -> 0: kept; ramp_2 = 0.6592.
+TEST(RopeFrequencies, YarnUntruncatedRangeIsNotRounded) {
+  RopeScaling scaling;
+  scaling.kind = RopeScaling::Kind::Yarn;
+  scaling.factor = 4.0;
+  scaling.originalMaxPosition = 2048;
+  scaling.truncate = false;
+  auto correctionDim = [](double rotations) {
+    return 8 * std::log(2048 / (rotations * 2 * M_PI)) /
+           (2 * std::log(10000.0));
+  };
+  const double low = correctionDim(32), high = correctionDim(1);
+  const double ramp2 = (2 - low) / (high - low);
+  RopeFrequencies f = ropeFrequencies(10000.0, 8, scaling, 0);
+  EXPECT_NEAR(f.inverseFrequencies[1], 0.1, kTolerance);
+  EXPECT_NEAR(f.inverseFrequencies[2],
+              ramp2 * 0.01 / 4 + (1 - ramp2) * 0.01, kTolerance);
+  EXPECT_NEAR(f.inverseFrequencies[3], 0.001 / 4, kTolerance);
+}
+
+// LongRoPE: inv_freq[i] = 1 / (ext[i] theta^(2i/d)), ext the long factors
+// once the call's length passes the original context of 64 (65 > 64, not
+// 64); the attention factor sqrt(1 + ln(256/64) / ln 64) for both sets,
+// factor taken from max_position / original_max_position.
+TEST(RopeFrequencies, LongRopeChoosesFactorsByCallLength) {
+  RopeScaling scaling;
+  scaling.kind = RopeScaling::Kind::LongRope;
+  scaling.originalMaxPosition = 64;
+  scaling.maxPosition = 256;
+  scaling.shortFactor = {1.0, 2.0};
+  scaling.longFactor = {4.0, 8.0};
+  const double attention = std::sqrt(1 + std::log(4.0) / std::log(64.0));
+  RopeFrequencies within = ropeFrequencies(10000.0, 4, scaling, 64);
+  EXPECT_NEAR(within.inverseFrequencies[0], 1.0, kTolerance);
+  EXPECT_NEAR(within.inverseFrequencies[1], 0.01 / 2, kTolerance);
+  EXPECT_NEAR(within.attentionFactor, attention, kTolerance);
+  RopeFrequencies past = ropeFrequencies(10000.0, 4, scaling, 65);
+  EXPECT_NEAR(past.inverseFrequencies[0], 1.0 / 4, kTolerance);
+  EXPECT_NEAR(past.inverseFrequencies[1], 0.01 / 8, kTolerance);
+  EXPECT_NEAR(past.attentionFactor, attention, kTolerance);
+
+  // An explicit factor wins over max_position; a factor of 1 gives 1.
+  scaling.factor = 1.0;
+  EXPECT_EQ(ropeFrequencies(10000.0, 4, scaling, 0).attentionFactor, 1.0);
+}
+
+// Multimodal positions [3, tokens]: Qwen2-VL's bands [1, 1, 0] turn pair 0
+// by the temporal row and pair 1 by the height row; Qwen3-VL's interleaved
+// [0, 1, 1] turns pair 1 by height (1 % 3 == 1, 1 < 3) and pair 0 by
+// temporal. head_dim 4: frequencies 1 and 0.01.
+TEST(Rope, MultimodalRowsPerPair) {
+  Tensor x = tensor({1, 1, 4}, {1, 2, 3, 4});
+  Tensor positions = tensor({3, 1}, {2, 5, 7});
+  auto rotated = [&](double angle0, double angle1) {
+    double c0 = std::cos(angle0), s0 = std::sin(angle0);
+    double c1 = std::cos(angle1), s1 = std::sin(angle1);
+    return std::vector<double>{1 * c0 - 3 * s0, 2 * c1 - 4 * s1,
+                               3 * c0 + 1 * s0, 4 * c1 + 2 * s1};
+  };
+  RopeParameters chunked;
+  chunked.mropeSection = {1, 1, 0};
+  expectNear(rope(x, &positions, chunked), {1, 1, 4}, rotated(2.0, 0.05));
+  RopeParameters interleaved;
+  interleaved.mropeSection = {0, 1, 1};
+  interleaved.mropeInterleaved = true;
+  expectNear(rope(x, &positions, interleaved), {1, 1, 4}, rotated(2.0, 0.05));
+  interleaved.mropeSection = {2, 0, 0};
+  expectNear(rope(x, &positions, interleaved), {1, 1, 4}, rotated(2.0, 0.02));
+}
+
 // rotary_dim 8, theta 10000: inv_freq = 1, 0.1, 0.01, 0.001 with wavelengths
 // 2 pi / inv = 6.28, 62.8, 628.3, 6283. Original context 1024, low/high freq
 // factors 1 / 4: wavelengths below 1024/4 = 256 are kept, above 1024/1 are
@@ -232,6 +348,28 @@ TEST(Activation, KnownValuesAtOne) {
   // 1 / (1 + e^-1).
   EXPECT_NEAR(activation(1.0, Activation::Silu), 0.7310585786300049, 1e-15);
   EXPECT_EQ(activation(-0.25, Activation::Identity), -0.25);
+  // 1 / (1 + e^-1.702).
+  EXPECT_NEAR(activation(1.0, Activation::QuickGelu), 0.8457957659328212,
+              1e-15);
+  EXPECT_EQ(activation(-3.0, Activation::Relu2), 0.0);
+  EXPECT_EQ(activation(3.0, Activation::Relu2), 9.0);
+}
+
+// gpt-oss, alpha 1.702, limit 7: gate 9 clamps to 7, up -8 to -7;
+// 7 * sigmoid(11.914) * (-6).
+TEST(Activation, ClampedSwiGluClampsGateAboveAndUpBothSides) {
+  const Gating gptOss = Gating::clamped(1.702, 7.0);
+  const double glu = 7.0 / (1.0 + std::exp(-1.702 * 7.0));
+  EXPECT_NEAR(gatedProduct(9.0, -8.0, gptOss), glu * -6.0, 1e-12);
+  EXPECT_NEAR(gatedProduct(9.0, 8.0, gptOss), glu * 8.0, 1e-12);
+  // The gate is not clamped below: -9 gives -9 * sigmoid(-15.318).
+  EXPECT_NEAR(gatedProduct(-9.0, 0.0, gptOss),
+              -9.0 / (1.0 + std::exp(1.702 * 9.0)), 1e-15);
+  EXPECT_TRUE(std::isnan(gatedProduct(std::nan(""), 1.0, gptOss)));
+  EXPECT_TRUE(std::isnan(gatedProduct(1.0, std::nan(""), gptOss)));
+  // An activation gating is act(gate) * up.
+  EXPECT_EQ(gatedProduct(-2.0, 5.0, Activation::Relu), 0.0);
+  EXPECT_EQ(gatedProduct(2.0, 5.0, Activation::Relu2), 20.0);
 }
 
 TEST(Add, BroadcastsTrailingSuffix) {
@@ -251,6 +389,9 @@ TEST(Norms, RmsNormAndLayerNorm) {
   Tensor bias = tensor({2}, {10, 20});
   expectNear(layerNorm(x, weight, &bias, 0.0), {1, 2}, {9, 22});
   expectNear(layerNorm(x, weight, nullptr, 0.0), {1, 2}, {-1, 2});
+  // Gemma's weight offset: x * (1 + w).
+  expectNear(rmsNorm(x, weight, 0.0, 1.0), {1, 2},
+             {2 * 3 / std::sqrt(12.5), 3 * 4 / std::sqrt(12.5)});
 }
 
 TEST(Ffn, ComposesLinearActivationLinear) {

@@ -15,7 +15,6 @@
 #include <cuda_fp16.h>
 
 #include <cstdint>
-#include <functional>
 #include <vector>
 
 namespace xfuse::test {
@@ -24,23 +23,6 @@ namespace {
 using bf16 = __nv_bfloat16;
 namespace gen = generated;
 namespace ref = reference;
-
-/// f(a[i], b[i]) elementwise, for the ops the reference has no function of.
-ref::Tensor zip(const ref::Tensor &a, const ref::Tensor &b,
-                const std::function<double(double, double)> &f) {
-  ref::Tensor out = a;
-  for (std::size_t i = 0; i < out.data.size(); ++i)
-    out.data[i] = f(a.data[i], b.data[i]);
-  return out;
-}
-
-/// xfuse.gate: act(gate) * up.
-ref::Tensor gate(const ref::Tensor &g, const ref::Tensor &u,
-                 ref::Activation kind) {
-  return zip(g, u, [&](double a, double b) {
-    return ref::activation(a, kind) * b;
-  });
-}
 
 /// Odd row counts of the rank-2 graphs; [batch, seq, ...] graphs take odd
 /// batch counts.
@@ -87,8 +69,9 @@ TEST_P(Rows, GateUpChainBf16) {
   ASSERT_OK(gen::gate_up_chain(g.view, u.view, r.view, y.view, workspace,
                                nullptr));
   const ref::Tensor h =
-      gate(g.reference, ref::activation(u.reference, ref::Activation::Relu),
-           ref::Activation::GeluTanh);
+      ref::gate(g.reference,
+                ref::activation(u.reference, ref::Activation::Relu),
+                ref::Activation::GeluTanh);
   expectOutput<bf16>(y, ref::add(r.reference, h));
 }
 
@@ -162,7 +145,7 @@ TEST_P(Rows, GateF16) {
   Output y = poisoned<__half>({n, 384});
   ASSERT_OK(gen::gate_f16(g.view, u.view, y.view, workspace, nullptr));
   expectOutput<__half>(
-      y, gate(g.reference, u.reference, ref::Activation::Silu));
+      y, ref::gate(g.reference, u.reference, ref::Activation::Silu));
 }
 
 TEST_P(Rows, LayerNormReluBiasF32) {
