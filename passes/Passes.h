@@ -9,6 +9,10 @@ namespace mlir {
 class RewritePatternSet;
 namespace xfuse {
 
+/// Row blocks of a tensor-parallel down GEMM whose all-reduce overlaps the
+/// next block (--xfuse-shard-tensor-parallel and --xfuse-pipeline).
+inline constexpr int64_t kDefaultTensorParallelRowBlocks = 2;
+
 #define GEN_PASS_DECL
 #include "passes/Passes.h.inc"
 

@@ -208,7 +208,9 @@ def XFusePlanMemory : Pass<"xfuse-plan-memory", "::mlir::func::FuncOp"> {
   let summary = "Place the intermediates between kernels in one workspace";
   let description = [{
     Every kernel result that the function does not return lives in one
-    workspace per function. Buffers are assigned by a linear scan over the
+    workspace per function, and so does the result of an
+    `xkernel.all_reduce` (NCCL reduces out of place, so that a block of
+    rows can be reduced while the GEMM still writes the next). Buffers are assigned by a linear scan over the
     kernels in program order: a value lives from its producer to its last
     user, and a buffer whose value is dead is reused by a later value whose
     size is a multiple of the same dynamic sizes (the buffer grows to the
@@ -236,17 +238,86 @@ def XFusePrepareForEmission
     queries and constants whose users moved into kernel bodies), then
     checks that each function holds only what the emitter prints: one
     block of `xkernel.gemm` and `xkernel.pointwise` kernels, each with its
-    launch plan, and `func.return`. Anything else is an error at its
+    launch plan, `xkernel.all_reduce` collectives, and `func.return`. Anything else is an error at its
     location, saying what to do: a constant tensor, say, must be passed as
     an argument, and an op of another dialect has no kernel. The emitter
     then only prints: every decision is in the kernels and their plans.
   }];
 }
 
+def XFuseShardTensorParallel
+    : Pass<"xfuse-shard-tensor-parallel", "::mlir::func::FuncOp"> {
+  let summary = "Shard every ffn and gated_ffn across ranks, Megatron-style";
+  let description = [{
+    Rewrites the function to run on `ranks` GPUs, the same code on each
+    (SPMD), every rank holding 1/ranks of each feed-forward network's
+    weights. For each `xfuse.ffn` and `xfuse.gated_ffn`:
+
+    * W1 (or the gate and up weights) and its biases are split by output
+      feature (column-parallel): each rank computes its slice of the hidden
+      features, activation and gate included, with no communication;
+    * W2 (the down weight) is split by input feature (row-parallel): each
+      rank's product is a partial sum of the output;
+    * the bias of W2 is a partial sum too: rank 0 holds it, the others
+      zeros, so that it stays in the GEMM's epilogue and is added once;
+    * an `xkernel.all_reduce` sums the partial outputs; the op's users read
+      its result, the same on every rank.
+
+    The weight and bias arguments take their shard's type and an
+    `xkernel.shard` attribute saying which part of the full tensor they
+    hold. The input, the output and every other op (encodings, norms,
+    residual adds, lone `xfuse.linear` layers) stay replicated: each rank
+    computes them whole.
+
+    `row-blocks` is recorded on each all-reduce: the down GEMM runs in that
+    many row blocks, each all-reduced while the next multiplies (see
+    `xkernel.all_reduce`); 1 reduces after the whole GEMM. With a static
+    token count, blocks keep at least 1024 rows (decode: one block): a
+    smaller block's all-reduce is latency-bound, and its GEMM too short to
+    hide the next one.
+
+    Errors, at the op: a hidden size that `ranks` does not divide, and a
+    weight or bias that is not a function argument of this op alone (each
+    rank must be given its own part of it).
+  }];
+  let options = [
+    Option<"ranks", "ranks", "int64_t", /*default=*/"2",
+           "Number of ranks (GPUs) the function runs on">,
+    Option<"rowBlocks", "row-blocks", "int64_t",
+           /*default=*/"::mlir::xfuse::kDefaultTensorParallelRowBlocks",
+           "Row blocks of each down GEMM whose all-reduce overlaps the next">
+  ];
+  let dependentDialects = ["::mlir::xfuse::kernel::XKernelDialect"];
+}
+
+def XFuseExpandRanks : Pass<"xfuse-expand-ranks"> {
+  let summary = "Run all ranks of a tensor-parallel function in one (reference semantics)";
+  let description = [{
+    The reference semantics of a function that `--xfuse-shard-tensor-parallel`
+    made to run on N ranks, for every such function under the op it runs
+    on: the function takes the full tensors again (the
+    types before sharding), cuts each argument with an `xkernel.shard`
+    into the N parts the ranks are given (`tensor.extract_slice`; zeros
+    for the other ranks of a partial sum), runs the body once per rank on
+    its parts, and replaces each `xkernel.all_reduce` with the sum of the
+    N ranks' values (`xfuse.add`, rank by rank, rounded to the element type
+    at each step as a ring all-reduce would). It returns rank 0's results.
+
+    Works on graphs at any level: followed by `--xfuse-inline-kernels` and
+    `--xfuse-to-linalg` it runs a sharded kernel plan on the CPU, which
+    `xfuse-reference-check` compares with the unsharded graph.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
 def XFusePipeline : Pass<"xfuse-pipeline", "::mlir::ModuleOp"> {
   let summary = "Compile xfuse graphs into planned kernels";
   let description = [{
-    Runs, on every function: `--xfuse-decompose`, `--canonicalize`,
+    Runs, on every function: `--xfuse-shard-tensor-parallel` when
+    `tensor-parallel` is above 1, `--xfuse-decompose`, `--canonicalize`,
     `--xfuse-form-kernels`, `--xfuse-plan-launch`,
     `--xfuse-plan-weight-packing`, `--xfuse-plan-memory` and
     `--xfuse-prepare-for-emission`, with the target given to the passes
@@ -265,7 +336,14 @@ def XFusePipeline : Pass<"xfuse-pipeline", "::mlir::ModuleOp"> {
            "GPU architecture to compile for",
            [{::mlir::xfuse::kernel::TargetOptionValues()}]>,
     Option<"report", "report", "bool", /*default=*/"false",
-           "Emit a remark per kernel listing its source ops and plan">
+           "Emit a remark per kernel listing its source ops and plan">,
+    Option<"tensorParallel", "tensor-parallel", "int64_t", /*default=*/"1",
+           "Ranks to shard the feed-forward networks across "
+           "(--xfuse-shard-tensor-parallel first); 1 runs on one GPU">,
+    Option<"tensorParallelRowBlocks", "tensor-parallel-row-blocks", "int64_t",
+           /*default=*/"::mlir::xfuse::kDefaultTensorParallelRowBlocks",
+           "Row blocks of each down GEMM whose all-reduce overlaps the next "
+           "(the row-blocks of --xfuse-shard-tensor-parallel)">
   ];
 }
 

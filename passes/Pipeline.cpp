@@ -43,7 +43,11 @@ void emitFusionReport(func::FuncOp func) {
                         : afterProduct ? "epilogue"
                                        : "prologue";
       afterProduct |= product;
-      remark.attachNote(op.getLoc()) << stage << " " << op.getName();
+      Diagnostic &note = remark.attachNote(op.getLoc());
+      note << stage << " " << op.getName();
+      if (auto rope = dyn_cast<RopeOp>(op); rope && rope.hasPerCallFrequencies())
+        note << ", after a one-block launch that writes its frequencies for "
+                "the call's largest position";
     }
   });
   func.emitRemark() << "@" << func.getSymName() << ": " << kernels
@@ -75,6 +79,9 @@ struct XFusePipelinePass
 private:
   void buildPipeline(OpPassManager &passes) const {
     OpPassManager &perFunction = passes.nest<func::FuncOp>();
+    if (tensorParallel > 1)
+      perFunction.addPass(createXFuseShardTensorParallel(
+          {/*ranks=*/tensorParallel, /*rowBlocks=*/tensorParallelRowBlocks}));
     perFunction.addPass(createXFuseDecompose());
     perFunction.addPass(createCanonicalizerPass());
     perFunction.addPass(createXFuseFormKernels({target}));

@@ -2,12 +2,14 @@
 
 #include "dialect/XFuseOps.h"
 #include "dialect/kernel/KernelOps.h"
+#include "dialect/kernel/TensorSizes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/AffineExpr.h"
 
 #include "llvm/ADT/MapVector.h"
+#include "llvm/Support/MathExtras.h"
 
 namespace mlir::xfuse {
 #define GEN_PASS_DEF_XFUSEPLANMEMORY
@@ -47,6 +49,13 @@ bool isKernel(Operation *op) {
   return isa<kernel::GemmOp, kernel::PointwiseOp>(op);
 }
 
+/// Ops that write results to memory: kernels, and collectives (which write
+/// out of place: the GEMM before an all-reduce may still be storing rows
+/// the reduction has not reached).
+bool writesResults(Operation *op) {
+  return isKernel(op) || isa<kernel::AllReduceOp>(op);
+}
+
 /// Plans the workspace of one single-block function.
 class MemoryPlanner {
 public:
@@ -68,8 +77,10 @@ public:
     for (auto [position, op] : llvm::enumerate(func.getBody().front()))
       positions[&op] = position;
     for (Operation &op : func.getBody().front())
-      if (isKernel(&op) && failed(place(&op)))
+      if (writesResults(&op) && failed(place(&op)))
         return failure();
+    if (failed(checkStaticTotal()))
+      return failure();
     record();
     return success();
   }
@@ -83,17 +94,32 @@ private:
       Lifetime lifetime = lifetimeOf(result, position);
       if (lifetime.returned)
         continue;
+      if (!kernel::staticByteSize(cast<RankedTensorType>(result.getType())))
+        return kernel->emitOpError("writes result #")
+               << result.getResultNumber() << " of type " << result.getType()
+               << ", whose static sizes alone make more than 2^63 - 1 bytes";
       FailureOr<Extent> size = extentOf(result);
       if (failed(size))
         return kernel->emitOpError("writes result #")
                << result.getResultNumber()
                << ", whose dynamic sizes do not come from the function's "
                   "arguments, so its workspace size is unknown";
-      unsigned buffer = chooseBuffer(*size, position);
+      unsigned buffer = chooseBuffer(*size, writtenFrom(kernel));
       buffers[buffer].busyUntil = lifetime.lastUse;
       slices.push_back({result, buffer});
     }
     return success();
+  }
+
+  /// The position from which `op` writes its results: its own, except for
+  /// an all-reduce, which starts on the first row block while the GEMM
+  /// writing its input still reads that GEMM's operands.
+  unsigned writtenFrom(Operation *op) {
+    if (auto allReduce = dyn_cast<kernel::AllReduceOp>(op))
+      if (Operation *producer = allReduce.getInput().getDefiningOp())
+        if (producer->getBlock() == op->getBlock())
+          return positions.lookup(producer);
+    return positions.lookup(op);
   }
 
   struct Lifetime {
@@ -142,6 +168,20 @@ private:
     return *best;
   }
 
+  /// The buffers' static bytes, aligned, add up to an int64: then no offset
+  /// or size that record() folds into a constant wraps.
+  LogicalResult checkStaticTotal() {
+    int64_t total = 0;
+    for (const Buffer &buffer : buffers) {
+      int64_t aligned;
+      if (llvm::AddOverflow(buffer.size.bytes, kAlignment - 1, aligned) ||
+          llvm::AddOverflow(total, aligned / kAlignment * kAlignment, total))
+        return func.emitOpError("needs a workspace of more than 2^63 - 1 "
+                                "bytes (times its dynamic sizes)");
+    }
+    return success();
+  }
+
   /// Buffers are laid out in order, each aligned for any dynamic sizes.
   void record() {
     MLIRContext *context = func.getContext();
@@ -167,12 +207,10 @@ private:
 
   FailureOr<Extent> extentOf(Value value) {
     auto type = cast<RankedTensorType>(value.getType());
-    Extent extent{type.getElementTypeBitWidth() / 8, {}};
+    Extent extent{*kernel::staticByteSize(type), {}};
     for (auto [dim, size] : llvm::enumerate(type.getShape())) {
-      if (!ShapedType::isDynamic(size)) {
-        extent.bytes *= size;
+      if (!ShapedType::isDynamic(size))
         continue;
-      }
       std::optional<unsigned> symbol = traceDynamicDim(value, dim);
       if (!symbol)
         return failure();
@@ -183,9 +221,9 @@ private:
   }
 
   /// The function's dynamic size that dimension `dim` of `value` equals,
-  /// following values through kernel boundaries, xfuse ops (which keep
-  /// their first operand's leading dimensions) and reshapes that keep the
-  /// dimension whole.
+  /// following values through kernel boundaries, xfuse ops and collectives
+  /// (which keep their first operand's leading dimensions) and reshapes
+  /// that keep the dimension whole.
   std::optional<unsigned> traceDynamicDim(Value value, unsigned dim) {
     while (true) {
       if (auto argument = dyn_cast<BlockArgument>(value)) {
@@ -205,7 +243,8 @@ private:
       if (isKernel(producer)) {
         value = producer->getRegion(0).front().getTerminator()->getOperand(
             resultNumber);
-      } else if (isa<XFuseDialect>(producer->getDialect())) {
+      } else if (isa<XFuseDialect>(producer->getDialect()) ||
+                 isa<kernel::AllReduceOp>(producer)) {
         value = producer->getOperand(0);
       } else if (auto expand = dyn_cast<tensor::ExpandShapeOp>(producer)) {
         // The source dimension whose group is this dimension alone.

@@ -14,6 +14,8 @@ const char *statusCodeName(StatusCode code) {
     return "FAILED_PRECONDITION";
   case StatusCode::kCudaError:
     return "CUDA_ERROR";
+  case StatusCode::kNcclError:
+    return "NCCL_ERROR";
   }
   return "UNKNOWN";
 }
@@ -32,6 +34,15 @@ Status Status::fromCuda(cudaError_t error, const char *call, const char *file,
   status.cudaError_ = error;
   status.message_ = std::string(cudaGetErrorName(error)) + " (" +
                     cudaGetErrorString(error) + ")";
+  status.call_ = call;
+  status.file_ = file;
+  status.line_ = line;
+  return status;
+}
+
+Status Status::fromCall(StatusCode code, std::string message,
+                        const char *call, const char *file, int line) {
+  Status status = error(code, std::move(message));
   status.call_ = call;
   status.file_ = file;
   status.line_ = line;

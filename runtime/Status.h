@@ -21,6 +21,7 @@ enum class StatusCode {
   kOutOfRange,         // a request exceeds a capacity the caller chose
   kFailedPrecondition, // the object is not in a state that allows the call
   kCudaError,          // the CUDA runtime reported an error (see cudaError())
+  kNcclError,          // NCCL reported an error (runtime/Communicator.h)
 };
 
 const char *statusCodeName(StatusCode code);
@@ -35,6 +36,9 @@ public:
   /// A failed CUDA call. `call` is the call's source text.
   static Status fromCuda(cudaError_t error, const char *call, const char *file,
                          int line);
+  /// A failed call of another library (NCCL): `message` says how it failed.
+  static Status fromCall(StatusCode code, std::string message,
+                         const char *call, const char *file, int line);
 
   bool isOk() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }

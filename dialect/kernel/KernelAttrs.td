@@ -188,4 +188,46 @@ def XKernel_WorkspaceSliceAttr : AttrDef<XKernel_Dialect, "WorkspaceSlice"> {
   let genVerifyDecl = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// Tensor parallelism
+//===----------------------------------------------------------------------===//
+
+def XKernel_ShardAttr : AttrDef<XKernel_Dialect, "Shard"> {
+  let mnemonic = "shard";
+  let summary = "which part of a full tensor each rank's argument holds";
+  let description = [{
+    Placed by `--xfuse-shard-tensor-parallel` on a function argument, under
+    the name `xkernel.shard`: the function runs on each of `ranks` GPUs
+    (the same code on every rank), and this argument is given each rank's
+    part of a full tensor that is `ranks` times larger along `dim`.
+
+    * With `dim`: the full tensor is cut into `ranks` equal contiguous
+      parts along `dim`, and rank r is given part r (the column-parallel
+      W1, gate and up weights and their biases, the row-parallel W2).
+    * Without `dim`: a partial sum: rank 0 is given the full tensor and
+      every other rank zeros of its shape, so that the all-reduce after it
+      adds it once (the bias of the row-parallel W2, added in its GEMM's
+      epilogue for free).
+
+    The runtime cuts the shards once, when the weights are loaded (the
+    generated `<function>_shard_<argument>` helpers); `--xfuse-expand-ranks`
+    cuts them in the graph to run all ranks on the CPU.
+
+    ```mlir
+    func.func @ffn(%x: tensor<?x4096xbf16>,
+                   %w1: tensor<4096x8192xbf16> {xkernel.shard = #xkernel.shard<ranks = 2, dim = 1>},
+                   %b2: tensor<4096xbf16> {xkernel.shard = #xkernel.shard<ranks = 2>})
+    ```
+  }];
+  let parameters = (ins "int64_t":$ranks,
+                        OptionalParameter<"std::optional<int64_t>">:$dim);
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    bool isPartialSum() const { return !getDim().has_value(); }
+    /// The type of the full tensor whose part `shard` is.
+    ::mlir::RankedTensorType getFullType(::mlir::RankedTensorType shard) const;
+  }];
+}
+
 #endif // XFUSE_DIALECT_KERNEL_KERNELATTRS_TD

@@ -96,3 +96,20 @@ WorkspaceSliceAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                            unsigned, AffineMapAttr offset) {
   return verifyWorkspaceMap(emitError, offset, "offset");
 }
+
+LogicalResult ShardAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                int64_t ranks, std::optional<int64_t> dim) {
+  if (ranks < 2)
+    return emitError() << "expects ranks >= 2, but got " << ranks;
+  if (dim && *dim < 0)
+    return emitError() << "expects dim >= 0, but got " << *dim;
+  return success();
+}
+
+RankedTensorType ShardAttr::getFullType(RankedTensorType shard) const {
+  if (isPartialSum())
+    return shard;
+  SmallVector<int64_t> shape(shard.getShape());
+  shape[*getDim()] *= getRanks();
+  return shard.clone(shape);
+}

@@ -24,8 +24,9 @@ def XKernel_Dialect : Dialect {
     schedule, split-K), and the verifier rejects a plan that the device
     blocks cannot run for the kernel's body (`cuda/device/GemmLimits.h`).
     The one launch a plan does not show is the frequency table of a
-    dynamic-NTK RoPE, written by a one-block launch before the kernel,
-    since its base follows the call's largest position.
+    dynamic-NTK or LongRoPE RoPE, written by a one-block launch before the
+    kernel, since its base or factor set follows the call's largest
+    position.
   }];
   let useDefaultAttributePrinterParser = 1;
   let extraClassDeclaration = [{

@@ -383,5 +383,47 @@ LogicalResult PointwiseOp::verifyRegions() {
   return success();
 }
 
+//===----------------------------------------------------------------------===//
+// Collectives
+//===----------------------------------------------------------------------===//
+
+/// Why the GEMM `producer` cannot run in row blocks, each launched on its
+/// own rows of A and of the result, or nullptr.
+static const char *rowBlocksUnsupportedReason(GemmOp producer) {
+  if (!producer->hasOneUse())
+    return "its result has other users, which would read rows not yet "
+           "written";
+  GemmRoles roles = producer.getRoles();
+  if (roles.prologue || roles.rope || !roles.reshapes.empty())
+    return "its body reshapes, encodes or rotates rows, which a block of "
+           "rows would have to follow";
+  for (const GemmEpilogueOp &step : roles.epilogue)
+    if (step.addend &&
+        cast<RankedTensorType>(step.addend.getType()).getRank() > 1)
+      return "its epilogue adds a per-row operand, whose rows a block would "
+             "have to offset";
+  return nullptr;
+}
+
+LogicalResult AllReduceOp::verify() {
+  if (getRowBlocks() == 1)
+    return success();
+  // Before kernels are formed the producer is still an xfuse op; the GEMM
+  // that runs in row blocks is checked once it exists.
+  Operation *producer = getInput().getDefiningOp();
+  if (!producer || !isa<GemmOp, PointwiseOp>(producer))
+    return success();
+  auto gemm = dyn_cast<GemmOp>(producer);
+  if (!gemm)
+    return emitOpError("expects row_blocks = 1 when an ")
+           << producer->getName() << " writes its input: only a GEMM runs in "
+           << "row blocks, but row_blocks = " << getRowBlocks();
+  if (const char *reason = rowBlocksUnsupportedReason(gemm))
+    return emitOpError("expects row_blocks = 1, but got ")
+           << getRowBlocks() << ": the GEMM that writes its input cannot run "
+           << "in row blocks: " << reason;
+  return success();
+}
+
 #define GET_OP_CLASSES
 #include "dialect/kernel/KernelOps.cpp.inc"

@@ -94,6 +94,40 @@ def XKernel_PointwiseOp : XKernel_KernelOp<"pointwise", XKernel_PointwisePlanAtt
   }];
 }
 
+def XKernel_AllReduceOp : XKernel_Op<"all_reduce", [AllTypesMatch<["input", "output"]>]> {
+  let summary = "the sum over all ranks of each rank's tensor";
+  let description = [{
+    A collective of a function that runs on `ranks` GPUs, the same code on
+    each (see `--xfuse-shard-tensor-parallel`): every rank's `output` is
+    the elementwise sum of all ranks' `input`. It runs as NCCL's all-reduce
+    on the rank's communicator, which the entry point takes.
+
+    `row_blocks` is how the reduction overlaps the GEMM that writes
+    `input`: with 1, the all-reduce follows it; with B > 1, that GEMM runs
+    in up to B launches of consecutive row blocks (each a multiple of its
+    tile's rows; fewer blocks when the rows are few), and each block's
+    all-reduce starts on a communication stream as soon as its launch has
+    stored it, while the next block multiplies. Decode-sized inputs (one
+    tile of rows) run as one launch and one all-reduce whatever B is.
+    B > 1 needs `input` to be written by an `xkernel.gemm` that only this
+    op reads and that reads no other per-row operand than its A.
+
+    Reference semantics: `--xfuse-expand-ranks` runs all ranks in one
+    function and turns the all-reduce into the sum of their values.
+
+    ```mlir
+    %y = xkernel.all_reduce %partial {ranks = 2, row_blocks = 4} : tensor<?x4096xbf16>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input,
+                       ConfinedAttr<I64Attr, [IntMinValue<2>]>:$ranks,
+                       DefaultValuedAttr<ConfinedAttr<I64Attr, [IntPositive]>,
+                                         "1">:$row_blocks);
+  let results = (outs AnyRankedTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
 def XKernel_YieldOp : XKernel_Op<"yield", [Pure, Terminator,
     ParentOneOf<["GemmOp", "PointwiseOp"]>, ReturnLike]> {
   let summary = "the results of a kernel";

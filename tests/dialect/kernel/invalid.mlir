@@ -405,3 +405,62 @@ func.func @tensor_arith_in_pointwise(%x: tensor<?x64xbf16>) -> tensor<?x64xbf16>
   }
   return %y : tensor<?x64xbf16>
 }
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// Collectives and shards
+//===----------------------------------------------------------------------===//
+
+func.func @all_reduce_one_rank(%x: tensor<?x64xbf16>) -> tensor<?x64xbf16> {
+  // expected-error @+1 {{attribute 'ranks' failed to satisfy constraint}}
+  %y = xkernel.all_reduce %x {ranks = 1} : tensor<?x64xbf16>
+  return %y : tensor<?x64xbf16>
+}
+
+// -----
+
+// expected-error @+1 {{expects ranks >= 2, but got 1}}
+func.func @shard_one_rank(%x: tensor<64xbf16> {xkernel.shard = #xkernel.shard<ranks = 1, dim = 0>}) {
+  return
+}
+
+// -----
+
+func.func @row_blocks_of_pointwise(%x: tensor<?x64xbf16>) -> tensor<?x64xbf16> {
+  %p = xkernel.pointwise(%x : tensor<?x64xbf16>) -> tensor<?x64xbf16> {
+  ^bb0(%a: tensor<?x64xbf16>):
+    %0 = xfuse.activation %a {kind = #xfuse.activation<relu>} : tensor<?x64xbf16>
+    xkernel.yield %0 : tensor<?x64xbf16>
+  }
+  // expected-error @+1 {{expects row_blocks = 1 when an xkernel.pointwise writes its input: only a GEMM runs in row blocks, but row_blocks = 2}}
+  %y = xkernel.all_reduce %p {ranks = 2, row_blocks = 2} : tensor<?x64xbf16>
+  return %y : tensor<?x64xbf16>
+}
+
+// -----
+
+func.func @row_blocks_with_residual(%x: tensor<?x64xbf16>, %w: tensor<64x64xbf16>) -> tensor<?x64xbf16> {
+  %p = xkernel.gemm(%x, %w : tensor<?x64xbf16>, tensor<64x64xbf16>) -> tensor<?x64xbf16> {
+  ^bb0(%a: tensor<?x64xbf16>, %b: tensor<64x64xbf16>):
+    %0 = xfuse.linear %a, %b : (tensor<?x64xbf16>, tensor<64x64xbf16>) -> tensor<?x64xbf16>
+    %1 = xfuse.add %0, %a : tensor<?x64xbf16>, tensor<?x64xbf16>
+    xkernel.yield %1 : tensor<?x64xbf16>
+  }
+  // expected-error @+1 {{expects row_blocks = 1, but got 4: the GEMM that writes its input cannot run in row blocks: its epilogue adds a per-row operand, whose rows a block would have to offset}}
+  %y = xkernel.all_reduce %p {ranks = 2, row_blocks = 4} : tensor<?x64xbf16>
+  return %y : tensor<?x64xbf16>
+}
+
+// -----
+
+func.func @row_blocks_read_elsewhere(%x: tensor<?x64xbf16>, %w: tensor<64x64xbf16>) -> (tensor<?x64xbf16>, tensor<?x64xbf16>) {
+  %p = xkernel.gemm(%x, %w : tensor<?x64xbf16>, tensor<64x64xbf16>) -> tensor<?x64xbf16> {
+  ^bb0(%a: tensor<?x64xbf16>, %b: tensor<64x64xbf16>):
+    %0 = xfuse.linear %a, %b : (tensor<?x64xbf16>, tensor<64x64xbf16>) -> tensor<?x64xbf16>
+    xkernel.yield %0 : tensor<?x64xbf16>
+  }
+  // expected-error @+1 {{its result has other users, which would read rows not yet written}}
+  %y = xkernel.all_reduce %p {ranks = 2, row_blocks = 4} : tensor<?x64xbf16>
+  return %y, %p : tensor<?x64xbf16>, tensor<?x64xbf16>
+}

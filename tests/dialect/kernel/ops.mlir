@@ -155,3 +155,27 @@ func.func @pointwise_reshapes(%x: tensor<8x128xbf16>, %pos: tensor<8xi32>) -> (t
   }
   return %0, %1 : tensor<8x2x64xbf16>, tensor<1024xbf16>
 }
+
+// A rank's part of a tensor-parallel FFN: the sharded arguments say which
+// part of the full tensor they hold, and an all-reduce sums the partial
+// outputs over row blocks of the GEMM that writes them.
+// CHECK-LABEL: func.func @tensor_parallel
+// CHECK-SAME: {xkernel.shard = #xkernel.shard<ranks = 2, dim = 0>}
+// CHECK-SAME: {xkernel.shard = #xkernel.shard<ranks = 2>}
+// CHECK: xkernel.all_reduce %{{.*}} {ranks = 2 : i64, row_blocks = 4 : i64} : tensor<?x64xbf16>
+// CHECK: xkernel.all_reduce %{{.*}} {ranks = 2 : i64} : tensor<?x64xbf16>
+func.func @tensor_parallel(%h: tensor<?x128xbf16>,
+                           %w: tensor<128x64xbf16> {xkernel.shard = #xkernel.shard<ranks = 2, dim = 0>},
+                           %b: tensor<64xbf16> {xkernel.shard = #xkernel.shard<ranks = 2>})
+    -> (tensor<?x64xbf16>, tensor<?x64xbf16>) {
+  %p = xkernel.gemm(%h, %w, %b : tensor<?x128xbf16>, tensor<128x64xbf16>, tensor<64xbf16>)
+      plan #xkernel.gemm_plan<target = sm_90a, mainloop = tma_wgmma, tile_m = 128, tile_n = 128, tile_k = 64, stages = 2, warpgroups = 2>
+      -> tensor<?x64xbf16> {
+  ^bb0(%a: tensor<?x128xbf16>, %bw: tensor<128x64xbf16>, %bb: tensor<64xbf16>):
+    %0 = xfuse.linear %a, %bw bias %bb : (tensor<?x128xbf16>, tensor<128x64xbf16>, tensor<64xbf16>) -> tensor<?x64xbf16>
+    xkernel.yield %0 : tensor<?x64xbf16>
+  }
+  %y = xkernel.all_reduce %p {ranks = 2, row_blocks = 4} : tensor<?x64xbf16>
+  %z = xkernel.all_reduce %y {ranks = 2} : tensor<?x64xbf16>
+  return %y, %z : tensor<?x64xbf16>, tensor<?x64xbf16>
+}
