@@ -18,7 +18,11 @@ Protocol, shared with bench/e2e/main.cu: warm-up calls, then each call between
 its own pair of CUDA events on one stream, median of 100; when one call's
 activations and output would stay in L2, calls rotate over copies of them
 (the binary picks the count, the peers reuse it).
-Peers: torch eager; torch.compile (default mode); cuBLASLt through torch
+The decode sweep (configs decode_ffn_m<M>, llama3_swiglu_m<M>, M = 1..128)
+gets its own table and plot (floor/time against tokens).
+Peers: torch eager; torch.compile (default mode; with --autotune also
+mode="max-autotune-no-cudagraphs", Triton GEMM templates with fused
+epilogues, which autotunes for minutes); cuBLASLt through torch
 (_addmm_activation's ReLU+bias epilogue then addmm's bias epilogue; for
 SwiGLU the fastest of three compositions; for linear+RoPE the GEMM then the
 compiled rotation). RoPE and PE alone have no cuBLASLt peer.
@@ -105,15 +109,27 @@ def pe_add(x, pe):
     return x + pe
 
 
+SWEEP_TOKENS = (1, 2, 4, 8, 16, 32, 64, 128)
+SWEEP_MODELS = {"decode_ffn": (4096, 16384), "llama3_swiglu": (4096, 14336)}
+
+
+def kind(name):
+    """The config family: a sweep point's model ('decode_ffn_m8' ->
+    'decode_ffn'), else the name itself."""
+    base, _, tokens = name.rpartition("_m")
+    return base if base in SWEEP_MODELS and tokens.isdigit() else name
+
+
 def reference(name, args):
     """The float64 result of config `name` on `args`, computed on the GPU."""
     a = {k: v.double() if v.is_floating_point() else v for k, v in args.items()}
+    name = kind(name)
     if name in ("bert_pe_ffn", "gpt_pe_ffn"):
         _, seq, d = a["x"].shape
         return ffn(a["x"] + sinusoid(seq, d, torch.float64), a["w1"], a["b1"], a["w2"], a["b2"])
     if name == "decode_ffn":
         return ffn(a["x"], a["w1"], a["b1"], a["w2"], a["b2"])
-    if name == "llama_swiglu":
+    if name in ("llama_swiglu", "llama3_swiglu"):
         return swiglu(a["x"], a["wg"], a["wu"], a["wd"])
     if name == "llama_q":
         return F.linear(a["x"], a["wq"])
@@ -176,6 +192,18 @@ def make_inputs():
                          2 * 2 * 16 * 4096 * 16384)
     cfg["rope"] = (dict(q=randn(16384, 32, 128), positions=torch.randint(0, 8192, (16384,), device=DEV)), 0)
     cfg["pe"] = (dict(x=randn(32, 512, 768)), 0)
+    # The sweep: fresh activations per point, one set of weights per model
+    # (a served layer's weights do not change with the batch size).
+    d, dff = SWEEP_MODELS["decode_ffn"]
+    w = dict(w1=randn(dff, d, scale=d**-0.5), b1=randn(dff, scale=0.1),
+             w2=randn(d, dff, scale=dff**-0.5), b2=randn(d, scale=0.1))
+    for m in SWEEP_TOKENS:
+        cfg[f"decode_ffn_m{m}"] = (dict(x=randn(m, d), **w), 2 * 2 * m * d * dff)
+    d, dff = SWEEP_MODELS["llama3_swiglu"]
+    w = dict(wg=randn(dff, d, scale=d**-0.5), wu=randn(dff, d, scale=d**-0.5),
+             wd=randn(d, dff, scale=dff**-0.5))
+    for m in SWEEP_TOKENS:
+        cfg[f"llama3_swiglu_m{m}"] = (dict(x=randn(m, d), **w), 3 * 2 * m * d * dff)
     return cfg
 
 
@@ -186,41 +214,36 @@ def write_raw(tensor, path):
     t.cpu().numpy().tofile(path)
 
 
-def peers(name, args, sets):
+def peers(name, args, sets, autotune):
     """{peer: median ms} and {peer: output} on `args` (args['x'] or ['q']
     rotated over `sets` copies)."""
+    name = kind(name)
     key = "q" if name == "rope" else "x"
     xs = [args[key]] + [args[key].clone() for _ in range(sets - 1)]
     a = dict(args)
-    calls = {}
+    # The model as eager PyTorch writes it: fn(x, *rest). torch.compile
+    # compiles that same function.
+    fn, rest, calls = None, (), {}
     if name in ("bert_pe_ffn", "gpt_pe_ffn"):
         pe = sinusoid(a["x"].shape[1], a["x"].shape[2])
-        rest = (a["w1"], a["b1"], a["w2"], a["b2"])
-        comp = torch.compile(pe_ffn)
+        fn, rest = pe_ffn, (pe, a["w1"], a["b1"], a["w2"], a["b2"])
         d = a["x"].shape[2]
-        calls["eager"] = lambda i: pe_ffn(xs[i], pe, *rest)
-        calls["compile"] = lambda i: comp(xs[i], pe, *rest)
         calls["cublaslt"] = lambda i: torch.addmm(
             a["b2"], torch._addmm_activation(a["b1"], (xs[i] + pe).view(-1, d), a["w1"].t()),
             a["w2"].t())
     elif name == "decode_ffn":
-        rest = (a["w1"], a["b1"], a["w2"], a["b2"])
-        comp = torch.compile(ffn)
-        calls["eager"] = lambda i: ffn(xs[i], *rest)
-        calls["compile"] = lambda i: comp(xs[i], *rest)
+        fn, rest = ffn, (a["w1"], a["b1"], a["w2"], a["b2"])
         calls["cublaslt"] = lambda i: torch.addmm(
             a["b2"], torch._addmm_activation(a["b1"], xs[i], a["w1"].t()), a["w2"].t())
-    elif name == "llama_swiglu":
+    elif name in ("llama_swiglu", "llama3_swiglu"):
         wg, wu, wd = a["wg"], a["wu"], a["wd"]
-        comp = torch.compile(swiglu)
-        calls["eager"] = lambda i: swiglu(xs[i], wg, wu, wd)
-        calls["compile"] = lambda i: comp(xs[i], wg, wu, wd)
+        fn, rest = swiglu, (wg, wu, wd)
         # cuBLASLt compositions: two GEMMs (= eager), one GEMM on the
         # concatenated gate/up weight (packed once, as xfuse packs), and that
         # with the silu * up step compiled. The fastest counts.
         wgu = torch.cat([wg, wu]).contiguous()
         silu_mul_c = torch.compile(silu_mul)
-        calls["cublaslt"] = [calls["eager"],
+        calls["cublaslt"] = [lambda i: swiglu(xs[i], wg, wu, wd),
                              lambda i: silu_mul(xs[i] @ wgu.t()) @ wd.t(),
                              lambda i: silu_mul_c(xs[i] @ wgu.t()) @ wd.t()]
     elif name == "llama_q":
@@ -228,31 +251,35 @@ def peers(name, args, sets):
         calls["cublaslt"] = lambda i: F.linear(xs[i], a["wq"])
     elif name == "llama_q_rope":
         inv = inv_freq()
-        comp = torch.compile(q_rope)
+        fn, rest = q_rope, (a["wq"], a["positions"], inv)
         rope_c = torch.compile(rope_neox)
-        calls["eager"] = lambda i: q_rope(xs[i], a["wq"], a["positions"], inv)
-        calls["compile"] = lambda i: comp(xs[i], a["wq"], a["positions"], inv)
         calls["cublaslt"] = lambda i: rope_c(
             (xs[i] @ a["wq"].t()).view(-1, 32, 128), a["positions"], inv)
     elif name == "rope":
-        inv = inv_freq()
-        comp = torch.compile(rope_neox)
-        calls["eager"] = lambda i: rope_neox(xs[i], a["positions"], inv)
-        calls["compile"] = lambda i: comp(xs[i], a["positions"], inv)
+        fn, rest = rope_neox, (a["positions"], inv_freq())
     elif name == "pe":
-        pe = sinusoid(512, 768)
-        comp = torch.compile(pe_add)
-        calls["eager"] = lambda i: pe_add(xs[i], pe)
-        calls["compile"] = lambda i: comp(xs[i], pe)
+        fn, rest = pe_add, (sinusoid(512, 768),)
+    if fn is not None:
+        modes = {"eager": None, "compile": torch.compile(fn)}
+        if autotune:
+            modes["autotune"] = torch.compile(fn, mode="max-autotune-no-cudagraphs")
+        for peer, f in modes.items():
+            f = f or fn
+            calls[peer] = lambda i, f=f: f(xs[i], *rest)
     times, outs = {}, {}
     for peer, fns in calls.items():
-        timed = [(median_ms(fn, sets), fn) for fn in (fns if isinstance(fns, list) else [fns])]
+        timed = [(median_ms(f, sets), f) for f in (fns if isinstance(fns, list) else [fns])]
         times[peer], fastest = min(timed, key=lambda t: t[0])
         outs[peer] = fastest(0)
     return times, outs
 
 
-def plot(rows, path):
+PEERS = ["cublaslt", "autotune", "compile", "eager"]
+
+
+def plot(rows, sweep, path):
+    """Floor/time per config (bars) and, for the decode sweep, against
+    tokens (lines): 1 is the floor."""
     try:
         import matplotlib
         matplotlib.use("Agg")
@@ -260,19 +287,48 @@ def plot(rows, path):
     except ImportError:
         print("matplotlib not found: no plot")
         return
-    peers_ = ["xfuse", "cublaslt", "compile", "eager"]
-    fig, ax = plt.subplots(figsize=(11, 4.5))
-    width = 0.2
+    peers_ = ["xfuse"] + [p for p in PEERS if any(r["ms"].get(p) for r in rows + sweep)]
+    models = sorted({kind(r["config"]) for r in sweep})
+    fig, axes = plt.subplots(1, 1 + len(models), figsize=(11 + 5 * len(models), 4.5), squeeze=False)
+    ax, width = axes[0][0], 0.8 / len(peers_)
     for j, p in enumerate(peers_):
-        vals = [r["floor_ms"] / r[p + "_ms"] if r.get(p + "_ms") else 0 for r in rows]
-        ax.bar([i + (j - 1.5) * width for i in range(len(rows))], vals, width, label=p)
+        vals = [r["floor_ms"] / r["ms"][p] if r["ms"].get(p) else 0 for r in rows]
+        ax.bar([i + (j - (len(peers_) - 1) / 2) * width for i in range(len(rows))], vals, width, label=p)
     ax.set_xticks(range(len(rows)), [r["config"] for r in rows], rotation=15)
     ax.set_ylabel("floor / time (1 = at the floor)")
     ax.legend()
-    ax.set_title(rows[0]["device"])
+    for ax, model in zip(axes[0][1:], models):
+        points = [r for r in sweep if kind(r["config"]) == model]
+        for p in peers_:
+            pts = [(r["tokens"], r["floor_ms"] / r["ms"][p]) for r in points if r["ms"].get(p)]
+            ax.plot(*zip(*pts), marker="o", label=p) if pts else None
+        ax.set_xscale("log", base=2)
+        ax.set_xlabel("tokens")
+        ax.set_ylabel("floor / time")
+        ax.set_title(f"{model} sweep")
+        ax.legend()
+    fig.suptitle(f"{rows[0]['device'] if rows else sweep[0]['device']}, {time.strftime('%Y-%m-%d')}")
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     print(f"plot: {path}")
+
+
+def print_table(title, rows, first_column):
+    """A markdown table of rows: times (ms), floor, and each time against
+    xfuse's (> 1: xfuse is faster)."""
+    shown = [p for p in PEERS if any(r["ms"].get(p) for r in rows)]
+    f = lambda v, fmt="{:.4f}": fmt.format(v) if v else "-"
+    print(f"\n{title}")
+    print(f"| {first_column} | check | xfuse | " + " | ".join(shown) + " | floor | floor/xfuse | "
+          + " | ".join(f"{p}/xfuse" for p in shown) + " |")
+    print("| --- " * (5 + 2 * len(shown)) + "|")
+    for r in rows:
+        xf = r["ms"].get("xfuse")
+        ratio = lambda v: f(v / xf, "{:.2f}") if (v and xf) else "-"
+        print(f"| {r[first_column]} | {'PASS' if r['ok'] else 'FAIL'} {f(r['rel_l2'], '{:.1e}')} | {f(xf)} | "
+              + " | ".join(f(r["ms"].get(p)) for p in shown)
+              + f" | {f(r['floor_ms'])} | {ratio(r['floor_ms'])} | "
+              + " | ".join(ratio(r["ms"].get(p)) for p in shown) + " |")
 
 
 def main():
@@ -284,6 +340,8 @@ def main():
                         help="the xfuse side, built from bench/e2e (default: bench/build's)")
     parser.add_argument("--no-peers", action="store_true",
                         help="time xfuse alone (e.g. under a profiler); the table shows no peers")
+    parser.add_argument("--autotune", action="store_true",
+                        help='add torch.compile(mode="max-autotune-no-cudagraphs") as a peer')
     opts = parser.parse_args()
     os.makedirs(opts.out, exist_ok=True)
     seed = int(time.time())
@@ -302,9 +360,15 @@ def main():
             parser.error(f"unknown configs {unknown}; known: {sorted(inputs)}")
         inputs = {k: v for k, v in inputs.items() if k in wanted}
     with tempfile.TemporaryDirectory() as tmp:
+        written = {}  # a tensor shared by configs is written once, then linked
         for name, (args, _) in inputs.items():
             for arg, t in args.items():
-                write_raw(t, os.path.join(tmp, f"{name}.{arg}.bin"))
+                path = os.path.join(tmp, f"{name}.{arg}.bin")
+                if id(t) in written:
+                    os.symlink(written[id(t)], path)
+                else:
+                    write_raw(t, path)
+                    written[id(t)] = path
         xjson = os.path.join(opts.out, "xfuse.json")
         proc = subprocess.run([opts.binary, tmp, xjson] + (list(inputs) if opts.configs else []))
         xres = json.load(open(xjson))["configs"]
@@ -320,7 +384,7 @@ def main():
     for name, (args, flops) in inputs.items():
         x = xres.get(name, {})
         sets = x.get("sets", 1)
-        p, pouts = ({}, {}) if opts.no_peers else peers(name, args, sets)
+        p, pouts = ({}, {}) if opts.no_peers else peers(name, args, sets, opts.autotune)
         ref = reference(name, args)
         if name in xouts:
             xouts[name] = xouts[name].view(ref.shape).to(DEV)
@@ -330,40 +394,36 @@ def main():
             rel, worst = checks.get(peer, (math.nan, math.nan))
             ok = passes(rel, worst)
             all_pass = all_pass and ok
-            print(f"check {name:<14} {peer:<9} {'PASS' if ok else 'FAIL'}  rel L2 {rel:.2e}  "
+            print(f"check {name:<18} {peer:<9} {'PASS' if ok else 'FAIL'}  rel L2 {rel:.2e}  "
                   f"worst row {worst:.2e}", flush=True)
         nbytes = sum(t.numel() * t.element_size() for t in args.values())
         # The bf16 output has as many elements as the activations, everywhere.
         nbytes += args["q" if name == "rope" else "x"].numel() * 2
         floor = max(flops / (gemm_tflops * 1e9), nbytes / (copy_tbps * 1e9))
+        xms = x.get("median_ms")
         rows.append(dict(config=name, device=device,
+                         tokens=args["x"].shape[0] if kind(name) != name else None,
                          ok=x.get("ok", False) and passes(*checks.get("xfuse", (math.nan,) * 2)),
                          rel_l2=checks.get("xfuse", (None,))[0], checks=checks,
-                         sets=sets, xfuse_ms=x.get("median_ms"), host_us=x.get("host_us_median"),
-                         cublaslt_ms=p.get("cublaslt"), eager_ms=p.get("eager"), compile_ms=p.get("compile"),
+                         sets=sets, ms=dict(p, xfuse=xms if xms and xms > 0 else None),
+                         host_us=x.get("host_us_median"),
                          floor_ms=floor, flops=flops, bytes=nbytes))
-        print(f"timed {name}", flush=True)
 
     result = dict(device=device, torch=torch.__version__, seed=seed, gemm_tflops=gemm_tflops,
                   copy_tbps=copy_tbps, timed_calls=TIMED, rows=rows)
     json.dump(result, open(os.path.join(opts.out, "bench.json"), "w"), indent=1)
-    plot(rows, os.path.join(opts.out, "bench.png"))
-
-    def f(v, fmt="{:.4f}"):
-        return fmt.format(v) if v else "-"
+    main_rows = [r for r in rows if r["tokens"] is None]
+    sweep = [r for r in rows if r["tokens"] is not None]
+    plot(main_rows, sweep, os.path.join(opts.out, "bench.png"))
 
     print(f"\n{device}; bf16 GEMM {gemm_tflops:.0f} TFLOP/s, copy {copy_tbps:.2f} TB/s (measured now); "
-          f"median of {TIMED} event-timed calls (ms)")
-    print("| config | check | xfuse | cuBLASLt | eager | compile | floor | floor/xfuse | "
-          "cuBLASLt/xfuse | eager/xfuse | compile/xfuse |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
-    for r in rows:
-        xf = r["xfuse_ms"] if r["xfuse_ms"] and r["xfuse_ms"] > 0 else None
-        ratio = lambda v: f(v / xf, "{:.2f}") if (v and xf) else "-"
-        print(f"| {r['config']} | {'PASS' if r['ok'] else 'FAIL'} {f(r['rel_l2'], '{:.1e}')} | {f(xf)} | "
-              f"{f(r['cublaslt_ms'])} | {f(r['eager_ms'])} | {f(r['compile_ms'])} | {f(r['floor_ms'])} | "
-              f"{ratio(r['floor_ms'])} | {ratio(r['cublaslt_ms'])} | {ratio(r['eager_ms'])} | "
-              f"{ratio(r['compile_ms'])} |")
+          f"median of {TIMED} event-timed calls (ms); ratios > 1: xfuse is faster")
+    if main_rows:
+        print_table("configs", main_rows, "config")
+    for model in sorted({kind(r["config"]) for r in sweep}):
+        d, dff = SWEEP_MODELS[model]
+        print_table(f"decode sweep: {model} (d {d}, dff {dff})",
+                    [r for r in sweep if kind(r["config"]) == model], "tokens")
     return 0 if all_pass else 1
 
 

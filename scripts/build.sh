@@ -9,6 +9,7 @@ if [[ ! -f $build/build.ninja ]]; then
   cmake -G Ninja -S "$root" -B "$build" \
     -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_C_COMPILER=gcc -DCMAKE_CXX_COMPILER=g++ \
-    -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-22/bin/lit
+    -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-22/bin/lit \
+    -DXFUSE_REQUIRE_CUDA="$([[ ${CI:-false} == true ]] && echo ON || echo OFF)"
 fi
 cmake --build "$build"

@@ -31,9 +31,10 @@ build() {
   local nvcc=${CUDACXX:-$(command -v nvcc || echo /usr/local/cuda/bin/nvcc)}
   cmake -S "$root/runtime" -B "$build" -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_CUDA_COMPILER="$nvcc"
-  # One job: nvcc instantiates many kernels per translation unit and the
-  # build machines are shared.
-  cmake --build "$build" -j1
+  # One job by default: nvcc instantiates many kernels per translation unit
+  # and the build machines are shared ($XFUSE_GPU_JOBS overrides it).
+  local jobs=${XFUSE_GPU_JOBS:-1}
+  cmake --build "$build" -j"$jobs"
   mkdir -p "$bin"
   cp "$build/tests-gpu/xfuse_runtime_tests" "$build/tests-gpu/xfuse_gpu_tests" \
     "$build/tests-gpu/xfuse_gpu_sm90_tests" "$bin/"
@@ -43,7 +44,7 @@ build() {
       -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_COMPILER="$nvcc" \
       -DXFUSE_TOOLS_DIR="$tools" \
       -DXFUSE_PREGENERATED_DIR="${XFUSE_PREGENERATED_DIR:-}"
-    cmake --build "$build/generated" -j1
+    cmake --build "$build/generated" -j"$jobs"
     cp "$build/generated/xfuse_generated_tests" \
       "$build/generated/app/xfuse_example_app" "$bin/"
   else
@@ -63,8 +64,10 @@ readonly memcheck_filter='Gemm.*:GemmRope.*:GemmSimt.*:LearnedPE.*:RoPE.InPlace:
 readonly hopper_filter='Sm90Gemm.StagedStores*:Sm90Gemm.StagedPingPong*:Sm90Gemm.Cluster*:Sm90Gemm.Tile192*:Sm90GemmRope.NeoxHead128StagedBias:Sm90GemmRope.PartialGptjHead192PingPongTile192'
 readonly racecheck_filter='Gemm.GeGluNarrowTileF16ToF32:Gemm.PlainBf16ToF32:PackedWeight.*'
 # Generated kernels: one small case per graph (RowChain's block reduction is
-# new shared-memory code).
-readonly generated_filter='*/TokenCount.*/1:*/BatchCount.*/1:*/Rows.*/1:*/Batches.*/1:PlanContract/Tokens.*/1:PlanContract.Decode16*:PlanContract.ReshapeRopeStatic'
+# new shared-memory code), CUDA-graph replays and the rejected calls; not
+# the capture that is meant to fail on a cudaMalloc, which memcheck reports
+# as an API error.
+readonly generated_filter='*/TokenCount.*/1:*/BatchCount.*/1:*/Rows.*/1:*/Batches.*/1:PlanContract/Tokens.*/1:PlanContract.Decode16*:PlanContract.ReshapeRopeStatic:*/RopeScalingBatches.*/1:*/ModelVariantBatches.*/1:CudaGraph.*:ArgumentChecks.*:Positions.*-CudaGraph.UnsizedWorkspaceFailsCapture'
 
 declare -a rows=()
 failed=0

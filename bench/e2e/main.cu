@@ -25,6 +25,9 @@
 #include "llama_swiglu.h"
 #include "pe.h"
 #include "rope.h"
+// The decode sweep's kernels, one graph per token count (bench/graphs/sweep;
+// CMakeLists.txt writes this header and XFUSE_SWEEP_TOKEN_COUNTS).
+#include "sweep/sweep.h"
 
 #include "cuda/device/Vector.h"
 #include "runtime/CudaResources.h"
@@ -118,13 +121,15 @@ ref::Tensor reshaped(ref::Tensor t, std::vector<std::int64_t> shape) {
   return t;
 }
 
+using FfnEntry = rt::Status (*)(const rt::TensorView &, const rt::PackedWeight &,
+                                const rt::TensorView &, const rt::PackedWeight &,
+                                const rt::TensorView &, const rt::TensorView &,
+                                rt::Workspace &, cudaStream_t);
+
 /// PE (scale 1, base 10000, interleaved) then FFN with ReLU, nn.Linear weights.
 Config peFfn(std::string name, std::int64_t batch, std::int64_t seq,
              std::int64_t d, std::int64_t dff, PackFn pack1, PackFn pack3,
-             rt::Status (*entry)(const rt::TensorView &, const rt::PackedWeight &,
-                                 const rt::TensorView &, const rt::PackedWeight &,
-                                 const rt::TensorView &, const rt::TensorView &,
-                                 rt::Workspace &, cudaStream_t)) {
+             FfnEntry entry) {
   Config c;
   c.name = std::move(name);
   c.args = {{"x", rt::DType::kBF16, {batch, seq, d}},
@@ -150,6 +155,62 @@ Config peFfn(std::string name, std::int64_t batch, std::int64_t seq,
   return c;
 }
 
+using SwiGluEntry = rt::Status (*)(const rt::TensorView &,
+                                   const rt::PackedWeight &,
+                                   const rt::PackedWeight &,
+                                   const rt::PackedWeight &,
+                                   const rt::TensorView &, rt::Workspace &,
+                                   cudaStream_t);
+
+/// FFN with ReLU and biases on [tokens, d], nn.Linear weights.
+Config ffn(std::string name, std::int64_t tokens, std::int64_t d,
+           std::int64_t dff, PackFn pack1, PackFn pack3, FfnEntry entry) {
+  Config c;
+  c.name = std::move(name);
+  c.args = {{"x", rt::DType::kBF16, {tokens, d}},
+            {"w1", rt::DType::kBF16, {dff, d}, pack1},
+            {"b1", rt::DType::kBF16, {dff}},
+            {"w2", rt::DType::kBF16, {d, dff}, pack3},
+            {"b2", rt::DType::kBF16, {d}}};
+  c.outShape = {tokens, d};
+  c.rows = tokens;
+  c.run = [entry](const Call &k, rt::Workspace &ws, cudaStream_t s) {
+    return entry(k.args[0], *k.packed[1], k.args[2], *k.packed[3], k.args[4],
+                 k.out, ws, s);
+  };
+  c.reference = [d](const std::vector<ref::Tensor> &a,
+                    const std::vector<std::int64_t> &rows) {
+    return ref::ffn(takeRows(a[0], d, rows), a[1], &a[2], a[3], &a[4],
+                    ref::Activation::Relu, ref::WeightLayout::OutIn);
+  };
+  return c;
+}
+
+/// SwiGLU FFN without biases on [tokens, d], nn.Linear weights.
+Config swiglu(std::string name, std::int64_t tokens, std::int64_t d,
+              std::int64_t dff, PackFn packGate, PackFn packUp,
+              PackFn packDown, SwiGluEntry entry) {
+  Config c;
+  c.name = std::move(name);
+  c.args = {{"x", rt::DType::kBF16, {tokens, d}},
+            {"wg", rt::DType::kBF16, {dff, d}, packGate},
+            {"wu", rt::DType::kBF16, {dff, d}, packUp},
+            {"wd", rt::DType::kBF16, {d, dff}, packDown}};
+  c.outShape = {tokens, d};
+  c.rows = tokens;
+  c.run = [entry](const Call &k, rt::Workspace &ws, cudaStream_t s) {
+    return entry(k.args[0], *k.packed[1], *k.packed[2], *k.packed[3], k.out,
+                 ws, s);
+  };
+  c.reference = [d](const std::vector<ref::Tensor> &a,
+                    const std::vector<std::int64_t> &rows) {
+    return ref::gatedFfn(takeRows(a[0], d, rows), a[1], nullptr, a[2],
+                         nullptr, a[3], nullptr, ref::Activation::Silu,
+                         ref::WeightLayout::OutIn);
+  };
+  return c;
+}
+
 std::vector<Config> configs() {
   std::vector<Config> all;
   all.push_back(peFfn("bert_pe_ffn", 32, 512, 768, 3072,
@@ -158,27 +219,9 @@ std::vector<Config> configs() {
   all.push_back(peFfn("gpt_pe_ffn", 4, 2048, 4096, 16384,
                       gen::gpt_pe_ffn_pack_arg1, gen::gpt_pe_ffn_pack_arg3,
                       gen::gpt_pe_ffn));
-  {
-    Config c;
-    c.name = "llama_swiglu";
-    c.args = {{"x", rt::DType::kBF16, {4096, 4096}},
-              {"wg", rt::DType::kBF16, {11008, 4096}, gen::llama_swiglu_pack_arg1},
-              {"wu", rt::DType::kBF16, {11008, 4096}, gen::llama_swiglu_pack_arg2},
-              {"wd", rt::DType::kBF16, {4096, 11008}, gen::llama_swiglu_pack_arg3}};
-    c.outShape = {4096, 4096};
-    c.rows = 4096;
-    c.run = [](const Call &k, rt::Workspace &ws, cudaStream_t s) {
-      return gen::llama_swiglu(k.args[0], *k.packed[1], *k.packed[2],
-                               *k.packed[3], k.out, ws, s);
-    };
-    c.reference = [](const std::vector<ref::Tensor> &a,
-                     const std::vector<std::int64_t> &rows) {
-      return ref::gatedFfn(takeRows(a[0], 4096, rows), a[1], nullptr, a[2],
-                           nullptr, a[3], nullptr, ref::Activation::Silu,
-                           ref::WeightLayout::OutIn);
-    };
-    all.push_back(std::move(c));
-  }
+  all.push_back(swiglu("llama_swiglu", 4096, 4096, 11008,
+                       gen::llama_swiglu_pack_arg1, gen::llama_swiglu_pack_arg2,
+                       gen::llama_swiglu_pack_arg3, gen::llama_swiglu));
   {
     Config c;
     c.name = "llama_q";
@@ -218,27 +261,8 @@ std::vector<Config> configs() {
     };
     all.push_back(std::move(c));
   }
-  {
-    Config c;
-    c.name = "decode_ffn";
-    c.args = {{"x", rt::DType::kBF16, {16, 4096}},
-              {"w1", rt::DType::kBF16, {16384, 4096}, gen::decode_ffn_pack_arg1},
-              {"b1", rt::DType::kBF16, {16384}},
-              {"w2", rt::DType::kBF16, {4096, 16384}, gen::decode_ffn_pack_arg3},
-              {"b2", rt::DType::kBF16, {4096}}};
-    c.outShape = {16, 4096};
-    c.rows = 16;
-    c.run = [](const Call &k, rt::Workspace &ws, cudaStream_t s) {
-      return gen::decode_ffn(k.args[0], *k.packed[1], k.args[2], *k.packed[3],
-                             k.args[4], k.out, ws, s);
-    };
-    c.reference = [](const std::vector<ref::Tensor> &a,
-                     const std::vector<std::int64_t> &rows) {
-      return ref::ffn(takeRows(a[0], 4096, rows), a[1], &a[2], a[3], &a[4],
-                      ref::Activation::Relu, ref::WeightLayout::OutIn);
-    };
-    all.push_back(std::move(c));
-  }
+  all.push_back(ffn("decode_ffn", 16, 4096, 16384, gen::decode_ffn_pack_arg1,
+                    gen::decode_ffn_pack_arg3, gen::decode_ffn));
   {
     Config c;
     c.name = "rope";
@@ -275,6 +299,17 @@ std::vector<Config> configs() {
     };
     all.push_back(std::move(c));
   }
+#define XFUSE_SWEEP_POINT(m)                                                  \
+  all.push_back(ffn("decode_ffn_m" #m, m, 4096, 16384,                        \
+                    gen::decode_ffn_m##m##_pack_arg1,                         \
+                    gen::decode_ffn_m##m##_pack_arg3, gen::decode_ffn_m##m)); \
+  all.push_back(swiglu("llama3_swiglu_m" #m, m, 4096, 14336,                  \
+                       gen::llama3_swiglu_m##m##_pack_arg1,                   \
+                       gen::llama3_swiglu_m##m##_pack_arg2,                   \
+                       gen::llama3_swiglu_m##m##_pack_arg3,                   \
+                       gen::llama3_swiglu_m##m));
+  XFUSE_SWEEP_TOKEN_COUNTS(XFUSE_SWEEP_POINT)
+#undef XFUSE_SWEEP_POINT
   return all;
 }
 
