@@ -10,16 +10,22 @@
 #                                GPU machine whose driver supports CUDA 13.
 #                                Where build/bin holds xfuse-opt and
 #                                xfuse-translate (or $XFUSE_PREGENERATED_DIR
-#                                holds generated .cu/.h) it also builds the
+#                                holds generated .cu/.h, those of sm_80
+#                                plans in its sm_80/) it also builds the
 #                                generated-kernel tests and the example app
-#                                (tests/gpu/generated, examples/app).
+#                                (tests/gpu/generated, examples/app), those
+#                                of sm_80 plans as compute_80 PTX included.
 #   scripts/gpu-check.sh run     On a GPU machine: run every test binary in
-#                                <build>/bin, then compute-sanitizer memcheck
-#                                and racecheck on a representative subset, and
-#                                print a summary table last. Exits non-zero if
-#                                no GPU is visible, if anything failed, or if
-#                                any test skipped (a skipped GPU test proves
-#                                nothing on the machine meant to run it).
+#                                <build>/bin twice, on the inputs of fixed
+#                                seeds and on those of a random
+#                                XFUSE_TEST_SEED that it prints (set it to
+#                                replay a run's second pass), then
+#                                compute-sanitizer memcheck and racecheck on a
+#                                representative subset, and print a summary
+#                                table last. Exits non-zero if no GPU is
+#                                visible, if anything failed, or if any test
+#                                skipped (a skipped GPU test proves nothing
+#                                on the machine meant to run it).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${XFUSE_GPU_BUILD_DIR:-$root/build-gpu}
@@ -46,6 +52,7 @@ build() {
       -DXFUSE_PREGENERATED_DIR="${XFUSE_PREGENERATED_DIR:-}"
     cmake --build "$build/generated" -j"$jobs"
     cp "$build/generated/xfuse_generated_tests" \
+      "$build/generated/sm80/xfuse_generated_sm80_tests" \
       "$build/generated/app/xfuse_example_app" "$bin/"
   else
     echo "no xfuse-translate in $tools: skipping the generated-kernel tests"
@@ -64,10 +71,11 @@ readonly memcheck_filter='Gemm.*:GemmRope.*:GemmSimt.*:LearnedPE.*:RoPE.InPlace:
 readonly hopper_filter='Sm90Gemm.StagedStores*:Sm90Gemm.StagedPingPong*:Sm90Gemm.Cluster*:Sm90Gemm.Tile192*:Sm90GemmRope.NeoxHead128StagedBias:Sm90GemmRope.PartialGptjHead192PingPongTile192'
 readonly racecheck_filter='Gemm.GeGluNarrowTileF16ToF32:Gemm.PlainBf16ToF32:PackedWeight.*'
 # Generated kernels: one small case per graph (RowChain's block reduction is
-# new shared-memory code), CUDA-graph replays and the rejected calls; not
-# the capture that is meant to fail on a cudaMalloc, which memcheck reports
-# as an API error.
-readonly generated_filter='*/TokenCount.*/1:*/BatchCount.*/1:*/Rows.*/1:*/Batches.*/1:PlanContract/Tokens.*/1:PlanContract.Decode16*:PlanContract.ReshapeRopeStatic:*/RopeScalingBatches.*/1:*/ModelVariantBatches.*/1:CudaGraph.*:ArgumentChecks.*:Positions.*-CudaGraph.UnsizedWorkspaceFailsCapture'
+# new shared-memory code; of the wiring tables, the RoPE rows with per-call
+# tables or three position rows, the f16 FFNs and the PE rows), CUDA-graph
+# replays and the rejected calls; not the capture that is meant to fail on a
+# cudaMalloc, which memcheck reports as an API error.
+readonly generated_filter='*/TokenCount.*/1:*/BatchCount.*/1:*/Rows.*/1:*/Batches.*/1:PlanContract/Tokens.*/1:PlanContract.Decode16*:PlanContract.ReshapeRopeStatic:*/RopeScalingBatches.*/1:*/ModelVariantBatches.*/1:CudaGraph.*:ArgumentChecks.*:Positions.*:Wiring/RopeWiring.*/longrope_*_1:Wiring/RopeWiring.*/mrope_*_1:Wiring/*FfnWiring.*/*_f16_*_1:Wiring/PeWiring.*/*_1-CudaGraph.UnsizedWorkspaceFailsCapture'
 
 declare -a rows=()
 failed=0
@@ -88,7 +96,14 @@ step() { # step NAME COMMAND...
   elif [[ $skipped -ne 0 ]]; then
     status="FAIL ($skipped skipped)" && failed=1
   fi
-  rows+=("$(printf '%-34s %-16s %5ss' "$name" "$status" $(($(date +%s) - start)))")
+  rows+=("$(printf '%-44s %-20s %5ss' "$name" "$status" $(($(date +%s) - start)))")
+}
+
+# A GoogleTest suite, on the inputs of the fixed seeds (each test's name)
+# and again on those of $seed.
+suite() { # suite NAME BINARY
+  step "$1" env -u XFUSE_TEST_SEED "$2"
+  step "$1, seed $seed" env XFUSE_TEST_SEED="$seed" "$2"
 }
 
 run() {
@@ -97,11 +112,17 @@ run() {
     echo "no GPU visible (nvidia-smi failed): nothing to check here" >&2
     exit 2
   fi
-  step "runtime tests" "$bin/xfuse_runtime_tests"
-  step "gpu tests" "$bin/xfuse_gpu_tests"
-  step "hopper gemm tests" "$bin/xfuse_gpu_sm90_tests"
+  seed=${XFUSE_TEST_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
+  echo "random inputs of XFUSE_TEST_SEED=$seed in the second pass of each suite"
+  # The sm_80 plans run as PTX that the driver compiles on first use: a cache
+  # that holds all of it keeps the second pass from compiling again.
+  export CUDA_CACHE_MAXSIZE=$((4 << 30))
+  suite "runtime tests" "$bin/xfuse_runtime_tests"
+  suite "gpu tests" "$bin/xfuse_gpu_tests"
+  suite "hopper gemm tests" "$bin/xfuse_gpu_sm90_tests"
   if [[ -x $bin/xfuse_generated_tests ]]; then
-    step "generated kernels tests" "$bin/xfuse_generated_tests"
+    suite "generated kernels tests" "$bin/xfuse_generated_tests"
+    suite "sm_80 plans (PTX) tests" "$bin/xfuse_generated_sm80_tests"
     step "example app" "$bin/xfuse_example_app"
   fi
   local sanitizer
@@ -121,8 +142,8 @@ run() {
       "$bin/xfuse_generated_tests" --gtest_filter="$generated_filter"
   fi
   echo
-  echo "=== summary"
-  printf '%-34s %-16s %6s\n' step result time
+  echo "=== summary (second passes: XFUSE_TEST_SEED=$seed)"
+  printf '%-44s %-20s %6s\n' step result time
   printf '%s\n' "${rows[@]}"
   exit $failed
 }

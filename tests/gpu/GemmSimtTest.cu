@@ -144,7 +144,6 @@ void checkSwiGlu(Random &rng, int m, int n, int k) {
 TEST(GemmSimt, PlainF32) {
   XFUSE_REQUIRE_GPU();
   Random rng;
-  SCOPED_TRACE("seed " + std::to_string(rng.seed()));
   for (int m : kRowCounts) {
     checkLinear(rng, m, 72, 40, 0, false); // 16-byte loads
     checkLinear(rng, m, 72, 37, 0, false); // k % 4 != 0: single floats
@@ -155,7 +154,6 @@ TEST(GemmSimt, PlainF32) {
 TEST(GemmSimt, BiasGeluResidualF32) {
   XFUSE_REQUIRE_GPU();
   Random rng;
-  SCOPED_TRACE("seed " + std::to_string(rng.seed()));
   for (int m : kRowCounts) {
     checkLinear(rng, m, 72, 40, 0, true);
     checkLinear(rng, m, 72, 40, 1, true); // A not 16-byte aligned
@@ -166,7 +164,6 @@ TEST(GemmSimt, BiasGeluResidualF32) {
 TEST(GemmSimt, SwiGluF32) {
   XFUSE_REQUIRE_GPU();
   Random rng;
-  SCOPED_TRACE("seed " + std::to_string(rng.seed()));
   for (int m : kRowCounts) {
     checkSwiGlu(rng, m, 72, 40);
     checkSwiGlu(rng, m, 136, 23);

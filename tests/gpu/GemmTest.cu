@@ -33,7 +33,6 @@ using NarrowKTile = GemmTile<32, 64, 16, 2, 1, 2>;
 TEST(Gemm, PlainBf16ToF32) {
   XFUSE_REQUIRE_GPU();
   Random rng;
-  SCOPED_TRACE("seed " + std::to_string(rng.seed()));
   for (int m : kTokenCounts)
     checkLinear<Sm80<LargeTile>, __nv_bfloat16, float, Activation::kIdentity>(
         rng, m, 264, 392, WeightLayout::kInOut, false);
@@ -42,7 +41,6 @@ TEST(Gemm, PlainBf16ToF32) {
 TEST(Gemm, BiasGeluResidualBf16) {
   XFUSE_REQUIRE_GPU();
   Random rng;
-  SCOPED_TRACE("seed " + std::to_string(rng.seed()));
   for (int m : kTokenCounts) {
     checkLinear<Sm80<SmallTile>, __nv_bfloat16, __nv_bfloat16, Activation::kGelu>(
         rng, m, 264, 392, WeightLayout::kOutIn, true);
@@ -54,7 +52,6 @@ TEST(Gemm, BiasGeluResidualBf16) {
 TEST(Gemm, EveryActivationF16) {
   XFUSE_REQUIRE_GPU();
   Random rng;
-  SCOPED_TRACE("seed " + std::to_string(rng.seed()));
   for (int m : {3, 127}) {
     checkLinear<Sm80<SmallTile>, __half, __half, Activation::kIdentity>(
         rng, m, 200, 392, WeightLayout::kOutIn, true);
@@ -72,7 +69,6 @@ TEST(Gemm, EveryActivationF16) {
 TEST(Gemm, SwiGluBf16) {
   XFUSE_REQUIRE_GPU();
   Random rng;
-  SCOPED_TRACE("seed " + std::to_string(rng.seed()));
   for (int m : kTokenCounts)
     checkGated<Sm80<SmallTile>, __nv_bfloat16, __nv_bfloat16, Activation::kSilu>(
         rng, m, 200, 1032, WeightLayout::kOutIn);
@@ -81,7 +77,6 @@ TEST(Gemm, SwiGluBf16) {
 TEST(Gemm, GeGluNarrowTileF16ToF32) {
   XFUSE_REQUIRE_GPU();
   Random rng;
-  SCOPED_TRACE("seed " + std::to_string(rng.seed()));
   for (int m : kTokenCounts)
     checkGated<Sm80<NarrowKTile>, __half, float, Activation::kGelu>(
         rng, m, 136, 264, WeightLayout::kInOut);
@@ -110,7 +105,6 @@ using Warps4x2 = GemmTile<128, 128, 32, 3, 4, 2>;
 TEST(GemmRope, NeoxHead128Warps8x1BiasBf16ToF32) {
   XFUSE_REQUIRE_GPU();
   Random rng;
-  SCOPED_TRACE("seed " + std::to_string(rng.seed()));
   ropeSweep<Warps8x1, __nv_bfloat16, float,
             RopeRowOp<128, 128, RopeStyle::kNeox, std::int64_t>,
             RopeProjection::kBias>(rng, 3, 392);
@@ -120,7 +114,6 @@ TEST(GemmRope, NeoxHead128Warps8x1BiasBf16ToF32) {
 TEST(GemmRope, GptjHead64Warps4x2F16) {
   XFUSE_REQUIRE_GPU();
   Random rng;
-  SCOPED_TRACE("seed " + std::to_string(rng.seed()));
   ropeSweep<Warps4x2, __half, __half,
             RopeRowOp<64, 64, RopeStyle::kGptj, std::int32_t>,
             RopeProjection::kPlain>(rng, 5, 200);

@@ -113,7 +113,6 @@ void sinusoidalSweep(Random &rng) {
 TEST(SinusoidalPE, MatchesReference) {
   XFUSE_REQUIRE_GPU();
   Random rng;
-  SCOPED_TRACE("seed " + std::to_string(rng.seed()));
   forEachFloatType([&](auto tag) {
     using T = decltype(tag);
     // 768: 16-byte vectors; 36 and 6: narrower vectors (half layout: 2, 1).
@@ -129,7 +128,6 @@ TEST(SinusoidalPE, MatchesReference) {
 TEST(SinusoidalPE, Int64Positions) {
   XFUSE_REQUIRE_GPU();
   Random rng;
-  SCOPED_TRACE("seed " + std::to_string(rng.seed()));
   checkSinusoidal<float, 768, SinusoidalLayout::kHalf, std::int64_t>(
       rng, 2, 4097, true);
   checkSinusoidal<__nv_bfloat16, 768, SinusoidalLayout::kInterleaved,
@@ -182,7 +180,6 @@ template <typename T, int kDim> void learnedSweep(Random &rng) {
 TEST(LearnedPE, MatchesReferenceAndClampsPositions) {
   XFUSE_REQUIRE_GPU();
   Random rng;
-  SCOPED_TRACE("seed " + std::to_string(rng.seed()));
   forEachFloatType([&](auto tag) {
     using T = decltype(tag);
     learnedSweep<T, 768>(rng);
@@ -330,7 +327,6 @@ template <typename T, RopeStyle kStyle> void ropeShapes(Random &rng) {
 TEST(RoPE, MatchesReference) {
   XFUSE_REQUIRE_GPU();
   Random rng;
-  SCOPED_TRACE("seed " + std::to_string(rng.seed()));
   forEachFloatType([&](auto tag) {
     using T = decltype(tag);
     ropeShapes<T, RopeStyle::kNeox>(rng);
@@ -354,7 +350,6 @@ void checkRopeInPlace(Random &rng, std::int64_t batch, std::int64_t seq,
 TEST(RoPE, InPlace) {
   XFUSE_REQUIRE_GPU();
   Random rng;
-  SCOPED_TRACE("seed " + std::to_string(rng.seed()));
   checkRopeInPlace<__nv_bfloat16, RopeShape<3, 80, 32, RopeStyle::kNeox>,
                    std::int32_t>(rng, 1, 4097, false);
   checkRopeInPlace<float, RopeShape<4, 64, 64, RopeStyle::kGptj>,
@@ -478,7 +473,6 @@ template <typename T, RopeStyle kStyle> void elementwiseRopeChains(Random &rng) 
 TEST(RopeChain, ElementwiseStagesAroundRope) {
   XFUSE_REQUIRE_GPU();
   Random rng;
-  SCOPED_TRACE("seed " + std::to_string(rng.seed()));
   forEachFloatType([&](auto tag) {
     using T = decltype(tag);
     elementwiseRopeChains<T, RopeStyle::kNeox>(rng);
@@ -504,7 +498,6 @@ template <typename T, RopeStyle kStyle> void rowRopeChains(Random &rng) {
 TEST(RopeChain, NormThenRopeOneBlockPerRow) {
   XFUSE_REQUIRE_GPU();
   Random rng;
-  SCOPED_TRACE("seed " + std::to_string(rng.seed()));
   forEachFloatType([&](auto tag) {
     using T = decltype(tag);
     rowRopeChains<T, RopeStyle::kNeox>(rng);

@@ -139,7 +139,6 @@ void checkPacking(Random &rng, int n, int k, rt::WeightLayout layout,
 TEST(PackedWeight, BothLayoutsBitExact) {
   XFUSE_REQUIRE_GPU();
   Random rng;
-  SCOPED_TRACE("seed " + std::to_string(rng.seed()));
   for (rt::WeightLayout layout :
        {rt::WeightLayout::kInOut, rt::WeightLayout::kOutIn}) {
     checkPacking<__nv_bfloat16>(rng, 200, 392, layout, rt::DType::kBF16);

@@ -107,6 +107,10 @@ TEST(TensorView, ShapeMatchesDynamicDims) {
   EXPECT_EQ(expectShape(x, "x", Shape{Shape::kDynamic, Shape::kDynamic, 768})
                 .message(),
             "input 'x': expected shape [?, ?, 768] but got [16, 768]");
+  // Nor may a view have more dimensions than the pattern.
+  const TensorView batched{nullptr, DType::kBF16, Shape{16, 768, 4}};
+  EXPECT_EQ(expectShape(batched, "x", Shape{Shape::kDynamic, 768}).message(),
+            "input 'x': expected shape [?, 768] but got [16, 768, 4]");
 }
 
 TEST(TensorView, DTypeMismatchNamesRole) {
@@ -150,6 +154,10 @@ TEST(TensorView, ExpectTensorRejectsNullNegativeAndHugeTensors) {
   x.shape = Shape{-2, 8};
   EXPECT_EQ(expectTensor(x, "x", DType::kBF16, pattern).message(),
             "input 'x': shape [-2, 8] has a negative dimension");
+  // kDynamic is a pattern's wildcard, never a view's size.
+  x.shape = Shape{Shape::kDynamic, 8};
+  EXPECT_EQ(expectTensor(x, "x", DType::kBF16, pattern).message(),
+            "input 'x': shape [-1, 8] has a negative dimension");
   x.shape = Shape{std::int64_t{1} << 60, 8};
   Status huge = expectTensor(x, "x", DType::kBF16, pattern);
   EXPECT_EQ(huge.code(), StatusCode::kOutOfRange);
@@ -165,6 +173,7 @@ TEST(TensorView, DisjointOutputs) {
   const TensorView inside{storage + 60, DType::kF32, Shape{16}}; // [60, 124)
   const TensorView empty{storage, DType::kF32, Shape{0}};
   EXPECT_TRUE(expectDisjoint(after, "y", {{x, "x"}}).isOk());
+  EXPECT_TRUE(expectDisjoint(x, "y", {{after, "a"}}).isOk());
   EXPECT_TRUE(expectDisjoint(empty, "y", {{x, "x"}}).isOk());
   EXPECT_TRUE(expectDisjoint(x, "y", {{empty, "e"}}).isOk());
   Status status =
@@ -227,6 +236,13 @@ TEST(CheckedInt, WorkspaceSizeAlignsPartsAndTakesTheMostCounters) {
             "dynamic size 'x' dim 0 must not be negative but is -3");
   EXPECT_EQ(expectGemmRows(huge * 2, 128, "gemm").message(),
             "gemm: the row count exceeds 2^63");
+}
+
+TEST(CheckedInt, GemmRowsFitTheGridsRowTiles) {
+  // 65535 block rows of 128 (gridDim.y), not one row more.
+  EXPECT_TRUE(expectGemmRows(CheckedInt(65535 * 128), 128, "gemm").isOk());
+  EXPECT_EQ(expectGemmRows(CheckedInt(65535 * 128 + 1), 128, "gemm").message(),
+            "gemm: 8388481 rows exceed the GEMM's limit of 8388480");
 }
 
 } // namespace

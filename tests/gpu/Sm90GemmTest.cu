@@ -94,7 +94,6 @@ using bf16 = __nv_bfloat16;
 TEST(Sm90Gemm, StagedStoresBiasReluResidual) {
   XFUSE_REQUIRE_HOPPER();
   Random rng;
-  SCOPED_TRACE("seed " + std::to_string(rng.seed()));
   for (int m : kTokenCounts) {
     checkLinear<Sm90<Staged128x256>, bf16, bf16, Activation::kRelu>(
         rng, m, 264, 392, WeightLayout::kOutIn, true);
@@ -106,7 +105,6 @@ TEST(Sm90Gemm, StagedStoresBiasReluResidual) {
 TEST(Sm90Gemm, StagedPingPongGeluF16) {
   XFUSE_REQUIRE_HOPPER();
   Random rng;
-  SCOPED_TRACE("seed " + std::to_string(rng.seed()));
   for (int m : kTokenCounts)
     checkLinear<Sm90<StagedPingPong>, bf16, __half, Activation::kGelu>(
         rng, m, 200, 392, WeightLayout::kOutIn, true);
@@ -115,7 +113,6 @@ TEST(Sm90Gemm, StagedPingPongGeluF16) {
 TEST(Sm90Gemm, DirectStoresSiluResidual) {
   XFUSE_REQUIRE_HOPPER();
   Random rng;
-  SCOPED_TRACE("seed " + std::to_string(rng.seed()));
   for (int m : kTokenCounts)
     checkLinear<Sm90<Direct128x256>, bf16, bf16, Activation::kSilu>(
         rng, m, 264, 392, WeightLayout::kOutIn, true);
@@ -124,7 +121,6 @@ TEST(Sm90Gemm, DirectStoresSiluResidual) {
 TEST(Sm90Gemm, StagedGatedSwiGlu) {
   XFUSE_REQUIRE_HOPPER();
   Random rng;
-  SCOPED_TRACE("seed " + std::to_string(rng.seed()));
   for (int m : kTokenCounts)
     checkGated<Sm90<Sm90GemmTile<128, 128, 4>>, bf16, bf16, Activation::kSilu>(
         rng, m, 200, 1032, WeightLayout::kOutIn);
@@ -140,7 +136,6 @@ using Cluster = Sm90GemmTile<128, kBlockN, 4, kSchedule, kStore, 2>;
 TEST(Sm90Gemm, ClusterPairsShareB) {
   XFUSE_REQUIRE_HOPPER();
   Random rng;
-  SCOPED_TRACE("seed " + std::to_string(rng.seed()));
   for (int m : {1, 127, 129, 300, 513}) {
     checkLinear<
         Sm90<Cluster<256, Sm90Schedule::kCooperative, Sm90Store::kStaged>>,
@@ -165,7 +160,6 @@ TEST(Sm90Gemm, ClusterPairsShareB) {
 TEST(Sm90Gemm, ClusterTileSplitKRunsUnclustered) {
   XFUSE_REQUIRE_HOPPER();
   Random rng;
-  SCOPED_TRACE("seed " + std::to_string(rng.seed()));
   for (int m : {1, 127})
     checkLinear<
         Sm90<Cluster<128, Sm90Schedule::kCooperative, Sm90Store::kStaged>, 3>,
@@ -176,7 +170,6 @@ TEST(Sm90Gemm, ClusterTileSplitKRunsUnclustered) {
 TEST(Sm90Gemm, SplitKStoresDirectly) {
   XFUSE_REQUIRE_HOPPER();
   Random rng;
-  SCOPED_TRACE("seed " + std::to_string(rng.seed()));
   for (int m : {1, 3, 127})
     checkLinear<Sm90<Staged64x64, 3>, bf16, bf16, Activation::kRelu>(
         rng, m, 200, 1032, WeightLayout::kOutIn, true);
@@ -185,7 +178,6 @@ TEST(Sm90Gemm, SplitKStoresDirectly) {
 TEST(Sm90Gemm, Tile192StagedCooperativeAndPingPong) {
   XFUSE_REQUIRE_HOPPER();
   Random rng;
-  SCOPED_TRACE("seed " + std::to_string(rng.seed()));
   for (int m : kTokenCounts) {
     checkLinear<Sm90<Staged128x192>, bf16, bf16, Activation::kRelu>(
         rng, m, 520, 392, WeightLayout::kOutIn, true);
@@ -197,7 +189,6 @@ TEST(Sm90Gemm, Tile192StagedCooperativeAndPingPong) {
 TEST(Sm90Gemm, Tile192ClusterPairsAndSplitK) {
   XFUSE_REQUIRE_HOPPER();
   Random rng;
-  SCOPED_TRACE("seed " + std::to_string(rng.seed()));
   for (int m : {1, 129, 300})
     checkLinear<
         Sm90<Cluster<192, Sm90Schedule::kCooperative, Sm90Store::kStaged>>,
@@ -227,7 +218,6 @@ void ropeSweep(Random &rng, int heads, int k) {
 TEST(Sm90GemmRope, NeoxHead128StagedBias) {
   XFUSE_REQUIRE_HOPPER();
   Random rng;
-  SCOPED_TRACE("seed " + std::to_string(rng.seed()));
   ropeSweep<Staged128x256, RopeRowOp<128, 128, RopeStyle::kNeox, std::int64_t>,
             RopeProjection::kBias>(rng, 3, 392);
 }
@@ -235,7 +225,6 @@ TEST(Sm90GemmRope, NeoxHead128StagedBias) {
 TEST(Sm90GemmRope, GptjHead64Direct) {
   XFUSE_REQUIRE_HOPPER();
   Random rng;
-  SCOPED_TRACE("seed " + std::to_string(rng.seed()));
   ropeSweep<Direct128x256, RopeRowOp<64, 64, RopeStyle::kGptj, std::int32_t>,
             RopeProjection::kPlain>(rng, 6, 200);
 }
@@ -244,7 +233,6 @@ TEST(Sm90GemmRope, GptjHead64Direct) {
 TEST(Sm90GemmRope, PartialNeoxHead128PingPong) {
   XFUSE_REQUIRE_HOPPER();
   Random rng;
-  SCOPED_TRACE("seed " + std::to_string(rng.seed()));
   ropeSweep<StagedPingPong, RopeRowOp<128, 64, RopeStyle::kNeox, std::int64_t>,
             RopeProjection::kBias>(rng, 3, 1032);
 }
@@ -252,7 +240,6 @@ TEST(Sm90GemmRope, PartialNeoxHead128PingPong) {
 TEST(Sm90GemmRope, NeoxHead96Tile192) {
   XFUSE_REQUIRE_HOPPER();
   Random rng;
-  SCOPED_TRACE("seed " + std::to_string(rng.seed()));
   ropeSweep<Staged64x192, RopeRowOp<96, 96, RopeStyle::kNeox, std::int32_t>,
             RopeProjection::kPlain>(rng, 5, 392);
 }
@@ -261,7 +248,6 @@ TEST(Sm90GemmRope, NeoxHead96Tile192) {
 TEST(Sm90GemmRope, PartialGptjHead192PingPongTile192) {
   XFUSE_REQUIRE_HOPPER();
   Random rng;
-  SCOPED_TRACE("seed " + std::to_string(rng.seed()));
   ropeSweep<StagedPingPong64x192,
             RopeRowOp<192, 100, RopeStyle::kGptj, std::int64_t>,
             RopeProjection::kBias>(rng, 3, 200);
@@ -270,7 +256,6 @@ TEST(Sm90GemmRope, PartialGptjHead192PingPongTile192) {
 TEST(Sm90GemmRope, GatedSiluNeoxHead64) {
   XFUSE_REQUIRE_HOPPER();
   Random rng;
-  SCOPED_TRACE("seed " + std::to_string(rng.seed()));
   ropeSweep<Sm90GemmTile<128, 128, 4>,
             RopeRowOp<64, 64, RopeStyle::kNeox, std::int64_t>,
             RopeProjection::kGatedSilu>(rng, 3, 392);

@@ -577,26 +577,57 @@ double roundToF32(double x) {
   return roundToFormat(x, 23, -126, std::numeric_limits<float>::max());
 }
 
-double relativeL2Error(const Tensor &actual, const Tensor &expected) {
-  require(actual.shape == expected.shape, "relativeL2Error",
-          "shapes differ: " + shapeString(actual.shape) + " vs " +
-              shapeString(expected.shape));
-  const double infinity = std::numeric_limits<double>::infinity();
+namespace {
+
+/// What both error measures are made of, over all elements.
+struct Differences {
+  bool anyNan = false;
   double differenceSquared = 0.0;
   double expectedSquared = 0.0;
+  double maxDifference = 0.0;
+};
+
+Differences differences(const Tensor &actual, const Tensor &expected,
+                        const char *measure) {
+  require(actual.shape == expected.shape, measure,
+          "shapes differ: " + shapeString(actual.shape) + " vs " +
+              shapeString(expected.shape));
+  Differences sums;
   for (size_t i = 0; i < actual.data.size(); ++i) {
-    double a = actual.data[i];
     double e = expected.data[i];
-    if (std::isnan(a) || std::isnan(e))
-      return infinity;
-    differenceSquared += (a - e) * (a - e);
-    expectedSquared += e * e;
+    double difference = std::fabs(actual.data[i] - e);
+    // Also NaN for inf - inf: an infinite result is a failure, not a match.
+    sums.anyNan |= std::isnan(difference);
+    sums.differenceSquared += difference * difference;
+    sums.expectedSquared += e * e;
+    sums.maxDifference = std::max(sums.maxDifference, difference);
   }
-  if (expectedSquared == 0.0)
-    return differenceSquared == 0.0 ? 0.0 : infinity;
-  double error = std::sqrt(differenceSquared / expectedSquared);
-  // inf - inf leaves NaN: an infinite result is a failure, not a match.
-  return std::isnan(error) ? infinity : error;
+  return sums;
+}
+
+/// `difference` / `scale`, infinite where any difference is NaN or a zero
+/// reference meets a nonzero difference.
+double errorRatio(const Differences &sums, double difference, double scale) {
+  const double infinity = std::numeric_limits<double>::infinity();
+  if (sums.anyNan)
+    return infinity;
+  if (sums.expectedSquared == 0.0)
+    return sums.differenceSquared == 0.0 ? 0.0 : infinity;
+  return difference / scale;
+}
+
+} // namespace
+
+double relativeL2Error(const Tensor &actual, const Tensor &expected) {
+  Differences sums = differences(actual, expected, "relativeL2Error");
+  return errorRatio(sums, std::sqrt(sums.differenceSquared),
+                    std::sqrt(sums.expectedSquared));
+}
+
+double maxElementError(const Tensor &actual, const Tensor &expected) {
+  Differences sums = differences(actual, expected, "maxElementError");
+  return errorRatio(sums, sums.maxDifference,
+                    std::sqrt(sums.expectedSquared / expected.data.size()));
 }
 
 } // namespace xfuse::reference

@@ -170,6 +170,11 @@ double roundToF32(double x);
 /// not. Throws on a shape mismatch.
 double relativeL2Error(const Tensor &actual, const Tensor &expected);
 
+/// max_i |actual_i - expected_i| / RMS(expected): the worst single element
+/// in units of the reference's typical magnitude, which the relative L2 error
+/// averages away. Infinite as relativeL2Error is; throws on a shape mismatch.
+double maxElementError(const Tensor &actual, const Tensor &expected);
+
 } // namespace xfuse::reference
 
 #endif // XFUSE_TESTS_REFERENCE_REFERENCE_H

@@ -477,4 +477,21 @@ TEST(RelativeL2Error, ValuesNanAndZeros) {
                std::invalid_argument);
 }
 
+TEST(MaxElementError, WorstElementOverRms) {
+  Tensor expected = tensor({4}, {1, -1, 1, -1});
+  EXPECT_EQ(maxElementError(expected, expected), 0.0);
+  // One element off by 0.5 against an RMS of 1; the L2 error is only 0.25.
+  EXPECT_EQ(maxElementError(tensor({4}, {1, -1, 1.5, -1}), expected), 0.5);
+  EXPECT_DOUBLE_EQ(relativeL2Error(tensor({4}, {1, -1, 1.5, -1}), expected),
+                   0.25);
+  double infinity = std::numeric_limits<double>::infinity();
+  EXPECT_EQ(maxElementError(tensor({4}, {1, std::nan(""), 1, -1}), expected),
+            infinity);
+  EXPECT_EQ(maxElementError(tensor({2}, {0, 1e-30}), Tensor::zeros({2})),
+            infinity);
+  EXPECT_EQ(maxElementError(Tensor::zeros({2}), Tensor::zeros({2})), 0.0);
+  EXPECT_THROW(maxElementError(expected, Tensor::zeros({3})),
+               std::invalid_argument);
+}
+
 } // namespace

@@ -66,16 +66,10 @@ void *fakeAddress(std::uintptr_t index) {
   return reinterpret_cast<void *>((index + 1) << 44);
 }
 
-/// @encoder_ffn's arguments for `batch` sequences of 64 tokens.
-struct EncoderFfn {
-  EncoderFfn(Random &rng, std::int64_t batch)
-      : x(randomInput<bf16>(rng, {batch, 64, 256}, 1.0)),
-        w1(randomInput<bf16>(rng, {256, 1024}, 1.0 / 16)),
-        b1(randomInput<bf16>(rng, {1024}, 0.1)),
-        w2(randomInput<bf16>(rng, {1024, 256}, 1.0 / 32)),
-        b2(randomInput<bf16>(rng, {256}, 0.1)),
-        w1p(check(gen::encoder_ffn_pack_w1(w1.view, nullptr))),
-        w2p(check(gen::encoder_ffn_pack_w2(w2.view, nullptr))),
+/// @encoder_ffn and its arguments for `batch` sequences of 64 tokens.
+struct EncoderFfnCall {
+  EncoderFfnCall(Random &rng, std::int64_t batch)
+      : x(randomInput<bf16>(rng, {batch, 64, 256}, 1.0)), ffn(rng),
         y(poisoned<bf16>({batch, 64, 256})) {
     synchronizeAndCheck();
   }
@@ -83,29 +77,18 @@ struct EncoderFfn {
   /// Calls @encoder_ffn with `x` and `y` for the tensors of the same name.
   rt::Status call(const rt::TensorView &xView, const rt::TensorView &yView,
                   cudaStream_t stream) {
-    return gen::encoder_ffn(xView, w1p, b1.view, w2p, b2.view, yView,
-                            workspace, stream);
+    return ffn.call(xView, yView, workspace, stream);
   }
 
-  /// The reference output of `xRows`, whole sequences of an input as
-  /// [sequences, 64, 256].
-  ref::Tensor expected(const ref::Tensor &xRows) const {
-    const ref::Tensor encoded = ref::sinusoidalPe(
-        xRows, nullptr, 10000.0, 16.0, ref::PeLayout::Interleaved);
-    return ref::ffn(encoded, w1.reference, &b1.reference, w2.reference,
-                    &b2.reference, ref::Activation::Relu,
-                    ref::WeightLayout::InOut);
-  }
-
-  Input x, w1, b1, w2, b2;
-  rt::PackedWeight w1p, w2p;
+  Input x;
+  EncoderFfn ffn;
   Output y;
   rt::Workspace workspace;
 };
 
 TEST(ArgumentChecks, NullDataIsRejected) {
   XFUSE_GRAPH_TEST_SETUP();
-  EncoderFfn f(rng, 2);
+  EncoderFfnCall f(rng, 2);
   expectRejected(statusQueuingNothing([&](cudaStream_t stream) {
                    return f.call(at(f.x.view, nullptr), f.y.view, stream);
                  }),
@@ -120,7 +103,7 @@ TEST(ArgumentChecks, NullDataIsRejected) {
 
 TEST(ArgumentChecks, OverlappingOutputIsRejected) {
   XFUSE_GRAPH_TEST_SETUP();
-  EncoderFfn f(rng, 2);
+  EncoderFfnCall f(rng, 2);
   // In place, and overlapping by all but one vector.
   for (std::size_t offset : {std::size_t{0}, f.x.buffer.size() - 16}) {
     SCOPED_TRACE(::testing::Message() << "offset " << offset);
@@ -137,7 +120,7 @@ TEST(ArgumentChecks, OverlappingOutputIsRejected) {
 
 TEST(ArgumentChecks, MisalignedViewIsRejected) {
   XFUSE_GRAPH_TEST_SETUP();
-  EncoderFfn f(rng, 2);
+  EncoderFfnCall f(rng, 2);
   // One bf16 element in: aligned for the type, not for 16-byte vectors.
   void *misaligned = static_cast<char *>(f.x.buffer.data()) + 2;
   expectRejected(statusQueuingNothing([&](cudaStream_t stream) {
@@ -156,7 +139,7 @@ TEST(ArgumentChecks, MisalignedViewIsRejected) {
 
 TEST(ArgumentChecks, NegativeSizeIsRejected) {
   XFUSE_GRAPH_TEST_SETUP();
-  EncoderFfn f(rng, 1);
+  EncoderFfnCall f(rng, 1);
   rt::TensorView x = f.x.view;
   x.shape = {-1, 64, 256};
   expectRejected(statusQueuingNothing([&](cudaStream_t stream) {
@@ -171,7 +154,7 @@ TEST(ArgumentChecks, NegativeSizeIsRejected) {
 
 TEST(ArgumentChecks, NoTokensQueueNothing) {
   XFUSE_GRAPH_TEST_SETUP();
-  EncoderFfn f(rng, 1);
+  EncoderFfnCall f(rng, 1);
   // Empty tensors may be null.
   const rt::TensorView x{nullptr, rt::DType::kBF16, {0, 64, 256}};
   const rt::TensorView y{nullptr, rt::DType::kBF16, {0, 64, 256}};
@@ -191,7 +174,7 @@ TEST(ArgumentChecks, NoTokensQueueNothing) {
 
 TEST(ArgumentChecks, GemmRowLimitIsAnError) {
   XFUSE_GRAPH_TEST_SETUP();
-  EncoderFfn f(rng, 1);
+  EncoderFfnCall f(rng, 1);
   // 131072 sequences of 64 tokens: 2^23 rows, past the GEMM grid's
   // 65535 row tiles of 128. The tensors are never read.
   const std::int64_t batch = 131072;
@@ -292,7 +275,7 @@ TEST(LargeTensors, GemmPast2Pow31Elements) {
   // 32769 sequences of 64 tokens: the [tokens, 1024] intermediate holds
   // 2^31 + 65536 elements, the last sequence entirely past 2^31.
   const std::int64_t batch = 32769;
-  EncoderFfn f(rng, 1);
+  EncoderFfnCall f(rng, 1);
   Input x = zeroedInput(rt::DType::kBF16, {batch, 64, 256});
   Output y = poisoned<bf16>({batch, 64, 256});
   const std::int64_t sequences[] = {0, batch / 2, batch - 1};
@@ -304,7 +287,7 @@ TEST(LargeTensors, GemmPast2Pow31Elements) {
   for (std::size_t i = 0; i < sampled.size(); ++i) {
     SCOPED_TRACE(::testing::Message() << "sequence " << sequences[i]);
     expectMatches(downloadRows<bf16>(y.buffer, sequences[i] * 64, 64, 256),
-                  f.expected(toReference(sampled[i], {1, 64, 256})),
+                  f.ffn.expected(toReference(sampled[i], {1, 64, 256})),
                   tolerance<bf16>());
   }
 }
@@ -392,17 +375,8 @@ TEST(Positions, RopeAnglesOfNegativePositions) {
   Output q = poisoned<bf16>({batch, 32, 4, 64});
   ASSERT_OK(gen::query_rope(x.view, wqp, positions.view, q.view, workspace,
                             nullptr));
-  ref::Tensor projected = ref::linear(x.reference, wq.reference, nullptr,
-                                      ref::WeightLayout::InOut);
-  projected.shape = {batch, 32, 4, 64};
-  ref::RopeParameters rope;
-  rope.theta = 500000.0;
-  rope.scaling.kind = ref::RopeScaling::Kind::Llama3;
-  rope.scaling.factor = 8.0;
-  rope.scaling.lowFreqFactor = 1.0;
-  rope.scaling.highFreqFactor = 4.0;
-  rope.scaling.originalMaxPosition = 8192;
-  expectOutput<bf16>(q, ref::rope(projected, &positions.reference, rope));
+  expectOutput<bf16>(q, ref::rope(projectedHeads(x, wq, nullptr, 64),
+                                  &positions.reference, llama3QueryRope()));
 }
 
 } // namespace

@@ -3,8 +3,8 @@
 // allocates nor synchronizes, so stream capture records it in its strictest
 // (global) mode, as nothing but kernel launches; replayed on fresh inputs
 // written into the same buffers, into NaN-poisoned outputs, the graph
-// matches the float64 reference every time. The split-K FFN checks that its
-// arrival counters are back at zero after each replay.
+// matches the float64 reference every time. The split-K FFN (sm_90a plans)
+// checks that its arrival counters are back at zero after each replay.
 #include "sinusoidal_ffn_relu.h"
 #include "splitk_ffn.h"
 
@@ -92,64 +92,17 @@ void poison(Output &out) {
                                      out.buffer.size())));
 }
 
-TEST(CudaGraph, EncoderFfnReplaysOnFreshInputs) {
-  XFUSE_GRAPH_TEST_SETUP();
-  const std::int64_t batch = 3;
-  Input x = randomInput<bf16>(rng, {batch, 64, 256}, 1.0);
-  Input w1 = randomInput<bf16>(rng, {256, 1024}, 1.0 / 16);
-  Input b1 = randomInput<bf16>(rng, {1024}, 0.1);
-  Input w2 = randomInput<bf16>(rng, {1024, 256}, 1.0 / 32);
-  Input b2 = randomInput<bf16>(rng, {256}, 0.1);
-  const rt::Stream stream = check(rt::Stream::create());
-  const auto w1p = check(gen::encoder_ffn_pack_w1(w1.view, stream.get()));
-  const auto w2p = check(gen::encoder_ffn_pack_w2(w2.view, stream.get()));
-  Output y = poisoned<bf16>({batch, 64, 256});
-  ASSERT_OK(workspace.reserve(check(gen::encoder_ffn_workspace_size(batch)),
-                              stream.get()));
-  ASSERT_OK(stream.synchronize());
-
+/// Captures `ffn`'s call from `x` into `y` on `stream`, whose workspace is
+/// sized, checks that the graph holds nothing but kernels, and replays it
+/// on fresh inputs into poisoned outputs, each checked against
+/// `expected(x)`.
+template <typename Ffn, typename Expected>
+void expectReplaysMatch(const Ffn &ffn, Input &x, Output &y, Random &rng,
+                        rt::Workspace &workspace, const rt::Stream &stream,
+                        const Expected &expected) {
   CapturedGraph graph;
   ASSERT_OK(graph.capture(stream.get(), [&] {
-    return gen::encoder_ffn(x.view, w1p, b1.view, w2p, b2.view, y.view,
-                            workspace, stream.get());
-  }));
-  expectOnlyKernels(graph);
-  for (int replay = 0; replay < 3; ++replay) {
-    SCOPED_TRACE(::testing::Message() << "replay " << replay);
-    if (replay > 0)
-      refill(x, rng, 1.0);
-    poison(y);
-    ASSERT_OK(graph.replay(stream.get()));
-    const ref::Tensor encoded = ref::sinusoidalPe(
-        x.reference, nullptr, 10000.0, 16.0, ref::PeLayout::Interleaved);
-    expectOutput<bf16>(
-        y, ref::ffn(encoded, w1.reference, &b1.reference, w2.reference,
-                    &b2.reference, ref::Activation::Relu,
-                    ref::WeightLayout::InOut));
-  }
-}
-
-TEST(CudaGraph, SplitKFfnReplaysWithItsCounters) {
-  XFUSE_GRAPH_TEST_SETUP();
-  Input x = randomInput<bf16>(rng, {16, 1024}, 1.0);
-  Input w1 = randomInput<bf16>(rng, {1024, 1024}, 1.0 / 32);
-  Input b1 = randomInput<bf16>(rng, {1024}, 0.1);
-  Input w2 = randomInput<bf16>(rng, {1024, 1024}, 1.0 / 32);
-  Input b2 = randomInput<bf16>(rng, {1024}, 0.1);
-  const rt::Stream stream = check(rt::Stream::create());
-  const auto w1p = check(gen::small_ffn_pack_arg1(w1.view, stream.get()));
-  const auto w2p = check(gen::small_ffn_pack_arg3(w2.view, stream.get()));
-  Output y = poisoned<bf16>({16, 1024});
-  const rt::WorkspaceSize size = check(gen::small_ffn_workspace_size());
-  // The plan splits K: the query asks for arrival counters too.
-  EXPECT_GT(size.counters, 0u);
-  ASSERT_OK(workspace.reserve(size, stream.get()));
-  ASSERT_OK(stream.synchronize());
-
-  CapturedGraph graph;
-  ASSERT_OK(graph.capture(stream.get(), [&] {
-    return gen::small_ffn(x.view, w1p, b1.view, w2p, b2.view, y.view,
-                          workspace, stream.get());
+    return ffn.call(x.view, y.view, workspace, stream.get());
   }));
   expectOnlyKernels(graph);
   for (int replay = 0; replay < 3; ++replay) {
@@ -157,11 +110,40 @@ TEST(CudaGraph, SplitKFfnReplaysWithItsCounters) {
     refill(x, rng, 1.0);
     poison(y);
     ASSERT_OK(graph.replay(stream.get()));
-    expectOutput<bf16>(y, ref::ffn(x.reference, w1.reference, &b1.reference,
-                                   w2.reference, &b2.reference,
-                                   ref::Activation::Silu,
-                                   ref::WeightLayout::InOut));
+    expectOutput<bf16>(y, expected(x.reference));
   }
+}
+
+TEST(CudaGraph, EncoderFfnReplaysOnFreshInputs) {
+  XFUSE_GRAPH_TEST_SETUP();
+  const std::int64_t batch = 3;
+  Input x = randomInput<bf16>(rng, {batch, 64, 256}, 1.0);
+  const EncoderFfn ffn(rng);
+  const rt::Stream stream = check(rt::Stream::create());
+  Output y = poisoned<bf16>({batch, 64, 256});
+  ASSERT_OK(workspace.reserve(check(gen::encoder_ffn_workspace_size(batch)),
+                              stream.get()));
+  ASSERT_OK(stream.synchronize());
+  expectReplaysMatch(ffn, x, y, rng, workspace, stream,
+                     [&](const ref::Tensor &in) { return ffn.expected(in); });
+}
+
+TEST(CudaGraph, SplitKFfnReplaysWithItsCounters) {
+  XFUSE_GRAPH_TEST_SETUP();
+  Input x = randomInput<bf16>(rng, {16, 1024}, 1.0);
+  const BiasedFfn<bf16> ffn = smallFfn(rng);
+  const rt::Stream stream = check(rt::Stream::create());
+  Output y = poisoned<bf16>({16, 1024});
+  const rt::WorkspaceSize size = check(gen::small_ffn_workspace_size());
+  // The sm_90a plan splits K on the Hopper GEMM: the query asks for arrival
+  // counters too. The sm_80 plan does not split.
+  EXPECT_EQ(size.counters > 0, XFUSE_TEST_PLAN_SM90A == 1);
+  ASSERT_OK(workspace.reserve(size, stream.get()));
+  ASSERT_OK(stream.synchronize());
+  expectReplaysMatch(ffn, x, y, rng, workspace, stream,
+                     [&](const ref::Tensor &in) {
+                       return ffn.expected(in, ref::Activation::Silu);
+                     });
 }
 
 /// Without a sized workspace the first call would allocate: capture then
@@ -169,19 +151,13 @@ TEST(CudaGraph, SplitKFfnReplaysWithItsCounters) {
 TEST(CudaGraph, UnsizedWorkspaceFailsCapture) {
   XFUSE_GRAPH_TEST_SETUP();
   Input x = randomInput<bf16>(rng, {1, 64, 256}, 1.0);
-  Input w1 = randomInput<bf16>(rng, {256, 1024}, 1.0 / 16);
-  Input b1 = randomInput<bf16>(rng, {1024}, 0.1);
-  Input w2 = randomInput<bf16>(rng, {1024, 256}, 1.0 / 32);
-  Input b2 = randomInput<bf16>(rng, {256}, 0.1);
+  const EncoderFfn ffn(rng);
   const rt::Stream stream = check(rt::Stream::create());
-  const auto w1p = check(gen::encoder_ffn_pack_w1(w1.view, stream.get()));
-  const auto w2p = check(gen::encoder_ffn_pack_w2(w2.view, stream.get()));
   Output y = poisoned<bf16>({1, 64, 256});
   ASSERT_OK(stream.synchronize());
   CapturedGraph graph;
   const rt::Status status = graph.capture(stream.get(), [&] {
-    return gen::encoder_ffn(x.view, w1p, b1.view, w2p, b2.view, y.view,
-                            workspace, stream.get());
+    return ffn.call(x.view, y.view, workspace, stream.get());
   });
   EXPECT_EQ(status.code(), rt::StatusCode::kCudaError) << status.toString();
   (void)cudaGetLastError();

@@ -7,12 +7,11 @@
 #include "sinusoidal_ffn_relu.h"
 #include "swiglu_ffn.h"
 
-#include "tests/gpu/GpuTestUtil.h"
+#include "tests/gpu/generated/GraphTestUtil.h"
 
 #include <cuda_bf16.h>
 
 #include <cstdint>
-#include <vector>
 
 namespace xfuse::test {
 namespace {
@@ -32,32 +31,17 @@ class TokenCount : public ::testing::TestWithParam<std::int64_t> {};
 class BatchCount : public ::testing::TestWithParam<std::int64_t> {};
 
 TEST_P(BatchCount, SinusoidalFfnRelu) {
-  XFUSE_REQUIRE_GPU();
-  Random rng;
-  SCOPED_TRACE(::testing::Message() << "seed " << rng.seed());
+  XFUSE_GRAPH_TEST_SETUP();
   const std::int64_t batch = GetParam();
   Input x = randomInput<T>(rng, {batch, 64, 256}, 1.0);
-  Input w1 = randomInput<T>(rng, {256, 1024}, 1.0 / 16);
-  Input b1 = randomInput<T>(rng, {1024}, 0.1);
-  Input w2 = randomInput<T>(rng, {1024, 256}, 1.0 / 32);
-  Input b2 = randomInput<T>(rng, {256}, 0.1);
-  const auto w1p = check(gen::encoder_ffn_pack_w1(w1.view, nullptr));
-  const auto w2p = check(gen::encoder_ffn_pack_w2(w2.view, nullptr));
+  const EncoderFfn ffn(rng);
   Output y = poisoned<T>({batch, 64, 256});
-  rt::Workspace workspace;
-  ASSERT_OK(gen::encoder_ffn(x.view, w1p, b1.view, w2p, b2.view, y.view,
-                             workspace, nullptr));
-  const ref::Tensor encoded = ref::sinusoidalPe(
-      x.reference, nullptr, 10000.0, 16.0, ref::PeLayout::Interleaved);
-  expectOutput(y, ref::ffn(encoded, w1.reference, &b1.reference, w2.reference,
-                           &b2.reference, ref::Activation::Relu,
-                           ref::WeightLayout::InOut));
+  ASSERT_OK(ffn.call(x.view, y.view, workspace, nullptr));
+  expectOutput(y, ffn.expected(x.reference));
 }
 
 TEST_P(TokenCount, SwigluFfn) {
-  XFUSE_REQUIRE_GPU();
-  Random rng;
-  SCOPED_TRACE(::testing::Message() << "seed " << rng.seed());
+  XFUSE_GRAPH_TEST_SETUP();
   const std::int64_t tokens = GetParam();
   Input x = randomInput<T>(rng, {tokens, 256}, 1.0);
   Input wg = randomInput<T>(rng, {688, 256}, 1.0 / 16);
@@ -67,7 +51,6 @@ TEST_P(TokenCount, SwigluFfn) {
   const auto wup = check(gen::swiglu_pack_arg2(wu.view, nullptr));
   const auto wdp = check(gen::swiglu_pack_arg3(wd.view, nullptr));
   Output y = poisoned<T>({tokens, 256});
-  rt::Workspace workspace;
   ASSERT_OK(gen::swiglu(x.view, wgp, wup, wdp, y.view, workspace, nullptr));
   expectOutput(y, ref::gatedFfn(x.reference, wg.reference, nullptr,
                                 wu.reference, nullptr, wd.reference, nullptr,
@@ -76,9 +59,7 @@ TEST_P(TokenCount, SwigluFfn) {
 }
 
 TEST_P(TokenCount, PrenormFfnResidual) {
-  XFUSE_REQUIRE_GPU();
-  Random rng;
-  SCOPED_TRACE(::testing::Message() << "seed " << rng.seed());
+  XFUSE_GRAPH_TEST_SETUP();
   const std::int64_t tokens = GetParam();
   Input x = randomInput<T>(rng, {tokens, 256}, 1.0);
   Input g = randomInput<T>(rng, {256}, 1.0);
@@ -89,7 +70,6 @@ TEST_P(TokenCount, PrenormFfnResidual) {
   const auto w1p = check(gen::prenorm_ffn_pack_arg2(w1.view, nullptr));
   const auto w2p = check(gen::prenorm_ffn_pack_arg4(w2.view, nullptr));
   Output y = poisoned<T>({tokens, 256});
-  rt::Workspace workspace;
   ASSERT_OK(gen::prenorm_ffn(x.view, g.view, w1p, b1.view, w2p, b2.view,
                              y.view, workspace, nullptr));
   const ref::Tensor normed = ref::rmsNorm(x.reference, g.reference, 1e-6);
@@ -101,49 +81,29 @@ TEST_P(TokenCount, PrenormFfnResidual) {
 }
 
 TEST_P(BatchCount, LinearRope) {
-  XFUSE_REQUIRE_GPU();
-  Random rng;
-  SCOPED_TRACE(::testing::Message() << "seed " << rng.seed());
+  XFUSE_GRAPH_TEST_SETUP();
   const std::int64_t batch = GetParam();
   Input x = randomInput<T>(rng, {batch, 32, 256}, 1.0);
   Input wq = randomInput<T>(rng, {256, 256}, 1.0 / 16);
   // Decode-like positions, far from 0 to exercise the angle accuracy.
-  std::vector<std::int64_t> positions(static_cast<std::size_t>(batch) * 32);
-  for (auto &p : positions)
-    p = rng.integer(0, 16383);
-  const rt::DeviceBuffer positionsMem = upload(positions);
-  const rt::TensorView positionsView{positionsMem.data(), rt::DType::kI64,
-                                     {batch, 32}};
+  Input positions = randomPositions<std::int64_t>(rng, {batch, 32}, 0, 16383);
   const auto wqp = check(gen::query_rope_pack_wq(wq.view, nullptr));
   Output y = poisoned<T>({batch, 32, 4, 64});
-  rt::Workspace workspace;
-  ASSERT_OK(gen::query_rope(x.view, wqp, positionsView, y.view, workspace,
+  ASSERT_OK(gen::query_rope(x.view, wqp, positions.view, y.view, workspace,
                             nullptr));
-  ref::Tensor q = ref::linear(x.reference, wq.reference, nullptr,
-                              ref::WeightLayout::InOut);
-  q.shape = {batch, 32, 4, 64};
-  ref::RopeParameters rope;
-  rope.theta = 500000.0;
-  rope.scaling.kind = ref::RopeScaling::Kind::Llama3;
-  rope.scaling.factor = 8.0;
-  rope.scaling.lowFreqFactor = 1.0;
-  rope.scaling.highFreqFactor = 4.0;
-  rope.scaling.originalMaxPosition = 8192;
-  const ref::Tensor positionsRef = toReference(positions, {batch, 32});
-  expectOutput(y, ref::rope(q, &positionsRef, rope));
+  expectOutput(y, ref::rope(projectedHeads(x, wq, nullptr, 64),
+                            &positions.reference, llama3QueryRope()));
 }
 
 /// A bad call returns a Status naming the argument, before any launch.
 TEST(GeneratedEntryPoint, RejectsMismatchedSizes) {
-  XFUSE_REQUIRE_GPU();
-  Random rng;
+  XFUSE_GRAPH_TEST_SETUP();
   Input x = randomInput<T>(rng, {3, 256}, 1.0);
   Input w = randomInput<T>(rng, {688, 256}, 0.1);
   Input wd = randomInput<T>(rng, {256, 688}, 0.1);
   const auto wp = check(gen::swiglu_pack_arg1(w.view, nullptr));
   const auto wdp = check(gen::swiglu_pack_arg3(wd.view, nullptr));
   Output y = poisoned<T>({4, 256});
-  rt::Workspace workspace;
   const rt::Status status =
       gen::swiglu(x.view, wp, wp, wdp, y.view, workspace, nullptr);
   EXPECT_EQ(status.code(), rt::StatusCode::kInvalidArgument);

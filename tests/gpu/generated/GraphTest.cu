@@ -237,23 +237,14 @@ TEST_P(Batches, QkNormRopeSiluBf16) {
                                         ref::Activation::Silu));
 }
 
-// 16 tokens: the plan splits K in 2 and the Hopper GEMM runs the split.
+// 16 tokens: the sm_90a plan splits K in 2 and the Hopper GEMM runs the split.
 TEST(GeneratedGraph, SplitKSmallFfnBf16) {
   XFUSE_GRAPH_TEST_SETUP();
   Input x = randomInput<bf16>(rng, {16, 1024}, 1.0);
-  Input w1 = randomInput<bf16>(rng, {1024, 1024}, 1.0 / 32);
-  Input b1 = randomInput<bf16>(rng, {1024}, 0.1);
-  Input w2 = randomInput<bf16>(rng, {1024, 1024}, 1.0 / 32);
-  Input b2 = randomInput<bf16>(rng, {1024}, 0.1);
-  const auto w1p = check(gen::small_ffn_pack_arg1(w1.view, nullptr));
-  const auto w2p = check(gen::small_ffn_pack_arg3(w2.view, nullptr));
+  const BiasedFfn<bf16> ffn = smallFfn(rng);
   Output y = poisoned<bf16>({16, 1024});
-  ASSERT_OK(gen::small_ffn(x.view, w1p, b1.view, w2p, b2.view, y.view,
-                           workspace, nullptr));
-  expectOutput<bf16>(y, ref::ffn(x.reference, w1.reference, &b1.reference,
-                                 w2.reference, &b2.reference,
-                                 ref::Activation::Silu,
-                                 ref::WeightLayout::InOut));
+  ASSERT_OK(ffn.call(x.view, y.view, workspace, nullptr));
+  expectOutput<bf16>(y, ffn.expected(x.reference, ref::Activation::Silu));
 }
 
 INSTANTIATE_TEST_SUITE_P(GeneratedGraph, Rows,

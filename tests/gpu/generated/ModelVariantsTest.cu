@@ -1,9 +1,10 @@
 // End-to-end tests of the kernels generated for graphs/model_variants.mlir:
-// quick_gelu and relu2 (alone and in GEMM epilogues), gpt-oss's clamped
-// SwiGLU in the gated GEMM's epilogue and in a pointwise kernel, biased
-// gated FFNs in both weight layouts, fairseq's sinusoidal encoding (odd d
+// quick_gelu and relu2 (alone, and relu2 in a GEMM epilogue), gpt-oss's clamped
+// SwiGLU in a pointwise kernel, fairseq's sinusoidal encoding (odd d
 // included) and Gemma's RMSNorm, on fresh random inputs into NaN-poisoned
-// outputs, against the float64 reference.
+// outputs, against the float64 reference. Its biased FFNs (CLIP's
+// quick_gelu MLP, gpt-oss's clamped SwiGLU in the gated GEMM's epilogue) are
+// rows of WiringTest.cu's tables.
 #include "model_variants.h"
 
 #include "tests/gpu/generated/GraphTestUtil.h"
@@ -35,129 +36,6 @@ TEST_P(ModelVariantRows, QuickGeluRelu2F32) {
   expectOutput<float>(q, ref::activation(x.reference,
                                          ref::Activation::QuickGelu));
   expectOutput<float>(r, ref::activation(x.reference, ref::Activation::Relu2));
-}
-
-/// The operands of a gated FFN [in] -> [hidden] -> [in] with biases on all
-/// three projections, its weights stored as `layout` says. Gate and up
-/// weights of `gateBound` put a good share of the projections past 7, where
-/// gpt-oss clamps them.
-template <typename T> struct BiasedGatedFfn {
-  Input wg, bg, wu, bu, wd, bd;
-
-  BiasedGatedFfn(Random &rng, std::int64_t in, std::int64_t hidden,
-                 ref::WeightLayout layout, double gateBound)
-      : wg(weight(rng, in, hidden, layout, gateBound)),
-        bg(randomInput<T>(rng, {hidden}, 0.5)),
-        wu(weight(rng, in, hidden, layout, gateBound)),
-        bu(randomInput<T>(rng, {hidden}, 0.5)),
-        wd(weight(rng, hidden, in, layout, 1.0 / 32)),
-        bd(randomInput<T>(rng, {in}, 0.5)) {}
-
-  static Input weight(Random &rng, std::int64_t in, std::int64_t out,
-                      ref::WeightLayout layout, double bound) {
-    return layout == ref::WeightLayout::InOut
-               ? randomInput<T>(rng, {in, out}, bound)
-               : randomInput<T>(rng, {out, in}, bound);
-  }
-
-  ref::Tensor expected(const Input &x, const ref::Gating &gating,
-                       ref::WeightLayout layout) const {
-    return ref::gatedFfn(x.reference, wg.reference, &bg.reference,
-                         wu.reference, &bu.reference, wd.reference,
-                         &bd.reference, gating, layout);
-  }
-};
-
-// Each entry point of a biased gated FFN: its packing helpers for the
-// weights (arguments 1, 3 and 5) and the call.
-#define XFUSE_RUN_BIASED_GATED_FFN(name, x, ffn, y)                            \
-  do {                                                                         \
-    const auto wgp = check(gen::name##_pack_arg1((ffn).wg.view, nullptr));     \
-    const auto wup = check(gen::name##_pack_arg3((ffn).wu.view, nullptr));     \
-    const auto wdp = check(gen::name##_pack_arg5((ffn).wd.view, nullptr));     \
-    ASSERT_OK(gen::name((x).view, wgp, (ffn).bg.view, wup, (ffn).bu.view,     \
-                        wdp, (ffn).bd.view, (y).view, workspace, nullptr));    \
-  } while (false)
-
-TEST_P(ModelVariantRows, BiasedSwigluInOutBf16) {
-  XFUSE_GRAPH_TEST_SETUP();
-  const std::int64_t n = GetParam();
-  Input x = randomInput<bf16>(rng, {n, 256}, 1.0);
-  const BiasedGatedFfn<bf16> ffn(rng, 256, 512, ref::WeightLayout::InOut,
-                                 1.0 / 16);
-  Output y = poisoned<bf16>({n, 256});
-  XFUSE_RUN_BIASED_GATED_FFN(biased_swiglu_in_out_bf16, x, ffn, y);
-  expectOutput<bf16>(y, ffn.expected(x, ref::Activation::Silu,
-                                     ref::WeightLayout::InOut));
-}
-
-TEST_P(ModelVariantRows, BiasedSwigluOutInBf16) {
-  XFUSE_GRAPH_TEST_SETUP();
-  const std::int64_t n = GetParam();
-  Input x = randomInput<bf16>(rng, {n, 256}, 1.0);
-  const BiasedGatedFfn<bf16> ffn(rng, 256, 512, ref::WeightLayout::OutIn,
-                                 1.0 / 16);
-  Output y = poisoned<bf16>({n, 256});
-  XFUSE_RUN_BIASED_GATED_FFN(biased_swiglu_out_in_bf16, x, ffn, y);
-  expectOutput<bf16>(y, ffn.expected(x, ref::Activation::Silu,
-                                     ref::WeightLayout::OutIn));
-}
-
-TEST_P(ModelVariantRows, BiasedSwigluOutInF32) {
-  XFUSE_GRAPH_TEST_SETUP();
-  const std::int64_t n = GetParam();
-  Input x = randomInput<float>(rng, {n, 128}, 1.0);
-  const BiasedGatedFfn<float> ffn(rng, 128, 256, ref::WeightLayout::OutIn,
-                                  1.0 / 8);
-  Output y = poisoned<float>({n, 128});
-  XFUSE_RUN_BIASED_GATED_FFN(biased_swiglu_out_in_f32, x, ffn, y);
-  expectOutput<float>(y, ffn.expected(x, ref::Activation::Silu,
-                                      ref::WeightLayout::OutIn));
-}
-
-TEST_P(ModelVariantRows, GptOssMlpBf16) {
-  XFUSE_GRAPH_TEST_SETUP();
-  const std::int64_t n = GetParam();
-  Input x = randomInput<bf16>(rng, {n, 256}, 1.0);
-  // Projections with a standard deviation near 4: about one in ten past
-  // the limit of 7.
-  const BiasedGatedFfn<bf16> ffn(rng, 256, 512, ref::WeightLayout::InOut,
-                                 0.75);
-  Output y = poisoned<bf16>({n, 256});
-  XFUSE_RUN_BIASED_GATED_FFN(gpt_oss_mlp_bf16, x, ffn, y);
-  expectOutput<bf16>(y, ffn.expected(x, ref::Gating::clamped(1.702, 7.0),
-                                     ref::WeightLayout::InOut));
-}
-
-TEST_P(ModelVariantRows, ClampedSwigluTightLimitF32) {
-  XFUSE_GRAPH_TEST_SETUP();
-  const std::int64_t n = GetParam();
-  Input x = randomInput<float>(rng, {n, 128}, 1.0);
-  const BiasedGatedFfn<float> ffn(rng, 128, 256, ref::WeightLayout::OutIn,
-                                  1.0 / 8);
-  Output y = poisoned<float>({n, 128});
-  XFUSE_RUN_BIASED_GATED_FFN(clamped_swiglu_tight_f32, x, ffn, y);
-  expectOutput<float>(y, ffn.expected(x, ref::Gating::clamped(1.702, 1.0),
-                                      ref::WeightLayout::OutIn));
-}
-
-TEST_P(ModelVariantRows, QuickGeluFfnBf16) {
-  XFUSE_GRAPH_TEST_SETUP();
-  const std::int64_t n = GetParam();
-  Input x = randomInput<bf16>(rng, {n, 256}, 1.0);
-  Input w1 = randomInput<bf16>(rng, {512, 256}, 1.0 / 8);
-  Input b1 = randomInput<bf16>(rng, {512}, 0.5);
-  Input w2 = randomInput<bf16>(rng, {256, 512}, 1.0 / 32);
-  Input b2 = randomInput<bf16>(rng, {256}, 0.5);
-  const auto w1p = check(gen::quick_gelu_ffn_bf16_pack_arg1(w1.view, nullptr));
-  const auto w2p = check(gen::quick_gelu_ffn_bf16_pack_arg3(w2.view, nullptr));
-  Output y = poisoned<bf16>({n, 256});
-  ASSERT_OK(gen::quick_gelu_ffn_bf16(x.view, w1p, b1.view, w2p, b2.view,
-                                     y.view, workspace, nullptr));
-  expectOutput<bf16>(y, ref::ffn(x.reference, w1.reference, &b1.reference,
-                                 w2.reference, &b2.reference,
-                                 ref::Activation::QuickGelu,
-                                 ref::WeightLayout::OutIn));
 }
 
 TEST_P(ModelVariantRows, Relu2FfnF32) {

@@ -20,15 +20,12 @@ using bf16 = __nv_bfloat16;
 namespace gen = generated;
 namespace ref = reference;
 
-/// x . W (in_out unless stated) split into heads of `headDim`, rotated.
+/// x . W split into heads of `headDim`, rotated.
 ref::Tensor projectedRope(const Input &x, const Input &w,
                           ref::WeightLayout layout, std::int64_t headDim,
                           const Input &pos, const ref::RopeParameters &p) {
-  ref::Tensor q = ref::linear(x.reference, w.reference, nullptr, layout);
-  const std::int64_t features = q.shape.back();
-  q.shape.back() = features / headDim;
-  q.shape.push_back(headDim);
-  return ref::rope(q, &pos.reference, p);
+  return ref::rope(projectedHeads(x, w, nullptr, headDim, layout),
+                   &pos.reference, p);
 }
 
 class Tokens : public ::testing::TestWithParam<std::int64_t> {};

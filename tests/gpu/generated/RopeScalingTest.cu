@@ -24,18 +24,6 @@ using bf16 = __nv_bfloat16;
 namespace gen = generated;
 namespace ref = reference;
 
-/// x . W (+ bias) of in_out weights, split into heads of `headDim`.
-ref::Tensor projectedHeads(const Input &x, const Input &w, const Input *bias,
-                           std::int64_t headDim) {
-  ref::Tensor q = ref::linear(x.reference, w.reference,
-                              bias ? &bias->reference : nullptr,
-                              ref::WeightLayout::InOut);
-  const std::int64_t features = q.shape.back();
-  q.shape.back() = features / headDim;
-  q.shape.push_back(headDim);
-  return q;
-}
-
 /// Positions of `shape` in [0, largest], one of them (at a random place)
 /// `largest`: the call's length is largest + 1 exactly.
 template <typename P>
