@@ -4,8 +4,10 @@
 // (runtime/Communicator.h), or, with row_blocks > 1, the pipeline of
 // cuda/host/Collectives.h: the GEMM writing its input is launched block by
 // block, and each block's all-reduce runs on the communicator's reduction
-// stream while the next block multiplies. Sharded arguments get a helper
-// that cuts a rank's part of the full tensor (runtime/TensorShard.h).
+// stream while the next block multiplies. An xkernel.reduce_scatter and an
+// xkernel.all_gather are one NCCL call each, on the call's stream. Sharded
+// arguments get a helper that cuts a rank's part of the full tensor
+// (runtime/TensorShard.h).
 //
 //===----------------------------------------------------------------------===//
 
@@ -31,14 +33,31 @@ bool launchedByAllReduce(kernel::GemmOp op) {
   return allReduce && gemmInRowBlocks(allReduce) == op;
 }
 
-LogicalResult emitAllReduce(kernel::AllReduceOp op, const Buffer &input,
-                            const Buffer &result, FunctionScope &scope) {
-  FailureOr<std::string> dtype = rtDType(input.elementType());
-  if (failed(dtype))
-    return op.emitError("cannot emit an all-reduce of ")
-           << input.elementType();
-  scope.addCheck(fmt::format(
-      "XFUSE_RETURN_IF_ERROR(expectRanks(communicator, {}));", op.getRanks()));
+Buffer collectiveResultLayout(Operation *op, const Buffer &input,
+                              const FunctionScope &scope) {
+  Buffer result = input;
+  int64_t ranks = *kernel::collectiveRanks(op);
+  if (input.dims.empty() || isa<kernel::AllReduceOp>(op))
+    return result;
+  Dim &rows = result.dims.front();
+  const bool gather = isa<kernel::AllGatherOp>(op);
+  // Gathered back, the rows a reduce-scatter checked to divide are its
+  // input's again.
+  if (auto scatter =
+          op->getOperand(0).getDefiningOp<kernel::ReduceScatterOp>();
+      gather && scatter && kernel::collectiveRanks(scatter) == ranks) {
+    rows = scope.buffers.lookup(scatter.getInput()).dims.front();
+    return result;
+  }
+  rows.expr = fmt::format("({} {} {})", rows.expr, gather ? '*' : '/', ranks);
+  if (!rows.isStatic())
+    rows.what += fmt::format(" {} {} ranks", gather ? "times" : "over", ranks);
+  return result;
+}
+
+static LogicalResult emitAllReduce(kernel::AllReduceOp op, const Buffer &input,
+                                   const Buffer &result, StringRef dtype,
+                                   FunctionScope &scope) {
   raw_indented_ostream &out = scope.launches();
   kernel::GemmOp gemm = gemmInRowBlocks(op);
   if (!gemm) {
@@ -46,15 +65,17 @@ LogicalResult emitAllReduce(kernel::AllReduceOp op, const Buffer &input,
                        "    {}, {},\n"
                        "    static_cast<std::size_t>({}), {}, stream));\n",
                        input.address, result.address, productText(input.dims),
-                       *dtype);
+                       dtype);
     return success();
   }
   out << "// The GEMM writing the partial sums, one launch per block of "
          "rows.\n"
       << "auto launchRows = [&](std::int64_t firstRow, std::int64_t "
-         "blockRows) -> rt::Status {\n";
+         "blockRows,\n"
+         "                      [[maybe_unused]] int gemmBlocks) -> "
+         "rt::Status {\n";
   out.indent();
-  RowBlock rows{"firstRow", "blockRows"};
+  RowBlock rows{"firstRow", "blockRows", "gemmBlocks"};
   if (failed(emitGemm(gemm, input, scope, &rows)))
     return failure();
   out << "return rt::Status::ok();\n";
@@ -64,8 +85,35 @@ LogicalResult emitAllReduce(kernel::AllReduceOp op, const Buffer &input,
       "XFUSE_RETURN_IF_ERROR(allReduceInRowBlocks(\n"
       "    communicator, {}, {}, {}, {}, {},\n"
       "    /*maxBlocks=*/{}, /*rowAlignment=*/{}, launchRows, stream));\n",
-      input.address, result.address, rowsText(input), input.lastDim(), *dtype,
+      input.address, result.address, rowsText(input), input.lastDim(), dtype,
       op.getRowBlocks(), gemm.getPlanAttr().getTileM());
+  return success();
+}
+
+LogicalResult emitCollective(Operation *op, const Buffer &input,
+                             const Buffer &result, FunctionScope &scope) {
+  FailureOr<std::string> dtype = rtDType(input.elementType());
+  if (failed(dtype))
+    return op->emitError("cannot emit '")
+           << op->getName() << "' of " << input.elementType();
+  const int64_t ranks = *kernel::collectiveRanks(op);
+  scope.addCheck(fmt::format(
+      "XFUSE_RETURN_IF_ERROR(expectRanks(communicator, {}));", ranks));
+  if (auto allReduce = dyn_cast<kernel::AllReduceOp>(op))
+    return emitAllReduce(allReduce, input, result, *dtype, scope);
+  // The rank's rows, and so each rank's element count, are the smaller
+  // side's: a reduce-scatter's result, an all-gather's input.
+  const bool gather = isa<kernel::AllGatherOp>(op);
+  if (!gather && !input.dims.front().isStatic())
+    scope.addSizeCheck(fmt::format(
+        "XFUSE_RETURN_IF_ERROR(expectRowsDivide({}, \"{}\", {}));",
+        input.dims.front().expr, input.dims.front().what, ranks));
+  scope.launches() << fmt::format(
+      "XFUSE_RETURN_IF_ERROR(communicator.{}(\n"
+      "    {}, {},\n"
+      "    static_cast<std::size_t>({}), {}, stream));\n",
+      gather ? "allGather" : "reduceScatterSum", input.address,
+      result.address, productText(gather ? input.dims : result.dims), *dtype);
   return success();
 }
 

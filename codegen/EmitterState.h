@@ -30,6 +30,7 @@
 #ifndef XFUSE_CODEGEN_EMITTERSTATE_H
 #define XFUSE_CODEGEN_EMITTERSTATE_H
 
+#include "dialect/XFuseDialect.h"
 #include "dialect/XFuseOps.h"
 #include "dialect/kernel/KernelOps.h"
 
@@ -117,8 +118,9 @@ struct Signature {
 };
 
 /// The argument and result attribute that names a parameter in generated
-/// code: `%x: tensor<?x256xbf16> {xfuse.name = "x"}`.
-inline constexpr StringLiteral kParameterNameAttr = "xfuse.name";
+/// code (XFuseDialect's).
+inline constexpr StringLiteral kParameterNameAttr =
+    XFuseDialect::getParameterNameAttrName();
 
 /// The signature of `func`, or a located error when generated code cannot
 /// take its parameters (or their names) or it has no workspace plan.
@@ -196,10 +198,12 @@ inline auto computeOps(Block &body) {
 }
 
 /// The rows of one launch of a GEMM that runs in row blocks: C++ names of
-/// the first row and the row count, in scope where the launch is emitted.
+/// the first row, the row count and the most blocks the launch may take
+/// (0: all), in scope where the launch is emitted.
 struct RowBlock {
   std::string first;
   std::string count;
+  std::string maxBlocks;
 };
 
 /// Emits the launch of a GEMM kernel writing `result` (GemmEmitter.cpp), on
@@ -211,11 +215,18 @@ LogicalResult emitGemm(kernel::GemmOp op, const Buffer &result,
 /// (CollectiveEmitter.cpp).
 bool launchedByAllReduce(kernel::GemmOp op);
 
-/// Emits the all-reduce of `input` into `result` on the entry point's
-/// communicator, and the row blocks of the GEMM writing `input` when it
+/// The layout of the result of the collective `op` reading `input`: its
+/// dimensions, the rows over or times the ranks where it scatters or
+/// gathers them (CollectiveEmitter.cpp).
+Buffer collectiveResultLayout(Operation *op, const Buffer &input,
+                              const FunctionScope &scope);
+
+/// Emits the collective `op` (xkernel.all_reduce, reduce_scatter or
+/// all_gather) of `input` into `result` on the entry point's communicator,
+/// and the row blocks of the GEMM writing an all-reduce's input when it
 /// runs in them (CollectiveEmitter.cpp).
-LogicalResult emitAllReduce(kernel::AllReduceOp op, const Buffer &input,
-                            const Buffer &result, FunctionScope &scope);
+LogicalResult emitCollective(Operation *op, const Buffer &input,
+                             const Buffer &result, FunctionScope &scope);
 
 /// The declaration and the definition of the helper cutting rank r's part
 /// of the full tensor of a sharded argument (CollectiveEmitter.cpp).

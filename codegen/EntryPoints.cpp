@@ -162,9 +162,13 @@ FailureOr<Signature> analyzeSignature(func::FuncOp func) {
         func.getLoc());
     if (failed(p))
       return failure();
+    p->shard = func.getResultAttrOfType<kernel::ShardAttr>(i, "xkernel.shard");
     sig.results.push_back(*p);
   }
-  sig.takesCommunicator = !func.getOps<kernel::AllReduceOp>().empty();
+  sig.takesCommunicator =
+      llvm::any_of(func.getBody().getOps(), [](Operation &op) {
+        return kernel::collectiveRanks(&op).has_value();
+      });
   sig.workspace =
       func->getAttrOfType<kernel::WorkspaceAttr>("xkernel.workspace");
   if (!sig.workspace)
@@ -276,8 +280,13 @@ void CudaEmitter::emitDeclarations(ArrayRef<Signature> sigs) {
       os << "\n";
     }
     for (const Parameter &result : sig.results)
-      os << fmt::format("///   {:<{}}  output    {}\n", result.name, width,
-                        typeText(result.type));
+      os << fmt::format("///   {:<{}}  output    {}{}\n", result.name, width,
+                        typeText(result.type),
+                        result.shard ? ", this rank's rows (part `rank` of " +
+                                           std::to_string(
+                                               result.shard.getRanks()) +
+                                           " along dimension 0)"
+                                     : "");
     os << fmt::format("///   {:<{}}  workspace the intermediates (planned "
                       "bytes {}),\n///   {:<{}}            sized by {}\n",
                       "workspace", width, attrText(sig.workspace.getBytes()),
@@ -287,7 +296,7 @@ void CudaEmitter::emitDeclarations(ArrayRef<Signature> sigs) {
     if (sig.takesCommunicator)
       os << "/// The sharded arguments hold this rank's part (the _shard_ "
             "helpers cut it);\n/// `communicator` is this rank's, and its "
-            "all-reduces are queued on `stream`.\n";
+            "collectives are queued on `stream`.\n";
     os << "/// Tensors are dense and row-major, their data 16-byte aligned "
           "and non-null\n/// unless empty; sizes written `?` are dynamic "
           "and must agree as the graph\n/// requires; no output may overlap "
@@ -553,16 +562,16 @@ static LogicalResult emitResultCopies(func::ReturnOp ret,
 /// plan and the ops it fuses, then its launches in a block of their own.
 static LogicalResult emitKernel(Operation *op, int index, func::ReturnOp ret,
                                 FunctionScope &scope) {
-  if (auto allReduce = dyn_cast<kernel::AllReduceOp>(op)) {
-    FailureOr<Buffer> input = scope.lookup(allReduce.getInput(), op);
+  if (kernel::collectiveRanks(op)) {
+    FailureOr<Buffer> input = scope.lookup(op->getOperand(0), op);
     if (failed(input) ||
-        failed(bindKernelResults(op, index, *input, ret, scope)))
+        failed(bindKernelResults(
+            op, index, collectiveResultLayout(op, *input, scope), ret, scope)))
       return failure();
     scope.launches() << fmt::format("// Kernel {}: {} at {}\n", index,
                                     op->getName().getStringRef().str(),
                                     locationText(op->getLoc()));
-    return emitAllReduce(allReduce, *input,
-                         scope.buffers[allReduce.getOutput()], scope);
+    return emitCollective(op, *input, scope.buffers[op->getResult(0)], scope);
   }
   if (!isa<kernel::GemmOp, kernel::PointwiseOp>(op))
     return op->emitError("cannot emit '")

@@ -190,7 +190,7 @@ static void emitEpilogue(const EpilogueChains &chains, GateOp gate,
 /// `outType`.
 static void emitSm90Launch(kernel::GemmPlanAttr plan, StringRef outType,
                            StringRef m, int64_t n, size_t numB,
-                           FunctionScope &scope) {
+                           const RowBlock *rows, FunctionScope &scope) {
   raw_indented_ostream &out = scope.launches();
   // The TMA maps hold A's address and m, both known only per call, so
   // they are encoded on every call: host work alone (two
@@ -238,6 +238,8 @@ static void emitSm90Launch(kernel::GemmPlanAttr plan, StringRef outType,
       out << "}\n";
     }
   }
+  if (rows)
+    out << "sm90Params.maxBlocks = " << rows->maxBlocks << ";\n";
   out << "XFUSE_CUDA_TRY((device::launchGemmSm90<Tile>(sm90Params, "
          "epilogue, stream)));\n";
   scope.usesSm90Gemm = true;
@@ -322,7 +324,7 @@ LogicalResult emitGemm(kernel::GemmOp op, const Buffer &result,
   emitEpilogue(*chains, roles.gate, rope ? &*rope : nullptr, out);
   switch (plan.getMainloop()) {
   case kernel::GemmMainloop::tma_wgmma:
-    emitSm90Launch(plan, *outType, m, n, weights.size(), scope);
+    emitSm90Launch(plan, *outType, m, n, weights.size(), rows, scope);
     break;
   case kernel::GemmMainloop::mma_sync:
     out << "XFUSE_CUDA_TRY((device::launchGemm<Tile>(params, epilogue, "

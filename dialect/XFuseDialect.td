@@ -23,8 +23,17 @@ def XFuse_Dialect : Dialect {
     CPU through the `--xfuse-to-linalg` lowering.
   }];
   let useDefaultAttributePrinterParser = 1;
+  // `xfuse.name` on function arguments and results.
+  let hasRegionArgAttrVerify = 1;
+  let hasRegionResultAttrVerify = 1;
   let extraClassDeclaration = [{
     void registerAttributes();
+
+    /// The argument and result attribute that names a parameter of the
+    /// generated entry point: `%x: tensor<?x256xbf16> {xfuse.name = "x"}`.
+    static constexpr ::llvm::StringLiteral getParameterNameAttrName() {
+      return "xfuse.name";
+    }
   }];
 }
 

@@ -56,10 +56,15 @@ FailureOr<std::optional<int64_t>> rankCount(func::FuncOp func) {
     if (auto shard = func.getArgAttrOfType<kernel::ShardAttr>(i, kShardAttrName))
       if (failed(agree(func, shard.getRanks())))
         return failure();
-  WalkResult walk = func.walk([&](kernel::AllReduceOp allReduce) {
-    return failed(agree(allReduce, allReduce.getRanks()))
-               ? WalkResult::interrupt()
-               : WalkResult::advance();
+  for (unsigned i = 0; i < func.getNumResults(); ++i)
+    if (auto shard =
+            func.getResultAttrOfType<kernel::ShardAttr>(i, kShardAttrName))
+      if (failed(agree(func, shard.getRanks())))
+        return failure();
+  WalkResult walk = func.walk([&](Operation *op) {
+    std::optional<int64_t> count = kernel::collectiveRanks(op);
+    return count && failed(agree(op, *count)) ? WalkResult::interrupt()
+                                              : WalkResult::advance();
   });
   if (walk.wasInterrupted())
     return failure();
@@ -88,6 +93,31 @@ Value partOf(OpBuilder &builder, Location loc, Value full,
     strides.push_back(builder.getIndexAttr(1));
   }
   return tensor::ExtractSliceOp::create(builder, loc, shardType, full, offsets,
+                                        sizes, strides);
+}
+
+/// Rank `rank`'s rows of `full`, the part of type `partType` that a
+/// reduce-scatter over `ranks` gives it.
+Value rowsOf(OpBuilder &builder, Location loc, Value full,
+             RankedTensorType partType, int64_t rank, int64_t ranks) {
+  SmallVector<OpFoldResult> offsets(partType.getRank(),
+                                    builder.getIndexAttr(0));
+  SmallVector<OpFoldResult> sizes, strides;
+  for (int64_t size : partType.getShape()) {
+    sizes.push_back(builder.getIndexAttr(size));
+    strides.push_back(builder.getIndexAttr(1));
+  }
+  if (partType.isDynamicDim(0)) {
+    Value rows = arith::DivUIOp::create(
+        builder, loc, builder.createOrFold<tensor::DimOp>(loc, full, 0),
+        arith::ConstantIndexOp::create(builder, loc, ranks));
+    sizes[0] = rows;
+    offsets[0] = builder.createOrFold<arith::MulIOp>(
+        loc, rows, arith::ConstantIndexOp::create(builder, loc, rank));
+  } else {
+    offsets[0] = builder.getIndexAttr(rank * partType.getDimSize(0));
+  }
+  return tensor::ExtractSliceOp::create(builder, loc, partType, full, offsets,
                                         sizes, strides);
 }
 
@@ -135,22 +165,53 @@ struct XFuseExpandRanksPass
       if (shard)
         func.removeArgAttr(index, kShardAttrName);
     }
+    // The ranks' values of `value`, in rank order.
+    auto ranksOf = [&](Value value) {
+      return llvm::map_to_vector(rankValues, [&](IRMapping &values) {
+        return values.lookup(value);
+      });
+    };
     for (Operation &op : sharded.without_terminator()) {
-      auto allReduce = dyn_cast<kernel::AllReduceOp>(op);
-      if (!allReduce) {
+      if (!kernel::collectiveRanks(&op)) {
         for (IRMapping &values : rankValues)
           builder.clone(op, values);
         continue;
       }
-      Value sum = rankValues[0].lookup(allReduce.getInput());
-      for (int64_t rank = 1; rank < ranks; ++rank)
-        sum = AddOp::create(builder, allReduce.getLoc(), sum,
-                            rankValues[rank].lookup(allReduce.getInput()));
-      for (IRMapping &values : rankValues)
-        values.map(allReduce.getOutput(), sum);
+      Location loc = op.getLoc();
+      Value input = op.getOperand(0), output = op.getResult(0);
+      if (isa<kernel::AllGatherOp>(op)) {
+        Value gathered =
+            tensor::ConcatOp::create(builder, loc, /*dim=*/0, ranksOf(input));
+        for (IRMapping &values : rankValues)
+          values.map(output, gathered);
+        continue;
+      }
+      SmallVector<Value> partials = ranksOf(input);
+      Value sum = partials.front();
+      for (Value partial : ArrayRef(partials).drop_front())
+        sum = AddOp::create(builder, loc, sum, partial);
+      for (auto [rank, values] : llvm::enumerate(rankValues))
+        values.map(output, isa<kernel::AllReduceOp>(op)
+                               ? sum
+                               : rowsOf(builder, loc, sum,
+                                        cast<RankedTensorType>(output.getType()),
+                                        rank, ranks));
     }
-    // The sharding leaves every result replicated: rank 0's stands for all.
-    builder.clone(*sharded.getTerminator(), rankValues[0]);
+    // A result sharded by rows is all ranks' rows; any other is replicated,
+    // and rank 0's stands for all.
+    Operation *terminator = sharded.getTerminator();
+    SmallVector<Value> results;
+    for (auto [index, result] : llvm::enumerate(terminator->getOperands())) {
+      if (!func.getResultAttr(index, kShardAttrName)) {
+        results.push_back(rankValues[0].lookup(result));
+        continue;
+      }
+      results.push_back(tensor::ConcatOp::create(
+          builder, terminator->getLoc(), /*dim=*/0, ranksOf(result)));
+      func.removeResultAttr(index,
+                            StringAttr::get(func.getContext(), kShardAttrName));
+    }
+    func::ReturnOp::create(builder, terminator->getLoc(), results);
     // The other ranks' copies of what follows the last all-reduce.
     for (Operation &op : llvm::make_early_inc_range(llvm::reverse(*full)))
       if (isOpTriviallyDead(&op))
@@ -158,7 +219,7 @@ struct XFuseExpandRanksPass
     sharded.dropAllDefinedValueUses();
     sharded.erase();
     func.setType(FunctionType::get(func.getContext(), full->getArgumentTypes(),
-                                   func.getResultTypes()));
+                                   full->getTerminator()->getOperandTypes()));
   }
 };
 

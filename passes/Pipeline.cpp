@@ -81,7 +81,8 @@ private:
     OpPassManager &perFunction = passes.nest<func::FuncOp>();
     if (tensorParallel > 1)
       perFunction.addPass(createXFuseShardTensorParallel(
-          {/*ranks=*/tensorParallel, /*rowBlocks=*/tensorParallelRowBlocks}));
+          {/*ranks=*/tensorParallel, /*rowBlocks=*/tensorParallelRowBlocks,
+           /*collective=*/tensorParallelCollective}));
     perFunction.addPass(createXFuseDecompose());
     perFunction.addPass(createCanonicalizerPass());
     perFunction.addPass(createXFuseFormKernels({target}));

@@ -11,6 +11,9 @@
 #include "llvm/ADT/MapVector.h"
 #include "llvm/Support/MathExtras.h"
 
+#include <limits>
+#include <numeric>
+
 namespace mlir::xfuse {
 #define GEN_PASS_DEF_XFUSEPLANMEMORY
 #include "passes/Passes.h.inc"
@@ -53,8 +56,25 @@ bool isKernel(Operation *op) {
 /// out of place: the GEMM before an all-reduce may still be storing rows
 /// the reduction has not reached).
 bool writesResults(Operation *op) {
-  return isKernel(op) || isa<kernel::AllReduceOp>(op);
+  return isKernel(op) || kernel::collectiveRanks(op);
 }
+
+/// A dynamic dimension as the function's dynamic size `symbol` times
+/// multiplier / divisor (in lowest terms): collectives scatter rows among
+/// ranks and gather them back.
+struct TracedDim {
+  unsigned symbol;
+  int64_t multiplier = 1;
+  int64_t divisor = 1;
+
+  void scale(int64_t times, int64_t over) {
+    multiplier *= times;
+    divisor *= over;
+    int64_t common = std::gcd(multiplier, divisor);
+    multiplier /= common;
+    divisor /= common;
+  }
+};
 
 /// Plans the workspace of one single-block function.
 class MemoryPlanner {
@@ -211,27 +231,37 @@ private:
     for (auto [dim, size] : llvm::enumerate(type.getShape())) {
       if (!ShapedType::isDynamic(size))
         continue;
-      std::optional<unsigned> symbol = traceDynamicDim(value, dim);
-      if (!symbol)
+      std::optional<TracedDim> traced = traceDynamicDim(value, dim);
+      if (!traced)
         return failure();
-      extent.symbols.push_back(*symbol);
+      extent.symbols.push_back(traced->symbol);
+      // Rounded up where the ranks do not divide the static bytes; too many
+      // bytes to count is left for checkStaticTotal to report.
+      if (llvm::MulOverflow(extent.bytes, traced->multiplier, extent.bytes))
+        extent.bytes = std::numeric_limits<int64_t>::max();
+      extent.bytes = llvm::divideCeil(extent.bytes, traced->divisor);
     }
     llvm::sort(extent.symbols);
     return extent;
   }
 
-  /// The function's dynamic size that dimension `dim` of `value` equals,
-  /// following values through kernel boundaries, xfuse ops and collectives
-  /// (which keep their first operand's leading dimensions) and reshapes
-  /// that keep the dimension whole.
-  std::optional<unsigned> traceDynamicDim(Value value, unsigned dim) {
+  /// The function's dynamic size that dimension `dim` of `value` is a
+  /// multiple or a part of, following values through kernel boundaries,
+  /// xfuse ops and collectives (which keep their first operand's leading
+  /// dimensions; a reduce-scatter divides the rows by its ranks, an
+  /// all-gather multiplies them) and reshapes that keep the dimension
+  /// whole.
+  std::optional<TracedDim> traceDynamicDim(Value value, unsigned dim) {
+    TracedDim traced{0};
     while (true) {
       if (auto argument = dyn_cast<BlockArgument>(value)) {
         Operation *owner = argument.getOwner()->getParentOp();
         if (owner == func) {
           auto it = symbolOf.find({argument.getArgNumber(), dim});
-          return it == symbolOf.end() ? std::nullopt
-                                      : std::optional(it->second);
+          if (it == symbolOf.end())
+            return std::nullopt;
+          traced.symbol = it->second;
+          return traced;
         }
         if (!isKernel(owner))
           return std::nullopt;
@@ -243,6 +273,14 @@ private:
       if (isKernel(producer)) {
         value = producer->getRegion(0).front().getTerminator()->getOperand(
             resultNumber);
+      } else if (auto scatter = dyn_cast<kernel::ReduceScatterOp>(producer)) {
+        if (dim == 0)
+          traced.scale(1, scatter.getRanks());
+        value = scatter.getInput();
+      } else if (auto gather = dyn_cast<kernel::AllGatherOp>(producer)) {
+        if (dim == 0)
+          traced.scale(gather.getRanks(), 1);
+        value = gather.getInput();
       } else if (isa<XFuseDialect>(producer->getDialect()) ||
                  isa<kernel::AllReduceOp>(producer)) {
         value = producer->getOperand(0);

@@ -20,7 +20,7 @@ namespace {
 /// Why the emitter cannot print `op` where a function holds it, or nullptr.
 /// Shape computations are not reported: they serve reshapes, which are.
 const char *unemittableReason(Operation &op) {
-  if (isa<func::ReturnOp, kernel::AllReduceOp>(op))
+  if (isa<func::ReturnOp>(op) || kernel::collectiveRanks(&op))
     return nullptr;
   if (isa<kernel::GemmOp, kernel::PointwiseOp>(op))
     return op.getAttr("plan") ? nullptr

@@ -157,6 +157,15 @@ private:
       return op->emitOpError("expects its hidden size of ")
              << shards.hidden << " features to divide among "
              << ranks.getValue() << " ranks";
+    auto outputType = cast<RankedTensorType>(op->getResult(0).getType());
+    if (collective == TensorParallelCollective::ReduceScatter &&
+        (outputType.getRank() < 2 ||
+         (!outputType.isDynamicDim(0) &&
+          outputType.getDimSize(0) % ranks != 0)))
+      return op->emitOpError("expects token rows (dimension 0) that divide "
+                             "among ")
+             << ranks.getValue() << " ranks for a reduce-scatter, but got "
+             << outputType;
     MLIRContext *context = func.getContext();
     for (const ShardedOperand &operand : shards.operands) {
       auto argument = cast<BlockArgument>(operand.value);
@@ -172,6 +181,10 @@ private:
     OpBuilder builder(op->getContext());
     builder.setInsertionPointAfter(op);
     Value partial = op->getResult(0);
+    if (collective == TensorParallelCollective::ReduceScatter) {
+      scatter(func, builder, partial);
+      return success();
+    }
     auto allReduce = kernel::AllReduceOp::create(
         builder, op->getLoc(), partial.getType(), partial,
         builder.getI64IntegerAttr(ranks),
@@ -179,6 +192,43 @@ private:
             partial.getType()))));
     partial.replaceAllUsesExcept(allReduce.getOutput(), allReduce);
     return success();
+  }
+
+  /// Sums `partial` into each rank's rows: the function returns them as
+  /// they are (a result sharded along dimension 0), and every other user
+  /// reads them all-gathered, once.
+  void scatter(func::FuncOp func, OpBuilder &builder, Value partial) {
+    auto fullType = cast<RankedTensorType>(partial.getType());
+    SmallVector<int64_t> rows(fullType.getShape());
+    if (!ShapedType::isDynamic(rows[0]))
+      rows[0] /= ranks;
+    Location loc = partial.getLoc();
+    auto reduceScatter = kernel::ReduceScatterOp::create(
+        builder, loc, fullType.clone(rows), partial,
+        builder.getI64IntegerAttr(ranks));
+    kernel::AllGatherOp allGather;
+    for (OpOperand &use : llvm::make_early_inc_range(partial.getUses())) {
+      Operation *user = use.getOwner();
+      if (user == reduceScatter)
+        continue;
+      if (isa<func::ReturnOp>(user)) {
+        use.set(reduceScatter);
+        unsigned index = use.getOperandNumber();
+        SmallVector<Type> results(func.getResultTypes());
+        results[index] = reduceScatter.getType();
+        func.setType(FunctionType::get(func.getContext(),
+                                       func.getArgumentTypes(), results));
+        func.setResultAttr(index, kShardAttrName,
+                           kernel::ShardAttr::get(func.getContext(), ranks,
+                                                  /*dim=*/0));
+        continue;
+      }
+      if (!allGather)
+        allGather = kernel::AllGatherOp::create(
+            builder, loc, fullType, reduceScatter,
+            builder.getI64IntegerAttr(ranks));
+      use.set(allGather);
+    }
   }
 };
 

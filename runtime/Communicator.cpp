@@ -41,6 +41,8 @@ StatusOr<ncclUniqueId> Communicator::uniqueId() {
 
 Status Communicator::createOverlapResources() {
   XFUSE_CUDA_TRY(cudaGetDevice(&device_));
+  XFUSE_CUDA_TRY(
+      cudaDeviceGetAttribute(&sms_, cudaDevAttrMultiProcessorCount, device_));
   XFUSE_ASSIGN_OR_RETURN(reductionStream_, Stream::create());
   // Timing is not needed: events without it are cheaper to record and wait.
   XFUSE_ASSIGN_OR_RETURN(blockStored_, Event::create(cudaEventDisableTiming));
@@ -49,18 +51,27 @@ Status Communicator::createOverlapResources() {
 }
 
 StatusOr<Communicator> Communicator::create(const ncclUniqueId &id, int rank,
-                                            int ranks) {
+                                            int ranks,
+                                            const CommunicatorOptions &options) {
   if (ranks < 1 || rank < 0 || rank >= ranks)
     return Status::error(StatusCode::kInvalidArgument,
                          "communicator: expected 0 <= rank < ranks, but got "
                          "rank " + std::to_string(rank) + " of " +
                              std::to_string(ranks));
+  if (options.ctas < 0)
+    return Status::error(StatusCode::kInvalidArgument,
+                         "communicator: expected ctas >= 0, but got " +
+                             std::to_string(options.ctas));
   Communicator communicator;
   ncclComm_t comm = nullptr;
-  XFUSE_NCCL_TRY(ncclCommInitRank(&comm, ranks, id, rank));
+  ncclConfig_t config = NCCL_CONFIG_INITIALIZER;
+  if (options.ctas > 0)
+    config.minCTAs = config.maxCTAs = options.ctas;
+  XFUSE_NCCL_TRY(ncclCommInitRankConfig(&comm, ranks, id, rank, &config));
   communicator.comm_ = decltype(comm_)(comm);
   communicator.rank_ = rank;
   communicator.size_ = ranks;
+  communicator.ctas_ = options.ctas;
   XFUSE_RETURN_IF_ERROR(communicator.createOverlapResources());
   return communicator;
 }
@@ -94,6 +105,22 @@ Status Communicator::allReduceSum(const void *send, void *recv,
                                   std::size_t count, DType dtype,
                                   cudaStream_t stream) const {
   XFUSE_NCCL_TRY(ncclAllReduce(send, recv, count, ncclType(dtype), ncclSum,
+                               comm_.get(), stream));
+  return Status::ok();
+}
+
+Status Communicator::reduceScatterSum(const void *send, void *recv,
+                                      std::size_t recvCount, DType dtype,
+                                      cudaStream_t stream) const {
+  XFUSE_NCCL_TRY(ncclReduceScatter(send, recv, recvCount, ncclType(dtype),
+                                   ncclSum, comm_.get(), stream));
+  return Status::ok();
+}
+
+Status Communicator::allGather(const void *send, void *recv,
+                               std::size_t sendCount, DType dtype,
+                               cudaStream_t stream) const {
+  XFUSE_NCCL_TRY(ncclAllGather(send, recv, sendCount, ncclType(dtype),
                                comm_.get(), stream));
   return Status::ok();
 }

@@ -32,6 +32,14 @@ struct DestroyNcclComm {
 /// The NCCL element type of `dtype`.
 ncclDataType_t ncclType(DType dtype);
 
+/// How a communicator runs its collectives.
+struct CommunicatorOptions {
+  /// The CTAs (SMs) each collective runs on, NCCL's minCTAs = maxCTAs; the
+  /// GEMM whose row blocks are reduced meanwhile leaves them free. 0 lets
+  /// NCCL choose, and that GEMM takes every SM.
+  int ctas = 0;
+};
+
 /// Move-only owner of an ncclComm_t and of what the overlapped all-reduce
 /// needs beside it on the rank's device: a stream for the reductions and
 /// two events ordering it with the caller's stream.
@@ -44,7 +52,8 @@ public:
   /// Rank `rank` of `ranks`, on the current CUDA device. Blocks until all
   /// ranks have called it.
   static StatusOr<Communicator> create(const ncclUniqueId &id, int rank,
-                                       int ranks);
+                                       int ranks,
+                                       const CommunicatorOptions &options = {});
   /// One communicator per device in one process: rank i on devices[i].
   static StatusOr<std::vector<Communicator>>
   createForDevices(const std::vector<int> &devices);
@@ -58,6 +67,15 @@ public:
   /// into `recv` (which may be `send`), on `stream`.
   Status allReduceSum(const void *send, void *recv, std::size_t count,
                       DType dtype, cudaStream_t stream) const;
+  /// Part rank() of the elementwise sum over all ranks of `size() *
+  /// recvCount` elements of `send`: its `recvCount` elements at
+  /// rank() * recvCount, into `recv`, on `stream`.
+  Status reduceScatterSum(const void *send, void *recv, std::size_t recvCount,
+                          DType dtype, cudaStream_t stream) const;
+  /// Every rank's `sendCount` elements of `send`, in rank order, into
+  /// `recv` (size() * sendCount elements), on `stream`.
+  Status allGather(const void *send, void *recv, std::size_t sendCount,
+                   DType dtype, cudaStream_t stream) const;
 
   /// Where the all-reduces of row blocks run, beside the caller's stream.
   cudaStream_t reductionStream() const { return reductionStream_.get(); }
@@ -65,6 +83,10 @@ public:
   const Event &blockStored() const { return blockStored_; }
   /// Recorded on the reduction stream after the last block's all-reduce.
   const Event &reduced() const { return reduced_; }
+  /// The blocks a GEMM may take while a block's all-reduce runs beside it:
+  /// the SMs that the collective's CTAs leave, or 0 (all) when NCCL
+  /// chooses its CTAs.
+  int gemmBlocksBeside() const { return ctas_ > 0 ? sms_ - ctas_ : 0; }
 
 private:
   /// The stream and events on the current device.
@@ -74,6 +96,8 @@ private:
   int rank_ = 0;
   int size_ = 0;
   int device_ = 0;
+  int sms_ = 0;
+  int ctas_ = 0;
   Stream reductionStream_;
   Event blockStored_;
   Event reduced_;

@@ -15,8 +15,8 @@
 
 #include <cstdint>
 #include <cstring>
+#include <iterator>
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,7 +25,9 @@ namespace {
 using namespace xfuse;
 
 std::string lastError;
-std::optional<rt::Communicator> communicator;
+// This rank's communicators: xfuse_tp_init adds one (NCCL's choice of
+// CTAs, or a fixed count), and each layer runs on the one it was made for.
+std::vector<std::unique_ptr<rt::Communicator>> communicators;
 
 int fail(const rt::Status &status) {
   lastError = status.toString();
@@ -64,6 +66,7 @@ struct Variant {
 
 struct Layer {
   const Variant *variant;
+  const rt::Communicator *communicator; // null on one GPU
   std::vector<Argument> arguments;
   rt::Workspace workspace;
 };
@@ -109,7 +112,7 @@ rt::Status prepare(const ArgumentPlan &plan, const rt::TensorView &full,
           {{generated::fn##_pack_w1, generated::fn##_shard_w1},                \
            {nullptr, generated::fn##_shard_b1},                                \
            {generated::fn##_pack_w2, generated::fn##_shard_w2}},               \
-          XFUSE_RELU_RUN(fn, *communicator, )}
+          XFUSE_RELU_RUN(fn, *layer.communicator, )}
 #define XFUSE_SWIGLU_SINGLE(fn)                                                \
   Variant{#fn,                                                                 \
           {{generated::fn##_pack_wg},                                          \
@@ -121,30 +124,14 @@ rt::Status prepare(const ArgumentPlan &plan, const rt::TensorView &full,
           {{generated::fn##_pack_wg, generated::fn##_shard_wg},                \
            {generated::fn##_pack_wu, generated::fn##_shard_wu},                \
            {generated::fn##_pack_wd, generated::fn##_shard_wd}},               \
-          XFUSE_SWIGLU_RUN(fn, *communicator, )}
+          XFUSE_SWIGLU_RUN(fn, *layer.communicator, )}
 
-// As bench/tp/build.sh compiles them: <graph>_single, <graph>_tp (the
-// pipeline's row blocks), and for prefill <graph>_tp_rb<B> (B row blocks).
+// Every function bench/tp/build.sh compiles (variants.inc): <graph>_single,
+// <graph>_tp (the pipeline's row blocks), <graph>_local (one rank's GEMMs on
+// one GPU), and for prefill <graph>_tp_rb<B> (B row blocks) and
+// <graph>_tp_rs (a reduce-scatter: each rank's rows of the output).
 const Variant variants[] = {
-    XFUSE_RELU_SINGLE(gpt_relu_single),
-    XFUSE_RELU_TP(gpt_relu_tp),
-    XFUSE_RELU_TP(gpt_relu_tp_rb1),
-    XFUSE_RELU_TP(gpt_relu_tp_rb4),
-    XFUSE_RELU_TP(gpt_relu_tp_rb8),
-    XFUSE_SWIGLU_SINGLE(llama7b_swiglu_single),
-    XFUSE_SWIGLU_TP(llama7b_swiglu_tp),
-    XFUSE_SWIGLU_TP(llama7b_swiglu_tp_rb1),
-    XFUSE_SWIGLU_TP(llama7b_swiglu_tp_rb4),
-    XFUSE_SWIGLU_TP(llama7b_swiglu_tp_rb8),
-    XFUSE_SWIGLU_SINGLE(llama70b_swiglu_single),
-    XFUSE_SWIGLU_TP(llama70b_swiglu_tp),
-    XFUSE_SWIGLU_TP(llama70b_swiglu_tp_rb1),
-    XFUSE_SWIGLU_TP(llama70b_swiglu_tp_rb4),
-    XFUSE_SWIGLU_TP(llama70b_swiglu_tp_rb8),
-    XFUSE_RELU_SINGLE(gpt_relu_decode_single),
-    XFUSE_RELU_TP(gpt_relu_decode_tp),
-    XFUSE_SWIGLU_SINGLE(llama70b_swiglu_decode_single),
-    XFUSE_SWIGLU_TP(llama70b_swiglu_decode_tp),
+#include "variants.inc"
 };
 
 rt::TensorView bf16View(void *data, std::initializer_list<std::int64_t> dims) {
@@ -159,6 +146,10 @@ const char *xfuse_tp_error() { return lastError.c_str(); }
 
 int xfuse_tp_ranks() { return XFUSE_TP_RANKS; }
 
+/// The variants' names, for the bench to find a graph's.
+int xfuse_tp_variant_count() { return std::size(variants); }
+const char *xfuse_tp_variant_name(int index) { return variants[index].name; }
+
 int xfuse_tp_unique_id(unsigned char *id, int bytes) {
   if (bytes != static_cast<int>(sizeof(ncclUniqueId)))
     return fail(rt::Status::error(rt::StatusCode::kInvalidArgument,
@@ -172,40 +163,56 @@ int xfuse_tp_unique_id(unsigned char *id, int bytes) {
   return 0;
 }
 
-/// This process's rank on `device` (the library's CUDA runtime keeps its
-/// own current device: it is set here, from the caller's).
-int xfuse_tp_init(const unsigned char *id, int rank, int device) {
+/// A communicator of this process's rank on `device` whose collectives run
+/// on `ctas` CTAs (0: NCCL's choice); its number for xfuse_tp_layer_create
+/// goes to `index` (the library's CUDA runtime keeps its own current
+/// device: it is set here, from the caller's).
+int xfuse_tp_init(const unsigned char *id, int rank, int device, int ctas,
+                  int *index) {
   if (rt::Status status = XFUSE_CUDA_STATUS(cudaSetDevice(device));
       !status.isOk())
     return fail(status);
   ncclUniqueId unique;
   std::memcpy(&unique, id, sizeof(ncclUniqueId));
-  rt::StatusOr<rt::Communicator> created =
-      rt::Communicator::create(unique, rank, XFUSE_TP_RANKS);
+  rt::StatusOr<rt::Communicator> created = rt::Communicator::create(
+      unique, rank, XFUSE_TP_RANKS, rt::CommunicatorOptions{ctas});
   if (!created.isOk())
     return fail(created.status());
-  communicator = std::move(created).value();
+  *index = static_cast<int>(communicators.size());
+  communicators.push_back(
+      std::make_unique<rt::Communicator>(std::move(created).value()));
   return 0;
 }
 
 /// A layer of variant `name` ("gpt_relu_tp"), from the full weights of the
 /// graph (device pointers, bf16, in the graph's argument order after x and
-/// with its shapes); on several ranks it keeps this rank's parts.
+/// with its shapes), on communicator `communicatorIndex` (ignored without
+/// communicators: one GPU); on several ranks it keeps this rank's parts.
 int xfuse_tp_layer_create(const char *name, void *const *weights,
                           const std::int64_t *shapes, void *stream,
-                          void **layerOut) {
+                          int communicatorIndex, void **layerOut) {
+  if (!communicators.empty() &&
+      (communicatorIndex < 0 ||
+       communicatorIndex >= static_cast<int>(communicators.size())))
+    return fail(rt::Status::error(rt::StatusCode::kInvalidArgument,
+                                  "no communicator " +
+                                      std::to_string(communicatorIndex)));
   for (const Variant &variant : variants) {
     if (std::strcmp(variant.name, name) != 0)
       continue;
     auto layer = std::make_unique<Layer>();
     layer->variant = &variant;
+    layer->communicator = communicators.empty()
+                              ? nullptr
+                              : communicators[communicatorIndex].get();
+    const int rank = layer->communicator ? layer->communicator->rank() : 0;
     layer->arguments.resize(variant.arguments.size());
     for (std::size_t i = 0; i < variant.arguments.size(); ++i) {
       const std::int64_t rows = shapes[2 * i], columns = shapes[2 * i + 1];
       rt::TensorView full = columns ? bf16View(weights[i], {rows, columns})
                                     : bf16View(weights[i], {rows});
       if (rt::Status status = prepare(
-              variant.arguments[i], full, communicator ? communicator->rank() : 0,
+              variant.arguments[i], full, rank,
               static_cast<cudaStream_t>(stream), layer->arguments[i]);
           !status.isOk())
         return fail(status);
@@ -217,20 +224,20 @@ int xfuse_tp_layer_create(const char *name, void *const *weights,
                                 std::string("no variant ") + name));
 }
 
-/// y = the layer applied to x ([tokens, d] bf16 device tensors), on
-/// `stream`.
+/// y = the layer applied to x ([tokens, d] bf16 device tensors; y has
+/// `outputRows` rows: tokens, or this rank's part of them), on `stream`.
 int xfuse_tp_layer_run(void *layerHandle, void *x, void *y,
                        std::int64_t tokens, std::int64_t features,
-                       void *stream) {
+                       std::int64_t outputRows, void *stream) {
   auto *layer = static_cast<Layer *>(layerHandle);
   rt::Status status = layer->variant->run(
-      *layer, bf16View(x, {tokens, features}), bf16View(y, {tokens, features}),
-      static_cast<cudaStream_t>(stream));
+      *layer, bf16View(x, {tokens, features}),
+      bf16View(y, {outputRows, features}), static_cast<cudaStream_t>(stream));
   return status.isOk() ? 0 : fail(status);
 }
 
 void xfuse_tp_layer_destroy(void *layer) { delete static_cast<Layer *>(layer); }
 
-void xfuse_tp_finalize() { communicator.reset(); }
+void xfuse_tp_finalize() { communicators.clear(); }
 
 } // extern "C"

@@ -48,6 +48,10 @@ template <typename OutT, int kNumB = 1> struct GemmSm90Params {
   OutT *c;              // [m, n] row-major
   int m, n, k;
   Sm90SplitK splitK;    // setGemmSm90SplitK
+  Sm90Raster raster;    // the tile order (Sm90TileScheduler.h)
+  // At most this many blocks (0: as many as are resident), leaving SMs to a
+  // kernel that runs beside this one: NCCL's (cuda/host/Collectives.h).
+  int maxBlocks = 0;
 };
 
 /// nullptr when prepareGemmSm90<Tile> accepts `p`, else why not.
@@ -196,7 +200,8 @@ __global__ void __launch_bounds__(Tile::kThreads, 1)
       for (int i = 0; i < kNumB; ++i)
         sm90::prefetchTensorMap(&p.b[i]);
       for (int u = cluster; u < units; u += clusters) {
-        const Unit unit(u, grid, tiles, p.splitK.splits, kTiles, rank);
+        const Unit unit(u, grid, tiles, p.splitK.splits, kTiles, rank,
+                        p.raster);
         Mainloop::produce(pipe, &p.a, p.b, unit.row0, unit.col0,
                           unit.kTileBegin, unit.kTileEnd, rank, state);
       }
@@ -212,7 +217,8 @@ __global__ void __launch_bounds__(Tile::kThreads, 1)
     // `round` counts the units this consumer ran.
     int round = 0;
     for (int u = cluster, i = 0; u < units; u += clusters, ++i) {
-      const Unit unit(u, grid, tiles, p.splitK.splits, kTiles, rank);
+      const Unit unit(u, grid, tiles, p.splitK.splits, kTiles, rank,
+                        p.raster);
       if (Tile::kPingPong && i % 2 != consumer) {
         state.iteration += unit.kTileCount(); // the other consumer's stages
         continue;
@@ -302,8 +308,11 @@ cudaError_t launchGemmSm90Variant(const GemmSm90Params<OutT, kNumB> &p,
       residentSm90Clusters<Tile, kCluster>(kernel, Tile::kThreads, smemBytes);
   if (resident <= 0)
     return cudaErrorInvalidConfiguration;
+  // A cap keeps whole clusters, at least one.
+  const int capped = p.maxBlocks / kCluster > 0 ? p.maxBlocks / kCluster : 1;
+  const int limit = p.maxBlocks > 0 && capped < resident ? capped : resident;
   const unsigned clusters =
-      static_cast<unsigned>(units < resident ? units : resident);
+      static_cast<unsigned>(units < limit ? units : limit);
   return launchKernel(kernel,
                       {dim3(clusters * kCluster), dim3(Tile::kThreads),
                        smemBytes, static_cast<unsigned>(kCluster)},

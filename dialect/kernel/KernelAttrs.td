@@ -213,6 +213,10 @@ def XKernel_ShardAttr : AttrDef<XKernel_Dialect, "Shard"> {
     generated `<function>_shard_<argument>` helpers); `--xfuse-expand-ranks`
     cuts them in the graph to run all ranks on the CPU.
 
+    On a function result (sequence parallelism, `collective=reduce-scatter`)
+    it says the same of what each rank returns: rank r writes part r along
+    `dim` of the full result, its rows of an `xkernel.reduce_scatter`.
+
     ```mlir
     func.func @ffn(%x: tensor<?x4096xbf16>,
                    %w1: tensor<4096x8192xbf16> {xkernel.shard = #xkernel.shard<ranks = 2, dim = 1>},

@@ -425,5 +425,51 @@ LogicalResult AllReduceOp::verify() {
   return success();
 }
 
+/// Checks that `output` is `input` with dimension 0 divided by `ranks`
+/// (`gather` false: a rank's rows of the whole) or multiplied by it
+/// (`gather` true: the whole of the ranks' rows).
+static LogicalResult verifyRowsAcrossRanks(Operation *op, Type inputType,
+                                           Type outputType, int64_t ranks,
+                                           bool gather) {
+  auto input = cast<RankedTensorType>(inputType);
+  auto output = cast<RankedTensorType>(outputType);
+  if (input.getRank() == 0)
+    return op->emitOpError("expects rows to ")
+           << (gather ? "gather" : "scatter") << ", but got a rank-0 input";
+  SmallVector<int64_t> expected(input.getShape());
+  if (!ShapedType::isDynamic(expected[0])) {
+    if (!gather && expected[0] % ranks != 0)
+      return op->emitOpError("expects its ")
+             << expected[0] << " rows to divide among " << ranks << " ranks";
+    expected[0] = gather ? expected[0] * ranks : expected[0] / ranks;
+  }
+  if (output != input.clone(expected))
+    return op->emitOpError("expects the result type ")
+           << input.clone(expected) << " (" << ranks << " ranks' rows "
+           << (gather ? "gathered" : "scattered") << "), but got " << output;
+  return success();
+}
+
+LogicalResult ReduceScatterOp::verify() {
+  return verifyRowsAcrossRanks(*this, getInput().getType(),
+                               getOutput().getType(), getRanks(),
+                               /*gather=*/false);
+}
+
+LogicalResult AllGatherOp::verify() {
+  return verifyRowsAcrossRanks(*this, getInput().getType(),
+                               getOutput().getType(), getRanks(),
+                               /*gather=*/true);
+}
+
+std::optional<int64_t> kernel::collectiveRanks(Operation *op) {
+  return TypeSwitch<Operation *, std::optional<int64_t>>(op)
+      .Case<AllReduceOp, ReduceScatterOp, AllGatherOp>(
+          [](auto collective) -> std::optional<int64_t> {
+            return collective.getRanks();
+          })
+      .Default([](Operation *) { return std::nullopt; });
+}
+
 #define GET_OP_CLASSES
 #include "dialect/kernel/KernelOps.cpp.inc"

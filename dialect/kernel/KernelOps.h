@@ -68,6 +68,10 @@ bool isReshape(Operation *op);
 /// scalar operand, reshapes).
 std::optional<int64_t> pointwiseRowLength(Operation *op);
 
+/// The rank count of a collective (xkernel.all_reduce, reduce_scatter,
+/// all_gather), or nullopt when `op` is none.
+std::optional<int64_t> collectiveRanks(Operation *op);
+
 } // namespace mlir::xfuse::kernel
 
 #define GET_OP_CLASSES

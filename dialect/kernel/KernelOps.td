@@ -128,6 +128,52 @@ def XKernel_AllReduceOp : XKernel_Op<"all_reduce", [AllTypesMatch<["input", "out
   let hasVerifier = 1;
 }
 
+def XKernel_ReduceScatterOp : XKernel_Op<"reduce_scatter"> {
+  let summary = "each rank's rows of the sum over all ranks";
+  let description = [{
+    The sequence-parallel form of `xkernel.all_reduce`: the elementwise sum
+    of all ranks' `input` is cut into `ranks` equal parts along dimension 0
+    (the tokens), and rank r's `output` is part r, rows
+    [r * rows / ranks, (r + 1) * rows / ranks). It runs as NCCL's
+    reduce-scatter, which moves (ranks - 1) / ranks of what an all-reduce
+    moves. Dimension 0 must divide among the ranks (checked at run time
+    when dynamic).
+
+    Reference semantics: `--xfuse-expand-ranks` sums the ranks' values and
+    gives each rank its rows of the sum.
+
+    ```mlir
+    %part = xkernel.reduce_scatter %partial {ranks = 2} : tensor<?x4096xbf16> -> tensor<?x4096xbf16>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input,
+                       ConfinedAttr<I64Attr, [IntMinValue<2>]>:$ranks);
+  let results = (outs AnyRankedTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
+}
+
+def XKernel_AllGatherOp : XKernel_Op<"all_gather"> {
+  let summary = "all ranks' rows, in rank order";
+  let description = [{
+    Undoes `xkernel.reduce_scatter` where the graph needs the full tensor:
+    every rank's `output` is the concatenation along dimension 0 of all
+    ranks' `input`, rank 0's rows first. It runs as NCCL's all-gather.
+
+    Reference semantics: `--xfuse-expand-ranks` concatenates the ranks'
+    values.
+
+    ```mlir
+    %full = xkernel.all_gather %part {ranks = 2} : tensor<?x4096xbf16> -> tensor<?x4096xbf16>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input,
+                       ConfinedAttr<I64Attr, [IntMinValue<2>]>:$ranks);
+  let results = (outs AnyRankedTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
+}
+
 def XKernel_YieldOp : XKernel_Op<"yield", [Pure, Terminator,
     ParentOneOf<["GemmOp", "PointwiseOp"]>, ReturnLike]> {
   let summary = "the results of a kernel";

@@ -1044,3 +1044,28 @@ func.func @gated_ffn_wrong_result(%x: tensor<4x16xf32>, %wg: tensor<16x64xf32>, 
   %0 = xfuse.gated_ffn %x, %wg, %wg, %wd : (tensor<4x16xf32>, tensor<16x64xf32>, tensor<16x64xf32>, tensor<64x16xf32>) -> tensor<4x16xf16>
   return
 }
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// Parameter names of the generated entry points
+//===----------------------------------------------------------------------===//
+
+// expected-error @+1 {{expects 'xfuse.name' of argument 0 to be a non-empty string, but got 3 : i64}}
+func.func @name_not_a_string(%x: tensor<4x8xbf16> {xfuse.name = 3}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{expects 'xfuse.name' of result 0 to be a non-empty string, but got ""}}
+func.func @empty_result_name(%x: tensor<4x8xbf16>) -> (tensor<4x8xbf16> {xfuse.name = ""}) {
+  return %x : tensor<4x8xbf16>
+}
+
+// -----
+
+// expected-error @+1 {{unknown attribute 'xfuse.nmae' on argument 1: the xfuse dialect defines 'xfuse.name' only}}
+func.func @misspelt_name(%x: tensor<4x8xbf16>, %y: tensor<4x8xbf16> {xfuse.nmae = "y"}) {
+  return
+}

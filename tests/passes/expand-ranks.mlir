@@ -50,6 +50,47 @@ func.func @kernels_three_ranks(%x: tensor<?x64xbf16>,
 
 // -----
 
+// A reduce-scatter gives each rank its rows of the sum, an all-gather all
+// ranks' rows in order; a result sharded by rows returns every rank's.
+// CHECK-LABEL: func.func @scatter_gather
+// CHECK-SAME: -> (tensor<?x32xbf16>, tensor<?x32xbf16>)
+// CHECK-NOT: xkernel.shard
+// CHECK: %[[SUM:.*]] = xfuse.add %{{.*}}, %{{.*}} : tensor<?x32xbf16>
+// CHECK: %[[ROWS:.*]] = tensor.dim %[[SUM]], %{{.*}} : tensor<?x32xbf16>
+// CHECK: %[[PART:.*]] = arith.divui %[[ROWS]], %{{.*}} : index
+// CHECK: %[[R0:.*]] = tensor.extract_slice %[[SUM]][%{{.*}}, 0] [%[[PART]], 32] [1, 1]
+// CHECK: %[[PART1:.*]] = arith.divui
+// CHECK: %[[R1:.*]] = tensor.extract_slice %[[SUM]][%[[PART1]], 0] [%[[PART1]], 32] [1, 1]
+// CHECK: %[[G:.*]] = tensor.concat dim(0) %[[R0]], %[[R1]]
+// CHECK: %[[RESULT:.*]] = tensor.concat dim(0) %[[R0]], %[[R1]]
+// CHECK: return %[[RESULT]], %[[G]]
+func.func @scatter_gather(%x: tensor<?x64xbf16>,
+                          %w: tensor<64x32xbf16> {xkernel.shard = #xkernel.shard<ranks = 2, dim = 1>})
+    -> (tensor<?x32xbf16> {xkernel.shard = #xkernel.shard<ranks = 2, dim = 0>}, tensor<?x32xbf16>) {
+  %p = xfuse.linear %x, %w : (tensor<?x64xbf16>, tensor<64x32xbf16>) -> tensor<?x32xbf16>
+  %s = xkernel.reduce_scatter %p {ranks = 2} : tensor<?x32xbf16> -> tensor<?x32xbf16>
+  %g = xkernel.all_gather %s {ranks = 2} : tensor<?x32xbf16> -> tensor<?x32xbf16>
+  return %s, %g : tensor<?x32xbf16>, tensor<?x32xbf16>
+}
+
+// -----
+
+// Static rows: rank r's part starts at r times its rows.
+// CHECK-LABEL: func.func @static_rows
+// CHECK: tensor.extract_slice %{{.*}}[0, 0] [4, 32] [1, 1] : tensor<12x32xbf16> to tensor<4x32xbf16>
+// CHECK: tensor.extract_slice %{{.*}}[4, 0] [4, 32] [1, 1] : tensor<12x32xbf16> to tensor<4x32xbf16>
+// CHECK: tensor.extract_slice %{{.*}}[8, 0] [4, 32] [1, 1] : tensor<12x32xbf16> to tensor<4x32xbf16>
+// CHECK: tensor.concat dim(0) {{.*}} : (tensor<4x32xbf16>, tensor<4x32xbf16>, tensor<4x32xbf16>) -> tensor<12x32xbf16>
+func.func @static_rows(%x: tensor<12x64xbf16>,
+                       %w: tensor<64x32xbf16> {xkernel.shard = #xkernel.shard<ranks = 3, dim = 1>})
+    -> (tensor<4x32xbf16> {xkernel.shard = #xkernel.shard<ranks = 3, dim = 0>}) {
+  %p = xfuse.linear %x, %w : (tensor<12x64xbf16>, tensor<64x32xbf16>) -> tensor<12x32xbf16>
+  %s = xkernel.reduce_scatter %p {ranks = 3} : tensor<12x32xbf16> -> tensor<4x32xbf16>
+  return %s : tensor<4x32xbf16>
+}
+
+// -----
+
 // A function on one GPU is left as it is.
 // CHECK-LABEL: func.func @one_gpu
 // CHECK-NEXT: return
@@ -67,4 +108,16 @@ func.func @ranks_disagree(%x: tensor<?x64xbf16>,
   // expected-error @+1 {{expects every shard and collective of @ranks_disagree to be for 2 ranks, but this one is for 4}}
   %y = xkernel.all_reduce %p {ranks = 4} : tensor<?x32xbf16>
   return %y : tensor<?x32xbf16>
+}
+
+// -----
+
+// expected-note @+1 {{the first is here}}
+func.func @result_ranks_disagree(%x: tensor<?x64xbf16>,
+                                 %w: tensor<64x32xbf16> {xkernel.shard = #xkernel.shard<ranks = 2, dim = 1>})
+    -> (tensor<?x32xbf16> {xkernel.shard = #xkernel.shard<ranks = 2, dim = 0>}) {
+  %p = xfuse.linear %x, %w : (tensor<?x64xbf16>, tensor<64x32xbf16>) -> tensor<?x32xbf16>
+  // expected-error @+1 {{expects every shard and collective of @result_ranks_disagree to be for 2 ranks, but this one is for 4}}
+  %s = xkernel.reduce_scatter %p {ranks = 4} : tensor<?x32xbf16> -> tensor<?x32xbf16>
+  return %s : tensor<?x32xbf16>
 }

@@ -2,12 +2,24 @@
 // ranks' shards are run on the CPU (--xfuse-expand-ranks: each rank's part
 // of the weights, its kernels, the all-reduce as the sum of the ranks'
 // partial outputs) and compared with the unsharded lowering and the float64
-// reference, on fresh random inputs (the seed is printed).
-// RUN: xfuse-reference-check --fused-pipeline="xfuse-pipeline{tensor-parallel=2},xfuse-expand-ranks,xfuse-inline-kernels" %s | FileCheck %s
-// RUN: xfuse-reference-check --fused-pipeline="xfuse-pipeline{tensor-parallel=4},xfuse-expand-ranks,xfuse-inline-kernels" %s | FileCheck %s
-// RUN: xfuse-reference-check --fused-pipeline="xfuse-pipeline{target=sm_80 tensor-parallel=2},xfuse-expand-ranks,xfuse-inline-kernels" %s | FileCheck %s
+// reference, on fresh random inputs (the seed is printed). Against the
+// unsharded lowering the bound is loose: each rank's down GEMM sums its
+// part of K, rounds it to the element type, and the parts are added in
+// rank order, a reassociation and N more roundings, which the norm and the
+// second layer of @two_layers_f32 amplify; the float64 reference holds
+// every run to the element type's tolerance.
+// RUN: xfuse-reference-check --fused-max-ulps=16 --fused-pipeline="xfuse-pipeline{tensor-parallel=2},xfuse-expand-ranks,xfuse-inline-kernels" %s | FileCheck %s
+// RUN: xfuse-reference-check --fused-max-ulps=16 --fused-pipeline="xfuse-pipeline{tensor-parallel=4},xfuse-expand-ranks,xfuse-inline-kernels" %s | FileCheck %s
+// RUN: xfuse-reference-check --fused-max-ulps=16 --fused-pipeline="xfuse-pipeline{target=sm_80 tensor-parallel=2},xfuse-expand-ranks,xfuse-inline-kernels" %s | FileCheck %s
 // The graph level alone, before any kernel is formed.
-// RUN: xfuse-reference-check --fused-pipeline="func.func(xfuse-shard-tensor-parallel{ranks=8}),xfuse-expand-ranks" %s | FileCheck %s
+// RUN: xfuse-reference-check --fused-max-ulps=16 --fused-pipeline="func.func(xfuse-shard-tensor-parallel{ranks=8}),xfuse-expand-ranks" %s | FileCheck %s
+// Sequence parallelism: each network's sum reduce-scattered by rows and
+// all-gathered where the graph reads it whole (the residual add, the norm,
+// the second layer); the returned rows of every rank concatenated. The
+// token count must divide among the ranks.
+// RUN: xfuse-reference-check --dynamic-size=8 --fused-max-ulps=16 --fused-pipeline="xfuse-pipeline{tensor-parallel=2 tensor-parallel-collective=reduce-scatter},xfuse-expand-ranks,xfuse-inline-kernels" %s | FileCheck %s
+// RUN: xfuse-reference-check --dynamic-size=8 --fused-max-ulps=16 --fused-pipeline="xfuse-pipeline{target=sm_80 tensor-parallel=4 tensor-parallel-collective=reduce-scatter},xfuse-expand-ranks,xfuse-inline-kernels" %s | FileCheck %s
+// RUN: xfuse-reference-check --dynamic-size=8 --fused-max-ulps=16 --fused-pipeline="func.func(xfuse-shard-tensor-parallel{ranks=8 collective=reduce-scatter}),xfuse-expand-ranks" %s | FileCheck %s
 
 // The second bias is added once (rank 0's), the residual after the sum.
 // CHECK: PASS @ffn_relu_residual (bf16, 1 result, {{.*}}fused vs unfused

@@ -2,6 +2,7 @@
 
 #include "tools/xfuse-import/GraphBuilder.h"
 
+#include "dialect/XFuseDialect.h"
 #include "dialect/XFuseOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -57,9 +58,8 @@ public:
   }
 
 private:
-  /// The attribute that names a parameter of a generated entry point
-  /// (codegen's kParameterNameAttr).
-  static constexpr StringLiteral kParameterNameAttr = "xfuse.name";
+  static constexpr StringLiteral kParameterNameAttr =
+      XFuseDialect::getParameterNameAttrName();
 
   OpBuilder builder;
   func::FuncOp func;

@@ -420,6 +420,38 @@ func.func @all_reduce_one_rank(%x: tensor<?x64xbf16>) -> tensor<?x64xbf16> {
 
 // -----
 
+func.func @reduce_scatter_rows_not_divisible(%x: tensor<6x64xbf16>) -> tensor<1x64xbf16> {
+  // expected-error @+1 {{'xkernel.reduce_scatter' op expects its 6 rows to divide among 4 ranks}}
+  %y = xkernel.reduce_scatter %x {ranks = 4} : tensor<6x64xbf16> -> tensor<1x64xbf16>
+  return %y : tensor<1x64xbf16>
+}
+
+// -----
+
+func.func @reduce_scatter_wrong_rows(%x: tensor<8x64xbf16>) -> tensor<8x64xbf16> {
+  // expected-error @+1 {{'xkernel.reduce_scatter' op expects the result type 'tensor<4x64xbf16>' (2 ranks' rows scattered), but got 'tensor<8x64xbf16>'}}
+  %y = xkernel.reduce_scatter %x {ranks = 2} : tensor<8x64xbf16> -> tensor<8x64xbf16>
+  return %y : tensor<8x64xbf16>
+}
+
+// -----
+
+func.func @all_gather_static_from_dynamic(%x: tensor<?x64xbf16>) -> tensor<8x64xbf16> {
+  // expected-error @+1 {{'xkernel.all_gather' op expects the result type 'tensor<?x64xbf16>' (2 ranks' rows gathered), but got 'tensor<8x64xbf16>'}}
+  %y = xkernel.all_gather %x {ranks = 2} : tensor<?x64xbf16> -> tensor<8x64xbf16>
+  return %y : tensor<8x64xbf16>
+}
+
+// -----
+
+func.func @all_gather_scalar(%x: tensor<bf16>) -> tensor<bf16> {
+  // expected-error @+1 {{'xkernel.all_gather' op expects rows to gather, but got a rank-0 input}}
+  %y = xkernel.all_gather %x {ranks = 2} : tensor<bf16> -> tensor<bf16>
+  return %y : tensor<bf16>
+}
+
+// -----
+
 // expected-error @+1 {{expects ranks >= 2, but got 1}}
 func.func @shard_one_rank(%x: tensor<64xbf16> {xkernel.shard = #xkernel.shard<ranks = 1, dim = 0>}) {
   return

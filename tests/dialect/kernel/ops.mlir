@@ -179,3 +179,19 @@ func.func @tensor_parallel(%h: tensor<?x128xbf16>,
   %z = xkernel.all_reduce %y {ranks = 2} : tensor<?x64xbf16>
   return %y, %z : tensor<?x64xbf16>, tensor<?x64xbf16>
 }
+
+// Sequence parallelism: a reduce-scatter leaves each rank its rows of the
+// sum, an all-gather gives back all of them; the result holds this rank's
+// rows.
+// CHECK-LABEL: func.func @sequence_parallel
+// CHECK-SAME: -> (tensor<4x64xbf16> {xkernel.shard = #xkernel.shard<ranks = 2, dim = 0>}, tensor<?x64xbf16>)
+// CHECK: xkernel.reduce_scatter %{{.*}} {ranks = 2 : i64} : tensor<8x64xbf16> -> tensor<4x64xbf16>
+// CHECK: xkernel.reduce_scatter %{{.*}} {ranks = 2 : i64} : tensor<?x64xbf16> -> tensor<?x64xbf16>
+// CHECK: xkernel.all_gather %{{.*}} {ranks = 2 : i64} : tensor<?x64xbf16> -> tensor<?x64xbf16>
+func.func @sequence_parallel(%p: tensor<8x64xbf16>, %q: tensor<?x64xbf16>)
+    -> (tensor<4x64xbf16> {xkernel.shard = #xkernel.shard<ranks = 2, dim = 0>}, tensor<?x64xbf16>) {
+  %rows = xkernel.reduce_scatter %p {ranks = 2} : tensor<8x64xbf16> -> tensor<4x64xbf16>
+  %part = xkernel.reduce_scatter %q {ranks = 2} : tensor<?x64xbf16> -> tensor<?x64xbf16>
+  %all = xkernel.all_gather %part {ranks = 2} : tensor<?x64xbf16> -> tensor<?x64xbf16>
+  return %rows, %all : tensor<4x64xbf16>, tensor<?x64xbf16>
+}
