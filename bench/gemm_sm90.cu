@@ -1,6 +1,6 @@
-// Checks and times the Hopper GEMM (cuda/device/Sm90Gemm.h) against the
-// sm_80 GEMM (cuda/device/Gemm.h) and cuBLASLt on the FFN shapes of the
-// product configs, bf16 in and out, f32 accumulation:
+// Checks and times variants of the Hopper GEMM (cuda/device/Sm90Gemm.h:
+// tiles, schedules, stores, clusters, tile orders) against cuBLASLt on the
+// GEMMs of the product configs, bf16 in and out, f32 accumulation:
 //   C[M, N] = epilogue(A[M, K] . B[N, K]^T), B the packed weight,
 // and the gated (SwiGLU) case C = silu(A . Bgate^T) * (A . Bup^T), against
 // cuBLASLt's best composition: one GEMM on the concatenated [2N, K]
@@ -9,10 +9,13 @@
 // Correctness: every kernel's first output (into a NaN-poisoned C, from
 // fresh random inputs) is compared with a float64 CPU reference on all rows
 // (M <= 512 or the odd-M cases) or a sample of rows including the first and
-// the last tile; relative L2 error <= 1e-2 and no NaN pass.
+// the last tile; relative L2 error <= 1e-2 and no NaN anywhere in C pass.
 // Timing: CUDA events around each launch, after warm-up; the median of
-// kTimedRuns. Inputs are rotated among copies when they would fit in L2.
-// Prints a table last; writes $OUT/gemm_sm90.json when OUT is set.
+// kTimedRuns, taken in rounds that interleave a shape's variants
+// (medianMsInterleaved). Inputs are rotated among copies when they would
+// fit in L2.
+// Prints a table last (per shape: the variant the cost model plans, the
+// best variant, cuBLASLt); writes $OUT/gemm_sm90.json when OUT is set.
 // --rope instead times what RoPE in the epilogue (EpilogueRope.h) adds to
 // a 4096^3 GEMM.
 #include "cuda/device/EpilogueRope.h"
@@ -247,10 +250,37 @@ struct CheckResult {
   bool pass;
 };
 
+/// Adds the number of non-finite elements of out[0, count) to *found.
+__global__ void countNonFinite(const bf16 *out, std::size_t count,
+                               unsigned long long *found) {
+  unsigned long long local = 0;
+  for (std::size_t i = blockIdx.x * std::size_t(blockDim.x) + threadIdx.x;
+       i < count; i += std::size_t(gridDim.x) * blockDim.x)
+    local += !isfinite(__bfloat162float(out[i]));
+  if (local)
+    atomicAdd(found, local);
+}
+
+/// Non-finite elements in all of C: an element no tile wrote is still the
+/// NaN it was poisoned with, also in the rows the reference does not check.
+unsigned long long nonFiniteOutputs(const Problem &p) {
+  const rt::DeviceBuffer found =
+      check(rt::DeviceBuffer::allocate(sizeof(unsigned long long)));
+  CUDA_CHECK(cudaMemset(found.data(), 0, sizeof(unsigned long long)));
+  countNonFinite<<<1024, 256>>>(p.c.as<bf16>(),
+                                std::size_t(p.shape.m) * p.shape.n,
+                                found.as<unsigned long long>());
+  CUDA_CHECK(cudaGetLastError());
+  unsigned long long count = 0;
+  CUDA_CHECK(cudaMemcpy(&count, found.data(), sizeof(count),
+                        cudaMemcpyDeviceToHost));
+  return count;
+}
+
 CheckResult compare(const Problem &p, const Reference &ref) {
   const int n = p.shape.n;
   double err2 = 0, ref2 = 0;
-  bool finite = true;
+  bool finite = nonFiniteOutputs(p) == 0;
   for (std::size_t i = 0; i < ref.rows.size(); ++i) {
     const std::vector<float> row =
         toHostFloats(p.c, std::size_t(ref.rows[i]) * n, n);
@@ -323,10 +353,12 @@ prepareSm90(const Problem &p) {
   return prepared;
 }
 
-/// The Hopper GEMM with Tile; splits > 1: split-K over that many slices,
-/// with its own workspace (partials and counters, zeroed once).
+/// The Hopper GEMM with Tile, its tiles in `raster`'s order; splits > 1:
+/// split-K over that many slices, with its own workspace (partials and
+/// counters, zeroed once).
 template <typename Tile, int kNumB = 1>
-Launch sm90Launch(const Problem &p, int splits = 1) {
+Launch sm90Launch(const Problem &p, int splits = 1,
+                  device::Sm90Raster raster = {}) {
   using Params = device::GemmSm90Params<bf16, kNumB>;
   struct State {
     std::vector<Params> prepared; // one per operand set
@@ -345,33 +377,16 @@ Launch sm90Launch(const Problem &p, int splits = 1) {
         Split::counters(p.shape.m, p.shape.n), nullptr));
   }
   state->prepared = prepareSm90<Tile, kNumB>(p);
-  for (Params &params : state->prepared)
+  for (Params &params : state->prepared) {
     CUDA_CHECK(device::setGemmSm90SplitK<Tile>(&params, splits, counters,
                                                partials));
+    params.raster = raster;
+  }
   return [&p, state](int set, cudaStream_t stream) {
     withEpilogue<kNumB>(p.shape.epi, p.sets[set].bias.as<bf16>(),
                         [&](auto epi) {
                           CUDA_CHECK((device::launchGemmSm90<Tile>(
                               state->prepared[set], epi, stream)));
-                        });
-  };
-}
-
-// The tile of tests/gpu/GemmTest.cu's large case: 128x128x32, 4 stages,
-// 4 warps of 64x64; the gated product keeps two accumulators per output,
-// so it spreads the tile over 8 warps of 32x64 (GemmLimits.h: at most 128
-// accumulators a thread).
-template <int kNumB>
-using Sm80Tile = std::conditional_t<kNumB == 1,
-                                    device::GemmTile<128, 128, 32, 4, 2, 2>,
-                                    device::GemmTile<128, 128, 32, 4, 4, 2>>;
-
-template <int kNumB = 1> Launch sm80Launch(const Problem &p) {
-  return [&p](int set, cudaStream_t stream) {
-    withEpilogue<kNumB>(p.shape.epi, p.sets[set].bias.as<bf16>(),
-                        [&](auto epi) {
-                          CUDA_CHECK((device::launchGemm<Sm80Tile<kNumB>>(
-                              gemmParams<kNumB>(p, set), epi, stream)));
                         });
   };
 }
@@ -522,26 +537,45 @@ void poison(const Problem &p, cudaStream_t stream) {
   CUDA_CHECK(cudaGetLastError());
 }
 
-/// Median milliseconds of kTimedRuns launches, each between two events.
-double medianMs(const Launch &launch, const Problem &p, cudaStream_t stream) {
+/// Median milliseconds of each of `launches` over kTimedRuns event-timed
+/// launches, taken in kRounds interleaved rounds (kWarmupRuns untimed
+/// launches of each first), each round starting one variant later: the
+/// SM clock of a loaded GPU drifts with its power and temperature over a
+/// run, and timing the variants one after another would hand that drift to
+/// whichever comes last.
+std::vector<double> medianMsInterleaved(const std::vector<Launch> &launches,
+                                        const Problem &p,
+                                        cudaStream_t stream) {
+  constexpr int kRounds = 6, kRunsPerRound = kTimedRuns / kRounds;
   const int sets = int(p.sets.size());
-  for (int i = 0; i < kWarmupRuns; ++i)
-    launch(i % sets, stream);
+  const int variants = int(launches.size());
+  for (const Launch &launch : launches)
+    for (int i = 0; i < kWarmupRuns; ++i)
+      launch(i % sets, stream);
   std::vector<rt::Event> events;
-  for (int i = 0; i <= kTimedRuns; ++i)
+  for (int i = 0; i <= kRunsPerRound; ++i)
     events.push_back(check(rt::Event::create()));
-  // Back-to-back launches: event i closes run i - 1 and opens run i.
-  check(events[0].record(stream));
-  for (int i = 0; i < kTimedRuns; ++i) {
-    launch(i % sets, stream);
-    check(events[i + 1].record(stream));
+  std::vector<std::vector<double>> ms(variants);
+  for (int round = 0; round < kRounds; ++round)
+    for (int i = 0; i < variants; ++i) {
+      const int v = (round + i) % variants;
+      // Back-to-back launches: event j closes run j - 1 and opens run j.
+      check(events[0].record(stream));
+      for (int j = 0; j < kRunsPerRound; ++j) {
+        launches[v](j % sets, stream);
+        check(events[j + 1].record(stream));
+      }
+      check(events.back().synchronize());
+      for (int j = 0; j < kRunsPerRound; ++j)
+        ms[v].push_back(check(events[j + 1].millisecondsSince(events[j])));
+    }
+  std::vector<double> medians;
+  for (std::vector<double> &runs : ms) {
+    std::nth_element(runs.begin(), runs.begin() + runs.size() / 2,
+                     runs.end());
+    medians.push_back(runs[runs.size() / 2]);
   }
-  check(events.back().synchronize());
-  std::vector<double> ms;
-  for (int i = 0; i < kTimedRuns; ++i)
-    ms.push_back(check(events[i + 1].millisecondsSince(events[i])));
-  std::nth_element(ms.begin(), ms.begin() + kTimedRuns / 2, ms.end());
-  return ms[kTimedRuns / 2];
+  return medians;
 }
 
 struct Result {
@@ -556,6 +590,16 @@ std::string shapeName(const Shape &s) {
          std::to_string(s.k) + " " + epiName(s.epi);
 }
 
+/// The variant that runs the plan the cost model (passes/CostModel.cpp)
+/// gives `s`.
+std::string productKernel(const Shape &s) {
+  if (s.epi == Epi::kSwiGLU)
+    return "sm90 128x128 st";
+  if (s.m <= 64)
+    return s.n >= 16384 ? "sm90 64x128 st" : "sm90 64x64 sk2";
+  return s.k <= 16 * 64 ? "sm90 pp128x128 st" : "sm90 128x256 st";
+}
+
 // ---- --rope: what RoPE in the epilogue costs ---------------------------------
 
 /// Llama's q projection: heads of 128, neox pairs, theta 10000, explicit
@@ -565,15 +609,19 @@ constexpr double kRopeTheta = 10000.0;
 using RopeOp = device::RopeRowOp<kRopeHeadDim, kRopeHeadDim,
                                  device::RopeStyle::kNeox, std::int64_t>;
 
-/// Random positions in [0, 8191] for the m rows, and the frequencies.
+/// The positions of the m rows and the frequencies: `loaded`, random
+/// positions in [0, 8191] read from device memory; else position = row,
+/// computed from the row (no load: what the loads cost).
 struct RopeInputs {
   std::vector<std::int64_t> positions;
+  bool loaded;
   rt::DeviceBuffer devicePositions, invFreq;
 
-  RopeInputs(int m, std::mt19937_64 &rng) : positions(m) {
+  RopeInputs(int m, bool loaded, std::mt19937_64 &rng)
+      : positions(m), loaded(loaded) {
     std::uniform_int_distribution<std::int64_t> pick(0, 8191);
-    for (std::int64_t &pos : positions)
-      pos = pick(rng);
+    for (int row = 0; row < m; ++row)
+      positions[row] = loaded ? pick(rng) : row;
     devicePositions = check(rt::DeviceBuffer::allocate(m * sizeof(std::int64_t)));
     check(devicePositions.copyFromHost(positions.data(),
                                        m * sizeof(std::int64_t)));
@@ -583,9 +631,78 @@ struct RopeInputs {
     check(invFreq.copyFromHost(freqs.data(), freqs.size() * sizeof(float2)));
   }
   RopeOp op() const {
+    if (!loaded) // position = row % seqLen = row
+      return {invFreq.as<float2>(), 1.0f,
+              {nullptr, static_cast<std::int64_t>(positions.size())}};
     return {invFreq.as<float2>(), 1.0f,
             {devicePositions.as<std::int64_t>(), 1}};
   }
+};
+
+/// RoPE's cos and sin once per (token, frequency), the table
+/// TableRopeOp reads: row r holds, for pairs 2j and 2j + 1, {cos, sin,
+/// cos, sin} (kRopeHeadDim / 4 float4).
+__global__ void ropeTable(const std::int64_t *positions, const float2 *invFreq,
+                          float4 *table, int m) {
+  constexpr int kPerRow = kRopeHeadDim / 4;
+  const int i = blockIdx.x * blockDim.x + threadIdx.x;
+  if (i >= m * kPerRow)
+    return;
+  const float pos = float(positions[i / kPerRow]);
+  const int pair = 2 * (i % kPerRow);
+  float4 cs;
+  device::ropeCosSin(invFreq, 1.0f, pos, pair, cs.x, cs.y);
+  device::ropeCosSin(invFreq, 1.0f, pos, pair + 1, cs.z, cs.w);
+  table[i] = cs;
+}
+
+/// RopeOp's rotation (neox, rotary dim = head dim) with cos and sin read
+/// from ropeTable's table instead of computed: one 16-byte load per two
+/// pairs of a row, no trig in the GEMM.
+struct TableRopeOp {
+  const float4 *cosSin; // [m, kRopeHeadDim / 4]
+
+  static constexpr const char *unsupportedReason(const gemm::Config &c) {
+    return RopeOp::unsupportedReason(c);
+  }
+
+  template <int kBlocks>
+  __device__ void operator()(float2 (&v)[kBlocks], int row,
+                             int firstCol) const {
+    constexpr int kHeadBlocks = kRopeHeadDim / 8;
+    constexpr int kHalfBlocks = kRopeHeadDim / 16;
+    constexpr int kHeads = kBlocks / kHeadBlocks;
+    // v[b].x is channel 8b + 2q: pairs 8b + 2q and + 1 are float4 4b + q.
+    const int q = firstCol % 8 / 2;
+    const float4 *rowTable =
+        cosSin + static_cast<std::size_t>(row) * (kRopeHeadDim / 4);
+    float4 cs[kHalfBlocks];
+#pragma unroll
+    for (int b = 0; b < kHalfBlocks; ++b)
+      cs[b] = rowTable[4 * b + q];
+#pragma unroll
+    for (int b = 0; b < kHalfBlocks; ++b)
+#pragma unroll
+      for (int h = 0; h < kHeads; ++h) {
+        float2 &lo = v[h * kHeadBlocks + b];
+        float2 &hi = v[h * kHeadBlocks + b + kHalfBlocks];
+        const float2 first = device::rotatePair(lo.x, hi.x, cs[b].x, cs[b].y);
+        const float2 second =
+            device::rotatePair(lo.y, hi.y, cs[b].z, cs[b].w);
+        lo = make_float2(first.x, second.x);
+        hi = make_float2(first.y, second.y);
+      }
+  }
+};
+
+/// A row op that changes nothing: what the epilogue's row-op path costs by
+/// itself (each thread's rows whole before the first box is staged).
+struct NoopRowOp {
+  static constexpr const char *unsupportedReason(const gemm::Config &c) {
+    return RopeOp::unsupportedReason(c);
+  }
+  template <int kBlocks>
+  __device__ void operator()(float2 (&)[kBlocks], int, int) const {}
 };
 
 /// `gemm` (the float64 GEMM's rows) rotated by RoPE in float64.
@@ -617,49 +734,96 @@ Launch sm90LaunchWith(const Problem &p, Epilogue epilogue) {
   };
 }
 
-/// Checks and times Tile without and with the RoPE row op; false when a
-/// check fails.
+/// Checks and times Tile without RoPE, then with the RoPE row op on
+/// `loaded` positions, on positions computed from the row, and with cos and sin
+/// from a table (TableRopeOp); false when a check fails.
 template <typename Tile>
 bool timeRope(const char *tile, const Problem &p, const Reference &plain,
-              const Reference &withRope, const RopeInputs &rope,
+              const RopeInputs &loaded, const RopeInputs &rowPositions,
               cudaStream_t stream) {
-  const std::pair<const char *, Launch> variants[] = {
-      {"gemm", sm90LaunchWith<Tile>(p, device::EpilogueChain<>())},
-      {"gemm+rope", sm90LaunchWith<Tile>(
-                        p, device::makeWithRowOp(device::EpilogueChain<>(),
-                                                 rope.op()))}};
-  double ms[2];
+  auto withRope = [&](auto op) {
+    return sm90LaunchWith<Tile>(
+        p, device::makeWithRowOp(device::EpilogueChain<>(), op));
+  };
+  const int m = p.shape.m;
+  const rt::DeviceBuffer table = check(
+      rt::DeviceBuffer::allocate(std::size_t(m) * kRopeHeadDim / 4 * 16));
+  auto writeTable = [&](cudaStream_t st) {
+    const int items = m * kRopeHeadDim / 4;
+    ropeTable<<<(items + 255) / 256, 256, 0, st>>>(
+        loaded.devicePositions.as<std::int64_t>(), loaded.invFreq.as<float2>(),
+        table.as<float4>(), m);
+    CUDA_CHECK(cudaGetLastError());
+  };
+  writeTable(stream);
+  const struct {
+    const char *name;
+    Launch launch;
+    const RopeInputs *rope;
+  } variants[] = {
+      {"gemm", sm90LaunchWith<Tile>(p, device::EpilogueChain<>()), nullptr},
+      {"gemm+noop row op", withRope(NoopRowOp{}), nullptr},
+      {"gemm+rope", withRope(loaded.op()), &loaded},
+      {"gemm+rope pos=row", withRope(rowPositions.op()), &rowPositions},
+      // The table computed once beforehand (what a table shared by the q
+      // and k projections, or written by the kernel before, would cost),
+      // and computed on every call (a launch more).
+      {"gemm+rope table", withRope(TableRopeOp{table.as<float4>()}),
+       &loaded},
+      {"table+gemm+rope",
+       [&, gemm = withRope(TableRopeOp{table.as<float4>()})](
+           int set, cudaStream_t st) {
+         writeTable(st);
+         gemm(set, st);
+       },
+       &loaded},
+  };
   bool pass = true;
-  for (int v = 0; v < 2; ++v) {
+  std::vector<CheckResult> checks;
+  std::vector<Launch> launches;
+  for (const auto &v : variants) {
     poison(p, stream);
-    variants[v].second(0, stream);
+    v.launch(0, stream);
     CUDA_CHECK(cudaStreamSynchronize(stream));
-    const CheckResult c = compare(p, v == 0 ? plain : withRope);
-    pass = pass && c.pass;
-    ms[v] = medianMs(variants[v].second, p, stream);
-    std::printf("%-14s %-10s relL2 %.2e %s  %.4f ms\n", tile, variants[v].first,
-                c.relL2, c.pass ? "PASS" : "FAIL", ms[v]);
+    checks.push_back(
+        compare(p, v.rope ? rotated(plain, *v.rope, p.shape.n) : plain));
+    pass = pass && checks.back().pass;
+    launches.push_back(v.launch);
   }
-  std::printf("%-14s rope adds %+.2f%%\n", tile, 100.0 * (ms[1] / ms[0] - 1));
+  const std::vector<double> ms = medianMsInterleaved(launches, p, stream);
+  for (std::size_t i = 0; i < ms.size(); ++i)
+    std::printf("%-20s %-18s relL2 %.2e %s  %.4f ms  %+.2f%%\n", tile,
+                variants[i].name, checks[i].relL2,
+                checks[i].pass ? "PASS" : "FAIL", ms[i],
+                100.0 * (ms[i] / ms[0] - 1));
   return pass;
 }
 
 /// --rope: a 4096^3 bf16 GEMM, without and with RoPE on its output in the
-/// epilogue, on the tiles a q/k projection takes.
+/// epilogue, on the tiles a q/k projection takes; twice, to show the
+/// spread.
 bool ropeOverhead(const cudaDeviceProp &prop, std::uint64_t seed,
                   std::mt19937_64 &rng, cudaStream_t stream) {
   const Shape s{4096, 4096, 4096, Epi::kNone, true};
   const Problem p = makeProblem(s, seed, prop.l2CacheSize);
-  const RopeInputs rope(s.m, rng);
+  const RopeInputs loaded(s.m, true, rng), rowPositions(s.m, false, rng);
   const Reference plain = computeReference(p, sampledRows(s, rng));
-  const Reference withRope = rotated(plain, rope, s.n);
   using device::Sm90GemmTile;
   constexpr auto kPingPong = device::Sm90Schedule::kPingPong;
-  bool pass = timeRope<Sm90GemmTile<128, 256, 4>>("sm90 128x256 st", p, plain,
-                                                  withRope, rope, stream);
-  pass = timeRope<Sm90GemmTile<128, 128, 4, kPingPong>>(
-             "sm90 pp128x128", p, plain, withRope, rope, stream) &&
-         pass;
+  constexpr auto kCoop = device::Sm90Schedule::kCooperative;
+  constexpr auto kWholeTile = device::Sm90Store::kStagedWholeTile;
+  bool pass = true;
+  for (int round = 0; round < 2; ++round) {
+    pass = timeRope<Sm90GemmTile<128, 256, 4>>("sm90 128x256 st", p, plain,
+                                               loaded, rowPositions, stream) &&
+           pass;
+    pass = timeRope<Sm90GemmTile<128, 256, 4, kCoop, kWholeTile>>(
+               "sm90 128x256 wt", p, plain, loaded, rowPositions, stream) &&
+           pass;
+    pass = timeRope<Sm90GemmTile<128, 128, 4, kPingPong>>(
+               "sm90 pp128x128 st", p, plain, loaded, rowPositions, stream) &&
+           pass;
+  }
   return pass;
 }
 
@@ -701,13 +865,15 @@ int main(int argc, char **argv) {
       {4097, 3072, 768, Epi::kNone, false},
       {3, 1000, 776, Epi::kSwiGLU, false},
       {4097, 1000, 776, Epi::kSwiGLU, false},
-      {16384, 3072, 768, Epi::kReluBias, true},
+      // The GEMMs of the product configs (bench/run_bench.py).
+      {16384, 3072, 768, Epi::kReluBias, true},  // bert_pe_ffn
       {16384, 768, 3072, Epi::kBias, true},
-      {8192, 16384, 4096, Epi::kNone, true},
-      {8192, 4096, 16384, Epi::kNone, true},
-      {4096, 11008, 4096, Epi::kNone, true},
-      {4096, 11008, 4096, Epi::kSwiGLU, true},
-      {16, 16384, 4096, Epi::kNone, true},
+      {8192, 16384, 4096, Epi::kReluBias, true}, // gpt_pe_ffn
+      {8192, 4096, 16384, Epi::kBias, true},
+      {4096, 11008, 4096, Epi::kSwiGLU, true},   // llama_swiglu
+      {4096, 4096, 11008, Epi::kNone, true},
+      {4096, 4096, 4096, Epi::kNone, true},      // llama_q
+      {16, 16384, 4096, Epi::kNone, true},       // decode_ffn
       {16, 4096, 16384, Epi::kNone, true},
   };
 
@@ -742,66 +908,79 @@ int main(int argc, char **argv) {
     using device::Sm90GemmTile;
     constexpr auto kPingPong = device::Sm90Schedule::kPingPong;
     constexpr auto kCoop = device::Sm90Schedule::kCooperative;
-    // "st": the staged (shared memory + TMA store) epilogue, "dir": direct
-    // stores; tiles without either store directly (the staging buffers do
-    // not fit beside their stages).
-    constexpr auto kDirect = device::Sm90Store::kDirect;
+    // "st": the staged (shared memory + TMA store) epilogue, the product's;
+    // "wt": staged, the whole tile's epilogue before the first box;
+    // "c2": clusters of two blocks along M sharing each B tile; "gN"/"nN":
+    // the product tile with its tiles in bands of N row (column) tiles
+    // (Sm90Raster; the others run bands of 8 row tiles).
+    constexpr auto kWholeTile = device::Sm90Store::kStagedWholeTile;
     constexpr auto kStaged = device::Sm90Store::kStaged;
-    // "c2": clusters of two blocks along M sharing each B tile.
     static_assert(device::Sm90StagedStore<Sm90GemmTile<128, 256, 4>, 1>::enabled(false) &&
+                  device::Sm90StagedStore<Sm90GemmTile<128, 256, 3>, 1>::enabled(false) &&
                   device::Sm90StagedStore<Sm90GemmTile<128, 128, 4>, 2>::enabled(false) &&
                   device::Sm90StagedStore<Sm90GemmTile<128, 128, 4, kPingPong>, 1>::enabled(false) &&
-                  device::Sm90StagedStore<Sm90GemmTile<64, 64, 12>, 1>::enabled(false),
+                  device::Sm90StagedStore<Sm90GemmTile<64, 128, 8>, 1>::enabled(false),
                   "the labels below say which tiles stage their stores");
     std::vector<std::pair<std::string, Launch>> kernels;
+    // The raster orders timed on a shape's product tile.
+    const std::pair<const char *, device::Sm90Raster> rasters[] = {
+        {" g4", {4, false}}, {" g16", {16, false}}, {" n4", {4, true}},
+        {" n8", {8, true}}, {" n16", {16, true}}};
+    auto addRasters = [&](auto tile, const std::string &name, auto numB) {
+      using Tile = decltype(tile);
+      for (const auto &[suffix, raster] : rasters)
+        kernels.emplace_back(name + suffix,
+                             sm90Launch<Tile, decltype(numB)::value>(p, 1, raster));
+    };
+    using One = std::integral_constant<int, 1>;
+    using Two = std::integral_constant<int, 2>;
     if (gated) {
       kernels = {
           {"sm90 128x128 st", sm90Launch<Sm90GemmTile<128, 128, 4>, 2>(p)},
+          {"sm90 128x128 wt",
+           sm90Launch<Sm90GemmTile<128, 128, 4, kCoop, kWholeTile>, 2>(p)},
           {"sm90 c2 128x128 st",
            sm90Launch<Sm90GemmTile<128, 128, 4, kCoop, kStaged, 2>, 2>(p)},
-          {"sm90 128x128 dir",
-           sm90Launch<Sm90GemmTile<128, 128, 4, kCoop, kDirect>, 2>(p)},
-          {"sm90 pp64x128", sm90Launch<Sm90GemmTile<64, 128, 5, kPingPong>, 2>(p)},
-          {"sm80 128x128", sm80Launch<2>(p)},
       };
+      addRasters(Sm90GemmTile<128, 128, 4>{}, productKernel(s), Two{});
+    } else if (s.m <= 64) {
+      // Decode: the planner's one-row tiles.
+      kernels = {{"sm90 64x128 st", sm90Launch<Sm90GemmTile<64, 128, 8>>(p)}};
+      // Split-K where the tiles leave more than half the SMs idle: as many
+      // slices as fill the SMs once.
+      using Tile = Sm90GemmTile<64, 64, 12>;
+      const long long tiles = device::Sm90TileGrid<Tile>(s.m, s.n).tiles();
+      const int kTiles = (s.k + Tile::kBlockK - 1) / Tile::kBlockK;
+      const int splits =
+          std::min(int(prop.multiProcessorCount / tiles), kTiles);
+      if (splits > 1)
+        kernels.emplace_back("sm90 64x64 sk" + std::to_string(splits),
+                             sm90Launch<Tile>(p, splits));
     } else {
       kernels = {
           {"sm90 128x256 st", sm90Launch<Sm90GemmTile<128, 256, 4>>(p)},
+          {"sm90 128x256 wt",
+           sm90Launch<Sm90GemmTile<128, 256, 4, kCoop, kWholeTile>>(p)},
+          {"sm90 128x256 s3 st", sm90Launch<Sm90GemmTile<128, 256, 3>>(p)},
           {"sm90 c2 128x256 st",
            sm90Launch<Sm90GemmTile<128, 256, 4, kCoop, kStaged, 2>>(p)},
-          {"sm90 c2 pp128x128 st",
-           sm90Launch<Sm90GemmTile<128, 128, 4, kPingPong, kStaged, 2>>(p)},
-          {"sm90 128x256 dir",
-           sm90Launch<Sm90GemmTile<128, 256, 4, kCoop, kDirect>>(p)},
-          {"sm90 128x128 st", sm90Launch<Sm90GemmTile<128, 128, 6, kCoop>>(p)},
-          // 4 stages: what the cost model plans for short main loops (5
-          // fit beside the store buffers, and ran 3% slower).
+          // 4 stages: what the cost model plans for short main loops.
           {"sm90 pp128x128 st",
            sm90Launch<Sm90GemmTile<128, 128, 4, kPingPong>>(p)},
-          {"sm90 pp128x128 dir",
-           sm90Launch<Sm90GemmTile<128, 128, 6, kPingPong, kDirect>>(p)},
-          {"sm90 pp64x256", sm90Launch<Sm90GemmTile<64, 256, 5, kPingPong>>(p)},
-          {"sm90 64x128 st", sm90Launch<Sm90GemmTile<64, 128, 8, kCoop>>(p)},
-          {"sm90 64x64 st", sm90Launch<Sm90GemmTile<64, 64, 12, kCoop>>(p)},
-          {"sm80 128x128", sm80Launch(p)},
+          {"sm90 pp128x128 wt",
+           sm90Launch<Sm90GemmTile<128, 128, 4, kPingPong, kWholeTile>>(p)},
       };
-      // Split-K where the tiles leave more than half the SMs idle: as many
-      // slices as fill the SMs once (`extra` = 0), or more.
-      auto addSplitK = [&](auto tile, const char *name, int extra) {
-        using Tile = decltype(tile);
-        const long long tiles = device::Sm90TileGrid<Tile>(s.m, s.n).tiles();
-        const int kTiles = (s.k + Tile::kBlockK - 1) / Tile::kBlockK;
-        const int fill = int(prop.multiProcessorCount / tiles);
-        const int splits = std::min(fill + extra, kTiles);
-        if (fill > 1)
-          kernels.emplace_back(name + std::to_string(splits),
-                               sm90Launch<Tile>(p, splits));
-      };
-      addSplitK(Sm90GemmTile<64, 128, 8, kCoop>{}, "sm90 64x128 sk", 0);
-      for (int extra = 0; extra <= 2; ++extra)
-        addSplitK(Sm90GemmTile<64, 64, 12, kCoop>{}, "sm90 64x64 sk", extra);
+      if (s.timed) {
+        if (productKernel(s) == "sm90 pp128x128 st")
+          addRasters(Sm90GemmTile<128, 128, 4, kPingPong>{},
+                     productKernel(s), One{});
+        else
+          addRasters(Sm90GemmTile<128, 256, 4>{}, productKernel(s), One{});
+      }
     }
     kernels.emplace_back("cublasLt", cublasLaunch);
+    const std::size_t first = results.size();
+    std::vector<Launch> launches;
     for (auto &[name, launch] : kernels) {
       Result r{shapeName(s), name};
       poison(p, stream.get());
@@ -811,24 +990,35 @@ int main(int argc, char **argv) {
       r.relL2 = c.relL2;
       r.pass = c.pass;
       allPass = allPass && c.pass;
-      if (s.timed)
-        r.ms = medianMs(launch, p, stream.get());
-      std::printf("%-28s %-14s rows %5zu relL2 %.2e %s  %s%s\n",
-                  r.shape.c_str(), name.c_str(), ref.rows.size(), r.relL2,
+      results.push_back(r);
+      launches.push_back(launch);
+    }
+    if (s.timed) {
+      const std::vector<double> ms =
+          medianMsInterleaved(launches, p, stream.get());
+      for (std::size_t i = 0; i < ms.size(); ++i)
+        results[first + i].ms = ms[i];
+    }
+    for (std::size_t i = first; i < results.size(); ++i) {
+      const Result &r = results[i];
+      std::printf("%-28s %-20s rows %5zu relL2 %.2e %s  %s%s\n",
+                  r.shape.c_str(), r.kernel.c_str(), ref.rows.size(), r.relL2,
                   r.pass ? "PASS" : "FAIL",
                   s.timed ? (std::to_string(r.ms) + " ms").c_str() : "",
-                  name == "cublasLt" ? (" (" + cublasGemm.choice() + ")").c_str()
-                                     : "");
-      results.push_back(r);
+                  r.kernel == "cublasLt"
+                      ? (" (" + cublasGemm.choice() + ")").c_str()
+                      : "");
     }
   }
   cublasLtDestroy(cublas);
 
-  // The table: per timed shape, the best sm90 tile, sm80 and cuBLASLt.
-  std::printf("\n%-28s %9s %9s | %-13s %8s %7s %6s | %8s %7s %6s | %8s %7s\n",
-              "shape (MxNxK epi)", "floor ms", "bound", "sm90 best", "ms",
-              "TFLOP/s", "xcuBL", "sm80 ms", "TFLOP/s", "xcuBL", "cuBL ms",
-              "TFLOP/s");
+  // The table: per timed shape, the product's variant, the best variant
+  // and cuBLASLt.
+  std::printf("\n%-28s %9s %7s | %-20s %8s %7s %6s | %-20s %8s %7s %6s | "
+              "%8s %7s\n",
+              "shape (MxNxK epi)", "floor ms", "bound", "product", "ms",
+              "TFLOP/s", "xcuBL", "best", "ms", "TFLOP/s", "xcuBL",
+              "cuBL ms", "TFLOP/s");
   for (const Shape &s : shapes) {
     if (!s.timed || correctnessOnly)
       continue;
@@ -836,25 +1026,28 @@ int main(int argc, char **argv) {
     const double flops = s.flops();
     const double computeMs = flops / kPeakFlops * 1e3;
     const double memoryMs = s.bytes() / kPeakBytesPerSecond * 1e3;
-    const Result *best90 = nullptr, *sm80 = nullptr, *cublasR = nullptr;
+    const Result *best90 = nullptr, *product = nullptr, *cublasR = nullptr;
     for (const Result &r : results) {
       if (r.shape != name)
         continue;
       if (r.kernel.rfind("sm90", 0) == 0 && (!best90 || r.ms < best90->ms))
         best90 = &r;
-      if (r.kernel.rfind("sm80", 0) == 0)
-        sm80 = &r;
+      if (r.kernel == productKernel(s))
+        product = &r;
       if (r.kernel == "cublasLt")
         cublasR = &r;
     }
+    if (!product)
+      product = best90;
     auto tflops = [&](const Result *r) { return flops / (r->ms * 1e-3) / 1e12; };
-    std::printf("%-28s %9.4f %9s | %-13s %8.4f %7.1f %6.2f | %8.4f %7.1f "
-                "%6.2f | %8.4f %7.1f\n",
+    std::printf("%-28s %9.4f %7s | %-20s %8.4f %7.1f %6.2f | %-20s %8.4f "
+                "%7.1f %6.2f | %8.4f %7.1f\n",
                 name.c_str(), std::max(computeMs, memoryMs),
                 computeMs > memoryMs ? "compute" : "memory",
-                best90->kernel.c_str() + 5, best90->ms, tflops(best90),
-                cublasR->ms / best90->ms, sm80->ms, tflops(sm80),
-                cublasR->ms / sm80->ms, cublasR->ms, tflops(cublasR));
+                product->kernel.c_str() + 5, product->ms, tflops(product),
+                cublasR->ms / product->ms, best90->kernel.c_str() + 5,
+                best90->ms, tflops(best90), cublasR->ms / best90->ms,
+                cublasR->ms, tflops(cublasR));
   }
   std::printf("xcuBL = cuBLASLt time / kernel time (> 1: faster than "
               "cuBLASLt). correctness: %s\n",

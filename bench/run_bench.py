@@ -22,10 +22,16 @@ The decode sweep (configs decode_ffn_m<M>, llama3_swiglu_m<M>, M = 1..128)
 gets its own table and plot (floor/time against tokens).
 Peers: torch eager; torch.compile (default mode; with --autotune also
 mode="max-autotune-no-cudagraphs", Triton GEMM templates with fused
-epilogues, which autotunes for minutes); cuBLASLt through torch
+epilogues, which compiles and autotunes for tens of seconds per config:
+--autotune takes the configs to give it (default: the GEMM-bound configs and
+the decode sweep), --autotune-budget caps its compile time, and configs past
+the budget are reported without it); cuBLASLt through torch
 (_addmm_activation's ReLU+bias epilogue then addmm's bias epilogue; for
 SwiGLU the fastest of three compositions; for linear+RoPE the GEMM then the
-compiled rotation). RoPE and PE alone have no cuBLASLt peer.
+compiled rotation). RoPE and PE alone have no cuBLASLt peer; the binary
+also times a device copy of their bytes (activations into the output, same
+rotation), the floor a kernel of that size can reach: the 1 GiB copy of
+the ceiling runs at a rate that 25-270 MB copies do not reach.
 """
 import argparse, json, math, os, subprocess, sys, tempfile, time
 
@@ -110,6 +116,10 @@ def pe_add(x, pe):
 
 
 SWEEP_TOKENS = (1, 2, 4, 8, 16, 32, 64, 128)
+# Where max-autotune's Triton GEMMs with fused epilogues can beat cuBLASLt:
+# the GEMM-bound configs and the decode sweep (RoPE and PE alone have no GEMM).
+AUTOTUNE_DEFAULT = ("bert_pe_ffn", "gpt_pe_ffn", "llama_swiglu", "llama_q_rope", "decode_ffn",
+                    "llama3_swiglu")
 SWEEP_MODELS = {"decode_ffn": (4096, 16384), "llama3_swiglu": (4096, 14336)}
 
 
@@ -214,10 +224,35 @@ def write_raw(tensor, path):
     t.cpu().numpy().tofile(path)
 
 
+class AutotuneBudget:
+    """Seconds left for max-autotune compiles; a config whose compile would
+    start past the budget runs without the autotune peer."""
+
+    def __init__(self, configs, seconds):
+        self.configs, self.left = configs, seconds
+
+    def wants(self, name):
+        return (name in self.configs or kind(name) in self.configs) and self.left > 0
+
+    def compile(self, fn, args):
+        """fn compiled with max-autotune, its compile (the first call on
+        args) timed and charged to the budget."""
+        compiled = torch.compile(fn, mode="max-autotune-no-cudagraphs")
+        start = time.time()
+        compiled(*args)
+        torch.cuda.synchronize()
+        spent = time.time() - start
+        self.left -= spent
+        print(f"autotune compile {spent:.0f} s, {max(self.left, 0):.0f} s of the budget left",
+              flush=True)
+        return compiled
+
+
 def peers(name, args, sets, autotune):
     """{peer: median ms} and {peer: output} on `args` (args['x'] or ['q']
-    rotated over `sets` copies)."""
-    name = kind(name)
+    rotated over `sets` copies); `autotune` (an AutotuneBudget or None)
+    decides whether max-autotune joins."""
+    config, name = name, kind(name)
     key = "q" if name == "rope" else "x"
     xs = [args[key]] + [args[key].clone() for _ in range(sets - 1)]
     a = dict(args)
@@ -261,8 +296,8 @@ def peers(name, args, sets, autotune):
         fn, rest = pe_add, (sinusoid(512, 768),)
     if fn is not None:
         modes = {"eager": None, "compile": torch.compile(fn)}
-        if autotune:
-            modes["autotune"] = torch.compile(fn, mode="max-autotune-no-cudagraphs")
+        if autotune and autotune.wants(config):
+            modes["autotune"] = autotune.compile(fn, (xs[0], *rest))
         for peer, f in modes.items():
             f = f or fn
             calls[peer] = lambda i, f=f: f(xs[i], *rest)
@@ -275,6 +310,12 @@ def peers(name, args, sets, autotune):
 
 
 PEERS = ["cublaslt", "autotune", "compile", "eager"]
+
+# Configs bound by their bytes alone, shown against the binary's device
+# copy of those bytes (cudaMemcpyAsync, the same rotation, timed in C++:
+# torch's copy_ of pe's 25 MB measured 0.0191 ms there, cudaMemcpyAsync
+# 0.0162 in bench/decode's run).
+BANDWIDTH_BOUND = ("rope", "pe")
 
 
 def plot(rows, sweep, path):
@@ -340,8 +381,13 @@ def main():
                         help="the xfuse side, built from bench/e2e (default: bench/build's)")
     parser.add_argument("--no-peers", action="store_true",
                         help="time xfuse alone (e.g. under a profiler); the table shows no peers")
-    parser.add_argument("--autotune", action="store_true",
-                        help='add torch.compile(mode="max-autotune-no-cudagraphs") as a peer')
+    parser.add_argument("--autotune", nargs="?", const=",".join(AUTOTUNE_DEFAULT), default="",
+                        metavar="CONFIGS",
+                        help='add torch.compile(mode="max-autotune-no-cudagraphs") as a peer of '
+                             'these configs or sweep models (default: '
+                             + ",".join(AUTOTUNE_DEFAULT) + ")")
+    parser.add_argument("--autotune-budget", type=float, default=300, metavar="SECONDS",
+                        help="compile time the autotune peer may take in all (default 300)")
     opts = parser.parse_args()
     os.makedirs(opts.out, exist_ok=True)
     seed = int(time.time())
@@ -381,10 +427,12 @@ def main():
 
     rows = []
     all_pass = proc.returncode == 0
+    autotune = (AutotuneBudget(set(opts.autotune.split(",")), opts.autotune_budget)
+                if opts.autotune else None)
     for name, (args, flops) in inputs.items():
         x = xres.get(name, {})
         sets = x.get("sets", 1)
-        p, pouts = ({}, {}) if opts.no_peers else peers(name, args, sets, opts.autotune)
+        p, pouts = ({}, {}) if opts.no_peers else peers(name, args, sets, autotune)
         ref = reference(name, args)
         if name in xouts:
             xouts[name] = xouts[name].view(ref.shape).to(DEV)
@@ -401,7 +449,8 @@ def main():
         nbytes += args["q" if name == "rope" else "x"].numel() * 2
         floor = max(flops / (gemm_tflops * 1e9), nbytes / (copy_tbps * 1e9))
         xms = x.get("median_ms")
-        rows.append(dict(config=name, device=device,
+        copy = x.get("copy_ms") if name in BANDWIDTH_BOUND else None
+        rows.append(dict(copy_ms=copy if copy and copy > 0 else None, config=name, device=device,
                          tokens=args["x"].shape[0] if kind(name) != name else None,
                          ok=x.get("ok", False) and passes(*checks.get("xfuse", (math.nan,) * 2)),
                          rel_l2=checks.get("xfuse", (None,))[0], checks=checks,
@@ -420,6 +469,16 @@ def main():
           f"median of {TIMED} event-timed calls (ms); ratios > 1: xfuse is faster")
     if main_rows:
         print_table("configs", main_rows, "config")
+    copied = [r for r in main_rows if r["copy_ms"] and r["ms"].get("xfuse")]
+    if copied:
+        print("\nbandwidth-bound configs against a device copy of their bytes "
+              "(cudaMemcpyAsync in the xfuse binary, same rotation)")
+        print("| config | MB read + written | xfuse | copy | copy/xfuse | copy TB/s |")
+        print("| --- | --- | --- | --- | --- | --- |")
+        for r in copied:
+            print(f"| {r['config']} | {r['bytes'] / 1e6:.1f} | {r['ms']['xfuse']:.4f} | "
+                  f"{r['copy_ms']:.4f} | {r['copy_ms'] / r['ms']['xfuse']:.2f} | "
+                  f"{r['bytes'] / r['copy_ms'] / 1e9:.2f} |")
     for model in sorted({kind(r["config"]) for r in sweep}):
         d, dff = SWEEP_MODELS[model]
         print_table(f"decode sweep: {model} (d {d}, dff {dff})",

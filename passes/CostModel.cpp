@@ -70,47 +70,129 @@ bool runs(GemmPlanAttr plan, const GemmProblem &problem) {
                     !kernel::epilogueRopeUnsupportedReason(config, rope)));
 }
 
+/// Main-loop steps that each split-K slice keeps at least, or it spends
+/// more time filling and draining its pipeline than computing.
+constexpr int64_t kMinStepsPerSplit = 8;
+
 /// The split-K factor for a grid of `tiles` output tiles, each `kSteps`
 /// main-loop steps long, on a grid that leaves multiprocessors idle: the
 /// most parts that still run in one wave (more would start a second wave
-/// and add f32 partial tiles to reduce), each keeping at least 8 steps, or
-/// it spends more time filling and draining its pipeline than computing.
+/// and add f32 partial tiles to reduce).
 int64_t chooseSplitK(int64_t tiles, int64_t kSteps, int64_t multiprocessors) {
   // No tokens, no tiles: an empty call, which launches nothing.
   if (tiles == 0)
     return 1;
-  constexpr int64_t minStepsPerSplit = 8;
   return std::max<int64_t>(
-      1, std::min(multiprocessors / tiles, kSteps / minStepsPerSplit));
+      1, std::min(multiprocessors / tiles, kSteps / kMinStepsPerSplit));
 }
 
-/// The plans of the Hopper main loop (TMA + wgmma), best first for many
-/// tokens; for a single row of tiles the widths are in decreasing order.
+/// The main-loop steps of the busiest block of a persistent Hopper GEMM
+/// launch: the work units (tile, k-slice) go round robin, slice-major, to
+/// min(units, multiprocessors) blocks, slice s of `splits` covering k-steps
+/// [kSteps s / splits, kSteps (s + 1) / splits) (Sm90TileScheduler.h).
+int64_t busiestBlockSteps(int64_t tiles, int64_t kSteps, int64_t splits,
+                          int64_t multiprocessors) {
+  int64_t units = tiles * splits;
+  int64_t blocks = std::min(units, multiprocessors);
+  int64_t busiest = 0;
+  for (int64_t block = 0; block < blocks; ++block) {
+    int64_t steps = 0;
+    for (int64_t unit = block; unit < units; unit += blocks) {
+      int64_t slice = unit / tiles;
+      steps += kSteps * (slice + 1) / splits - kSteps * slice / splits;
+    }
+    busiest = std::max(busiest, steps);
+  }
+  return busiest;
+}
+
+/// The Hopper plan of a tile_m x tile_n tile split in `split`, with the
+/// most stages up to `maxStages` (and no more than a slice has steps) that
+/// fit beside its store buffers. Unsplit tiles stage their results through
+/// shared memory beside the ring; split slices store f32 partials from
+/// registers.
+GemmPlanAttr tmaWgmmaPlan(MLIRContext *context, const GemmProblem &problem,
+                          int64_t tileM, int64_t tileN, int64_t split,
+                          bool pingPong, int64_t maxStages) {
+  int64_t kSteps = llvm::divideCeilSigned(problem.inFeatures, gemm::kSm90TileK);
+  int64_t staging =
+      split == 1 ? gemm::sm90StagedStoreBytes(tileM, pingPong) : 0;
+  int64_t stages = std::clamp<int64_t>(llvm::divideCeilSigned(kSteps, split),
+                                       2, maxStages);
+  while (stages > 2 &&
+         gemm::sm90RingBytes(tileM, tileN, stages, problem.products) +
+                 staging >
+             gemm::kSm90MaxSharedBytes)
+    --stages;
+  // Pairs of blocks sharing B tiles (cluster_m = 2) measured no faster than
+  // single blocks on the FFN shapes (attempt 6), so plans do not ask for
+  // them; a pinned plan can.
+  return GemmPlanAttr::get(
+      context, kernel::Target::sm_90a, GemmMainloop::tma_wgmma, tileM, tileN,
+      gemm::kSm90TileK, stages, /*warpgroups=*/pingPong ? 2 : tileM / 64,
+      std::nullopt, std::nullopt, split, /*cluster_m=*/1,
+      pingPong ? kernel::GemmSchedule::ping_pong
+               : kernel::GemmSchedule::cooperative);
+}
+
+/// Up to this many tokens (one row of 128-row tiles) a GEMM streams its
+/// weights: planGemm weighs its plans by how they spread the weights over
+/// the multiprocessors (weightStreamingPlans).
+constexpr int64_t kWeightStreamingTokens = 128;
+
+/// The candidate plans of a GEMM of `tokens` <= kWeightStreamingTokens on
+/// the Hopper main loop (decode), for planGemm's streaming cost. Measured on
+/// the decode FFNs (docs/perf-notes.md, "Decode plans"):
+///  - one row of tiles: 64 rows for up to 64 tokens, else 128;
+///  - 128 or 64 columns; 256 and 192 only for a RoPE epilogue whose heads
+///    need them (256 ran 5-35% slower at every token count);
+///  - as many stages as fit: weight bytes in flight (64x64 tiles over
+///    K = 16384: 12 stages ran up to 15% faster than 8);
+///  - split-K within one wave only: a block that runs two split units took
+///    1.3-3x as long as the unsplit launch.
+SmallVector<GemmPlanAttr> weightStreamingPlans(MLIRContext *context,
+                                               const GemmProblem &problem,
+                                               int64_t multiprocessors) {
+  int64_t tileM = *problem.tokens <= 64 ? 64 : 128;
+  int64_t kSteps = llvm::divideCeilSigned(problem.inFeatures, gemm::kSm90TileK);
+  SmallVector<GemmPlanAttr> plans;
+  for (int64_t tileN : {128, 64, 256, 192}) {
+    int64_t tiles = llvm::divideCeilSigned(problem.outFeatures, tileN);
+    int64_t maxSplit = chooseSplitK(tiles, kSteps, multiprocessors);
+    for (int64_t split = 1; split <= maxSplit; ++split)
+      plans.push_back(tmaWgmmaPlan(context, problem, tileM, tileN, split,
+                                   /*pingPong=*/false,
+                                   std::numeric_limits<int64_t>::max()));
+  }
+  return plans;
+}
+
+/// The plans of the Hopper main loop (TMA + wgmma): for a few tokens the
+/// weight-streaming candidates, else best first.
 SmallVector<GemmPlanAttr> tmaWgmmaPlans(MLIRContext *context,
                                         const GemmProblem &problem,
                                         int64_t multiprocessors) {
-  // 64 rows per consumer warpgroup: one when all tokens fit in one 64-row
-  // tile, else two. An unknown token count is assumed large (prefill,
-  // batched serving).
   std::optional<int64_t> tokens = problem.tokens;
-  bool fewTokens = tokens && *tokens <= 64;
-  int64_t tileM = fewTokens ? 64 : 128;
+  if (tokens && *tokens <= kWeightStreamingTokens)
+    return weightStreamingPlans(context, problem, multiprocessors);
+  // Two consumer warpgroups of 64 rows. An unknown token count is assumed
+  // large (prefill, batched serving).
+  constexpr int64_t tileM = 128;
   int64_t kSteps = llvm::divideCeilSigned(problem.inFeatures, gemm::kSm90TileK);
   // A main loop of up to 16 k-steps is short enough that overlapping each
   // tile's epilogue with the next tile's MMAs (ping-pong 128x128) beats the
   // wider cooperative tile, as measured at K = 768, while at K = 3072 the
   // cooperative 128x256 wins (docs/perf-notes.md, Hopper GEMM attempts 4
-  // and 5).
+  // and 5; attempt 13: ping-pong for every epilogue with work measured
+  // slower end to end).
   auto runsPingPong = [&](int64_t tileN) {
-    return !fewTokens && problem.products == 1 && tileN == 128 &&
-           kSteps <= 16;
+    return problem.products == 1 && tileN == 128 && kSteps <= 16;
   };
-  // The wide tile first, unless it would be mostly padding or a short main
-  // loop runs the narrow one ping-pong; 192 and 64 where those do not run
-  // the problem (heads of 96 or 192 for a RoPE epilogue).
+  // The wide tile first, unless a short main loop runs the narrow one
+  // ping-pong; 192 and 64 where those do not run the problem (heads of 96
+  // or 192 for a RoPE epilogue).
   SmallVector<int64_t, 4> widths =
-      fewTokens ? SmallVector<int64_t, 4>{256, 192, 128, 64}
-      : problem.outFeatures <= 128 || runsPingPong(128)
+      problem.outFeatures <= 128 || runsPingPong(128)
           ? SmallVector<int64_t, 4>{128, 256, 192, 64}
           : SmallVector<int64_t, 4>{256, 128, 192, 64};
 
@@ -123,36 +205,16 @@ SmallVector<GemmPlanAttr> tmaWgmmaPlans(MLIRContext *context,
     int64_t splitK =
         tokens && !pingPong ? chooseSplitK(tiles, kSteps, multiprocessors) : 1;
     // The split plan, and the unsplit one for an epilogue that needs whole
-    // sums (RoPE).
+    // sums (RoPE). Up to 8 stages: 8 loads in flight cover the memory
+    // latency. Ping-pong tiles keep 4: a fifth fits beside the store
+    // buffers but leaves the epilogue's loads almost no L1, and measured
+    // slower.
     SmallVector<int64_t, 2> splits = {splitK};
     if (splitK != 1)
       splits.push_back(1);
-    for (int64_t split : splits) {
-      // Unsplit tiles stage their results through shared memory beside the
-      // ring; split slices store f32 partials from registers. 8 loads in
-      // flight cover the memory latency. Ping-pong tiles keep 4 stages: a
-      // fifth fits beside the store buffers but leaves the epilogue's loads
-      // almost no L1, and measured slower.
-      int64_t staging =
-          split == 1 ? gemm::sm90StagedStoreBytes(tileM, pingPong) : 0;
-      int64_t stages = std::clamp<int64_t>(
-          llvm::divideCeilSigned(kSteps, split), 2, pingPong ? 4 : 8);
-      while (stages > 2 &&
-             gemm::sm90RingBytes(tileM, tileN, stages, problem.products) +
-                     staging >
-                 gemm::kSm90MaxSharedBytes)
-        --stages;
-      // Pairs of blocks sharing B tiles (cluster_m = 2) measured no faster
-      // than single blocks on the FFN shapes (attempt 6), so plans do not
-      // ask for them; a pinned plan can.
-      plans.push_back(GemmPlanAttr::get(
-          context, kernel::Target::sm_90a, GemmMainloop::tma_wgmma, tileM,
-          tileN, gemm::kSm90TileK, stages,
-          /*warpgroups=*/pingPong ? 2 : tileM / 64, std::nullopt,
-          std::nullopt, split, /*cluster_m=*/1,
-          pingPong ? kernel::GemmSchedule::ping_pong
-                   : kernel::GemmSchedule::cooperative));
-    }
+    for (int64_t split : splits)
+      plans.push_back(tmaWgmmaPlan(context, problem, tileM, tileN, split,
+                                   pingPong, pingPong ? 4 : 8));
   }
   return plans;
 }
@@ -237,22 +299,37 @@ GemmPlanAttr TargetCostModel::planGemm(MLIRContext *context,
   llvm::erase_if(plans, [&](GemmPlanAttr plan) { return !runs(plan, problem); });
   if (plans.empty())
     return {};
-  // A single row of tiles (a few tokens: decode) streams the weights, and
-  // the tile width decides how many multiprocessors read them: take the
-  // plan whose last wave is fullest, the first on a tie.
-  if (!problem.tokens || *problem.tokens > plans.front().getTileM())
+  if (!problem.tokens || *problem.tokens > kWeightStreamingTokens)
     return plans.front();
-  auto waveEfficiency = [&](GemmPlanAttr plan) {
-    int64_t tiles =
-        llvm::divideCeilSigned(problem.outFeatures, plan.getTileN());
-    int64_t waves = llvm::divideCeilSigned(tiles, multiprocessors);
-    return static_cast<double>(tiles) / (waves * multiprocessors);
+  // A few tokens (decode) stream the weights, and the launch lasts about as
+  // long as its busiest block, which streams tile_n x tile_k weights per
+  // main-loop step: take the plan whose busiest block streams the fewest
+  // (tiles of 64 or 128 columns first; wider ones only where those do not
+  // run the problem). On a tie, where the tile has rows past the tokens,
+  // the wider tile: fewer A boxes, mostly padding, per weight byte (64x128
+  // split 4 ran 10-20% faster than 64x64 split 2 at 1-8 tokens); where it
+  // has none, the fewest work units, then the fewest slices per tile: each
+  // slice adds f32 partials to publish and sum (64 tokens: 64x64 split 2
+  // 0.044 ms, 64x128 split 4 0.050). Then the first.
+  auto streamingCost = [&](GemmPlanAttr plan) {
+    int64_t tileRows =
+        llvm::divideCeilSigned(*problem.tokens, plan.getTileM());
+    int64_t tiles = tileRows * llvm::divideCeilSigned(problem.outFeatures,
+                                                       plan.getTileN());
+    int64_t kSteps =
+        llvm::divideCeilSigned(problem.inFeatures, plan.getTileK());
+    int64_t steps =
+        busiestBlockSteps(tiles, kSteps, plan.getSplitK(), multiprocessors);
+    bool forRopeHeads = plan.getTileN() != 64 && plan.getTileN() != 128;
+    bool padded = *problem.tokens < tileRows * plan.getTileM();
+    return std::make_tuple(forRopeHeads,
+                           steps * plan.getTileK() * plan.getTileN(),
+                           padded ? -plan.getTileN() : tiles * plan.getSplitK(),
+                           plan.getSplitK());
   };
-  GemmPlanAttr best = plans.front();
-  for (GemmPlanAttr plan : plans)
-    if (waveEfficiency(plan) > waveEfficiency(best))
-      best = plan;
-  return best;
+  return *llvm::min_element(plans, [&](GemmPlanAttr a, GemmPlanAttr b) {
+    return streamingCost(a) < streamingCost(b);
+  });
 }
 
 kernel::PointwisePlanAttr

@@ -130,8 +130,8 @@ def XFusePlanLaunch : Pass<"xfuse-plan-launch", "::mlir::func::FuncOp"> {
       tensor cores they would run as tf32, dropping precision that
       xfuse.linear's f32 semantics keeps. f16 and bf16 run `tma_wgmma` on
       sm_90a and `mma_sync` on sm_80.
-    * `tma_wgmma`: `tile_m` is 64 when all tokens fit in one 64-row tile,
-      else 128; a dynamic M is assumed large (prefill, batched serving).
+    * `tma_wgmma` beyond 128 static tokens or for a dynamic M (assumed
+      large: prefill, batched serving): `tile_m` 128 (decode: below).
       `warpgroups = tile_m / 64` consumers, one per 64 rows of wgmma.
       `tile_n` is 256, or 128 when N is at most 128 (a wide tile would be
       mostly padding), then 192 and 64; a gated GEMM keeps two accumulators
@@ -148,16 +148,27 @@ def XFusePlanLaunch : Pass<"xfuse-plan-launch", "::mlir::func::FuncOp"> {
       then tiles sized to the heads (192 for heads of 96 on sm_90a; 4 x 2
       warps for heads of 64, 8 x 1 for heads of 128, one or two heads per
       warp column otherwise on sm_80).
-    * A single row of tiles (all tokens in one tile row: decode) streams the
-      weights, and the tile width decides how many SMs read them: the plan
-      whose last wave is fullest, the first above on a tie.
-    * `split_k` (`tma_wgmma`): a static M whose grid of output tiles leaves
-      SMs idle splits the reduction into the most parts that still run in
-      one wave, `floor(SMs / tiles)` (more would start a second wave and add
-      f32 partial tiles to reduce), each keeping at least 8 main-loop steps
-      so that it does not spend its time filling and draining the pipeline.
-      16 tokens, N = 16384, K = 4096 on 132 SMs: 64 tiles of 64x256, split
-      in 2, 128 blocks.
+    * Up to 128 static tokens (decode) a GEMM streams its weights. Its
+      `tma_wgmma` candidates: one row of tiles, `tile_m` 64 up to 64 tokens,
+      else 128; `tile_n` 128 and 64 (256 and 192 only where a RoPE
+      epilogue's heads need them: 256 measured slower at every token
+      count); as many stages as fit; `split_k` from 1 to `floor(SMs /
+      tiles)`, each slice keeping at least 8 main-loop steps (one work unit
+      per block: a block running two split units measured 1.3-3x slower).
+      The plan whose busiest block streams the fewest weights wins (work
+      units go round robin to the persistent blocks). On a tie, where the
+      tile has rows past the tokens, the wider tile (fewer mostly padded A
+      boxes per weight byte); else the fewest work units, then the fewest
+      slices per tile (less f32 partial traffic); then the first. 16
+      tokens, N = 4096, K = 16384 on 132 SMs: 32 tiles of 64x128 split in
+      4, 128 blocks of 64 steps, 9 stages; 64 tokens: 64 tiles of 64x64
+      split in 2.
+    * `split_k` (`tma_wgmma`) for more tokens: a static M whose grid of
+      output tiles leaves SMs idle splits the reduction into the most parts
+      that still run in one wave, `floor(SMs / tiles)` (more would start a
+      second wave and add f32 partial tiles to reduce), each keeping at
+      least 8 main-loop steps so that it does not spend its time filling
+      and draining the pipeline.
     * No plan asks for clusters: pairs of blocks sharing each weight tile
       (`cluster_m = 2`) measured no faster on the FFN shapes; a pinned plan
       can.
@@ -208,9 +219,11 @@ def XFusePlanMemory : Pass<"xfuse-plan-memory", "::mlir::func::FuncOp"> {
   let summary = "Place the intermediates between kernels in one workspace";
   let description = [{
     Every kernel result that the function does not return lives in one
-    workspace per function, and so does the result of an
-    `xkernel.all_reduce` (NCCL reduces out of place, so that a block of
-    rows can be reduced while the GEMM still writes the next). Buffers are assigned by a linear scan over the
+    workspace per function, and so does the result of a collective
+    (`xkernel.all_reduce`, `reduce_scatter`, `all_gather`: NCCL writes out of
+    place, so that a block of rows can be reduced while the GEMM still
+    writes the next). A reduce-scatter's rows are its input's over the
+    ranks, an all-gather's times them. Buffers are assigned by a linear scan over the
     kernels in program order: a value lives from its producer to its last
     user, and a buffer whose value is dead is reused by a later value whose
     size is a multiple of the same dynamic sizes (the buffer grows to the
@@ -238,7 +251,8 @@ def XFusePrepareForEmission
     queries and constants whose users moved into kernel bodies), then
     checks that each function holds only what the emitter prints: one
     block of `xkernel.gemm` and `xkernel.pointwise` kernels, each with its
-    launch plan, `xkernel.all_reduce` collectives, and `func.return`. Anything else is an error at its
+    launch plan, collectives (`xkernel.all_reduce`, `reduce_scatter`,
+    `all_gather`), and `func.return`. Anything else is an error at its
     location, saying what to do: a constant tensor, say, must be passed as
     an argument, and an op of another dialect has no kernel. The emitter
     then only prints: every decision is in the kernels and their plans.
@@ -261,7 +275,12 @@ def XFuseShardTensorParallel
     * the bias of W2 is a partial sum too: rank 0 holds it, the others
       zeros, so that it stays in the GEMM's epilogue and is added once;
     * an `xkernel.all_reduce` sums the partial outputs; the op's users read
-      its result, the same on every rank.
+      its result, the same on every rank. With `collective=reduce-scatter`
+      (sequence parallelism) an `xkernel.reduce_scatter` leaves each rank
+      its rows of the sum instead: a function result takes them as they are
+      (the result's type is the rank's rows, with an `xkernel.shard` along
+      dimension 0), every other user reads one `xkernel.all_gather` of them.
+      The token rows must divide among the ranks.
 
     The weight and bias arguments take their shard's type and an
     `xkernel.shard` attribute saying which part of the full tensor they
@@ -276,16 +295,22 @@ def XFuseShardTensorParallel
     smaller block's all-reduce is latency-bound, and its GEMM too short to
     hide the next one.
 
-    Errors, at the op: a hidden size that `ranks` does not divide, and a
-    weight or bias that is not a function argument of this op alone (each
-    rank must be given its own part of it).
+    Errors, at the op: a hidden size that `ranks` does not divide, a weight
+    or bias that is not a function argument of this op alone (each rank
+    must be given its own part of it), and for a reduce-scatter static token
+    rows that `ranks` does not divide.
   }];
   let options = [
     Option<"ranks", "ranks", "int64_t", /*default=*/"2",
            "Number of ranks (GPUs) the function runs on">,
     Option<"rowBlocks", "row-blocks", "int64_t",
            /*default=*/"::mlir::xfuse::kDefaultTensorParallelRowBlocks",
-           "Row blocks of each down GEMM whose all-reduce overlaps the next">
+           "Row blocks of each down GEMM whose all-reduce overlaps the next">,
+    Option<"collective", "collective",
+           "::mlir::xfuse::TensorParallelCollective",
+           /*default=*/"::mlir::xfuse::TensorParallelCollective::AllReduce",
+           "The collective summing each network's partial outputs",
+           [{::mlir::xfuse::tensorParallelCollectiveValues()}]>
   ];
   let dependentDialects = ["::mlir::xfuse::kernel::XKernelDialect"];
 }
@@ -301,7 +326,11 @@ def XFuseExpandRanks : Pass<"xfuse-expand-ranks"> {
     for the other ranks of a partial sum), runs the body once per rank on
     its parts, and replaces each `xkernel.all_reduce` with the sum of the
     N ranks' values (`xfuse.add`, rank by rank, rounded to the element type
-    at each step as a ring all-reduce would). It returns rank 0's results.
+    at each step as a ring all-reduce would), each `xkernel.reduce_scatter`
+    with rank r's rows of that sum (`tensor.extract_slice`) and each
+    `xkernel.all_gather` with the ranks' values in rank order
+    (`tensor.concat`). It returns rank 0's results, and of a result sharded
+    by rows every rank's, in rank order.
 
     Works on graphs at any level: followed by `--xfuse-inline-kernels` and
     `--xfuse-to-linalg` it runs a sharded kernel plan on the CPU, which
@@ -343,7 +372,13 @@ def XFusePipeline : Pass<"xfuse-pipeline", "::mlir::ModuleOp"> {
     Option<"tensorParallelRowBlocks", "tensor-parallel-row-blocks", "int64_t",
            /*default=*/"::mlir::xfuse::kDefaultTensorParallelRowBlocks",
            "Row blocks of each down GEMM whose all-reduce overlaps the next "
-           "(the row-blocks of --xfuse-shard-tensor-parallel)">
+           "(the row-blocks of --xfuse-shard-tensor-parallel)">,
+    Option<"tensorParallelCollective", "tensor-parallel-collective",
+           "::mlir::xfuse::TensorParallelCollective",
+           /*default=*/"::mlir::xfuse::TensorParallelCollective::AllReduce",
+           "The collective after each sharded network (the collective of "
+           "--xfuse-shard-tensor-parallel)",
+           [{::mlir::xfuse::tensorParallelCollectiveValues()}]>
   ];
 }
 

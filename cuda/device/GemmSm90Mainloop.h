@@ -52,8 +52,12 @@ enum class Sm90Schedule { kCooperative, kPingPong };
 ///   kStaged: through two shared-memory buffers per consumer and TMA stores,
 ///            so a consumer is back at its MMAs while C is written (where
 ///            the stages leave room for the buffers; else as kDirect);
+///   kStagedWholeTile: as kStaged, but the epilogue of all the tile's boxes
+///            runs before the first box is staged, so that the epilogue's
+///            operand loads (bias) of every box are in flight together
+///            instead of each box's behind the previous box's barriers;
 ///   kDirect: 16-byte stores from registers.
-enum class Sm90Store { kStaged, kDirect };
+enum class Sm90Store { kStaged, kStagedWholeTile, kDirect };
 
 /// Tile shape of a Hopper GEMM block: kBlockM x kBlockN outputs, k-tiles of
 /// 64 (one 128-byte swizzle row of bf16), kStages pipeline stages, the

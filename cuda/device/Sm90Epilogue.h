@@ -59,7 +59,7 @@ template <typename Tile, int kNumB> struct Sm90StagedStore {
       gemm::kSm90MaxSharedBytes;
 
   __host__ __device__ static constexpr bool enabled(bool splitK) {
-    return Tile::kStore == Sm90Store::kStaged && kFits && !splitK;
+    return Tile::kStore != Sm90Store::kDirect && kFits && !splitK;
   }
   __host__ __device__ static constexpr std::size_t smemBytes(bool splitK) {
     return GemmSm90Mainloop<Tile, kNumB>::kSmemBytes +
@@ -258,17 +258,29 @@ __device__ void storeStagedBoxes(const Sm90Output<OutT> &out,
                                  int consumer, int &boxesStored) {
   using Staged = Sm90StagedStore<Tile, kNumB>;
   constexpr int kBoxBlocks = Staged::kBoxCols / 8; // n8 blocks per box
+  constexpr int kBoxes = Tile::kBlockN / Staged::kBoxCols;
+  constexpr bool kWholeTile = Tile::kStore == Sm90Store::kStagedWholeTile;
   const bool issuer = threadIdx.x % 128 == 0;
-#pragma unroll
-  for (int box = 0; box < Tile::kBlockN / Staged::kBoxCols; ++box) {
-    std::uint32_t words[Mainloop::kSlices][2][kBoxBlocks];
+  std::uint32_t words[kBoxes][Mainloop::kSlices][2][kBoxBlocks];
+  auto computeBox = [&](int box) {
 #pragma unroll
     for (int slice = 0; slice < Mainloop::kSlices; ++slice)
 #pragma unroll
       for (int half = 0; half < 2; ++half)
 #pragma unroll
         for (int j = 0; j < kBoxBlocks; ++j)
-          words[slice][half][j] = wordOf(slice, half, kBoxBlocks * box + j);
+          words[box][slice][half][j] =
+              wordOf(slice, half, kBoxBlocks * box + j);
+  };
+  if constexpr (kWholeTile) {
+#pragma unroll
+    for (int box = 0; box < kBoxes; ++box)
+      computeBox(box);
+  }
+#pragma unroll
+  for (int box = 0; box < kBoxes; ++box) {
+    if constexpr (!kWholeTile)
+      computeBox(box);
     unsigned char *const buffer =
         buffers + (boxesStored++ & 1) * Staged::kBufferBytes;
     if (issuer)
@@ -284,7 +296,7 @@ __device__ void storeStagedBoxes(const Sm90Output<OutT> &out,
         for (int j = 0; j < kBoxBlocks; ++j) {
           const int chunk = j ^ (at.lane / 4);
           *reinterpret_cast<std::uint32_t *>(line + (chunk << 4)) =
-              words[slice][half][j];
+              words[box][slice][half][j];
         }
       }
     sm90::fenceProxyAsyncShared();

@@ -24,21 +24,33 @@ template <typename Tile> struct Sm90TileGrid {
   }
 };
 
-/// Maps a linear tile index to (row tile, column tile) so that blocks
-/// running at the same time share A rows and B columns in L2: tiles go
-/// column by column inside bands of kGroupRows row tiles.
+/// The order in which persistent blocks take the tiles: bands of
+/// `bandTiles` tiles across the band axis, walked one line of the other
+/// axis at a time, so that the blocks running at the same time share A rows
+/// and B columns in L2. Along M (the default): bands of row tiles, walked
+/// column by column (each A band is read from DRAM once per walk and each B
+/// column once per band); along N: bands of column tiles walked row by row.
+struct Sm90Raster {
+  int bandTiles = 8;
+  bool alongN = false;
+};
+
+/// Maps a linear tile index to (row tile, column tile) in `raster`'s order.
 struct GroupedTileOrder {
-  static constexpr int kGroupRows = 8;
   int rowTile, colTile;
 
-  __device__ GroupedTileOrder(int linear, int rowTiles, int colTiles) {
-    const int tilesPerBand = kGroupRows * colTiles;
+  __device__ GroupedTileOrder(int linear, int rowTiles, int colTiles,
+                              Sm90Raster raster) {
+    const int bandAxisTiles = raster.alongN ? colTiles : rowTiles;
+    const int lineTiles = raster.alongN ? rowTiles : colTiles;
+    const int tilesPerBand = raster.bandTiles * lineTiles;
     const int band = linear / tilesPerBand;
-    const int firstRow = band * kGroupRows;
-    const int bandRows = min(rowTiles - firstRow, kGroupRows);
+    const int first = band * raster.bandTiles;
+    const int bandWidth = min(bandAxisTiles - first, raster.bandTiles);
     const int inBand = linear % tilesPerBand;
-    rowTile = firstRow + inBand % bandRows;
-    colTile = inBand / bandRows;
+    const int across = first + inBand % bandWidth, along = inBand / bandWidth;
+    rowTile = raster.alongN ? along : across;
+    colTile = raster.alongN ? across : along;
   }
 };
 
@@ -51,11 +63,13 @@ template <typename Tile, int kCluster> struct Sm90WorkUnit {
   int tile, split, row0, col0, kTileBegin, kTileEnd;
 
   __device__ Sm90WorkUnit(int unit, const Sm90TileGrid<Tile> &grid,
-                          int tiles, int splits, int kTiles, int rank) {
+                          int tiles, int splits, int kTiles, int rank,
+                          Sm90Raster raster) {
     tile = unit % tiles;
     split = unit / tiles;
     const GroupedTileOrder order(
-        tile, (grid.rowTiles + kCluster - 1) / kCluster, grid.colTiles);
+        tile, (grid.rowTiles + kCluster - 1) / kCluster, grid.colTiles,
+        raster);
     row0 = (order.rowTile * kCluster + rank) * Tile::kBlockM;
     col0 = order.colTile * Tile::kBlockN;
     kTileBegin = static_cast<int>(static_cast<long long>(kTiles) * split /

@@ -101,13 +101,13 @@
 
 // 16 decode tokens through a SwiGLU FFN. sm_90a: the 86 tiles of 64x128
 // of the paired GEMM (gated tiles are at most 128 wide) cannot be split
-// within one wave of 132 SMs; the down projection's 64 tiles of 64x64 are
-// split in 2. sm_80: the mma.sync main loop has no split-K, so both GEMMs
-// take its 128x128 tiles whole.
+// within one wave of 132 SMs; the down projection's 32 tiles of 64x128 are
+// split in 4, one 43-step slice per block of the wave. sm_80: the mma.sync
+// main loop has no split-K, so both GEMMs take its 128x128 tiles whole.
 // CHECK-LABEL: func.func @decode_swiglu
 // SM90: xkernel.gemm{{.*}} plan <target = sm_90a, mainloop = tma_wgmma, tile_m = 64, tile_n = 128, tile_k = 64, stages = 5, warpgroups = 1>
 // SM90: xfuse.gate
-// SM90: xkernel.gemm{{.*}} plan <target = sm_90a, mainloop = tma_wgmma, tile_m = 64, tile_n = 64, tile_k = 64, stages = 8, warpgroups = 1, split_k = 2>
+// SM90: xkernel.gemm{{.*}} plan <target = sm_90a, mainloop = tma_wgmma, tile_m = 64, tile_n = 128, tile_k = 64, stages = 9, warpgroups = 1, split_k = 4>
 // SM80: xkernel.gemm{{.*}} plan <target = sm_80, mainloop = mma_sync, tile_m = 128, tile_n = 128, tile_k = 32, stages = 4, warps_m = 2, warps_n = 4>
 // SM80: xfuse.gate
 // SM80: xkernel.gemm{{.*}} plan <target = sm_80, mainloop = mma_sync, tile_m = 128, tile_n = 128, tile_k = 32, stages = 4, warps_m = 2, warps_n = 4>

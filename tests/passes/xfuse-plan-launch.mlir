@@ -108,9 +108,8 @@ func.func @rope_epilogue(%x: tensor<?x512xbf16>, %w: tensor<512x512xbf16>) -> te
 
 // Decode with a RoPE epilogue: heads of 128 need tiles of 128 or 256
 // columns (sm_90a) and no split-K, so the query projection of 16 tokens
-// takes 32 unsplit 64x128 tiles where the plain projection takes 64x64
-// tiles split in 2 (@decode_plain); on sm_80 8 x 1 warps give each warp
-// one head.
+// takes 32 unsplit 64x128 tiles where the plain projection splits them in
+// 4 (@decode_plain); on sm_80 8 x 1 warps give each warp one head.
 // CHECK-LABEL: func.func @decode_rope
 // SM90: plan <target = sm_90a, mainloop = tma_wgmma, tile_m = 64, tile_n = 128, tile_k = 64, stages = 8, warpgroups = 1>
 // SM80: plan <target = sm_80, mainloop = mma_sync, tile_m = 128, tile_n = 128, tile_k = 32, stages = 4, warps_m = 8, warps_n = 1>
@@ -125,8 +124,13 @@ func.func @decode_rope(%x: tensor<16x4096xbf16>, %w: tensor<4096x4096xbf16>, %p:
   return %y : tensor<16x32x128xbf16>
 }
 
+// The plain projection: 32 tiles of 64x128 split in 4 and 64 of 64x64 split
+// in 2 give every block of the wave 2048 weight columns of 64-deep steps;
+// the wider tile wins the tie (fewer padded A boxes per weight byte), and
+// its 16-step slices take the 9 stages that fit (split slices keep no store
+// buffers).
 // CHECK-LABEL: func.func @decode_plain
-// SM90: plan <target = sm_90a, mainloop = tma_wgmma, tile_m = 64, tile_n = 64, tile_k = 64, stages = 8, warpgroups = 1, split_k = 2>
+// SM90: plan <target = sm_90a, mainloop = tma_wgmma, tile_m = 64, tile_n = 128, tile_k = 64, stages = 9, warpgroups = 1, split_k = 4>
 // SM80: plan <target = sm_80, mainloop = mma_sync, tile_m = 128, tile_n = 128, tile_k = 32, stages = 4, warps_m = 2, warps_n = 4>
 func.func @decode_plain(%x: tensor<16x4096xbf16>, %w: tensor<4096x4096xbf16>) -> tensor<16x4096xbf16> {
   %y = xkernel.gemm(%x, %w : tensor<16x4096xbf16>, tensor<4096x4096xbf16>) -> tensor<16x4096xbf16> {
@@ -222,4 +226,19 @@ func.func @f16(%x: tensor<?x256xf16>, %w: tensor<256x512xf16>) -> tensor<?x512xf
     xkernel.yield %0 : tensor<?x512xf16>
   }
   return %y : tensor<?x512xf16>
+}
+
+// Tile loads need rows that are a multiple of 16 bytes, not of 16 features:
+// bf16 rows of 40 input and 24 output features (80 and 48 bytes) run on the
+// tensor cores.
+// CHECK-LABEL: func.func @rows_of_eight_bf16
+// SM90: xkernel.gemm{{.*}} plan <target = sm_90a, mainloop = tma_wgmma,
+// SM80: xkernel.gemm{{.*}} plan <target = sm_80, mainloop = mma_sync,
+func.func @rows_of_eight_bf16(%x: tensor<?x40xbf16>, %w: tensor<40x24xbf16>) -> tensor<?x24xbf16> {
+  %y = xkernel.gemm(%x, %w : tensor<?x40xbf16>, tensor<40x24xbf16>) -> tensor<?x24xbf16> {
+  ^bb0(%a: tensor<?x40xbf16>, %b: tensor<40x24xbf16>):
+    %0 = xfuse.linear %a, %b : (tensor<?x40xbf16>, tensor<40x24xbf16>) -> tensor<?x24xbf16>
+    xkernel.yield %0 : tensor<?x24xbf16>
+  }
+  return %y : tensor<?x24xbf16>
 }
