@@ -150,9 +150,9 @@ FailureOr<Signature> analyzeSignature(func::FuncOp func) {
     if (failed(p))
       return failure();
     p->packing = func.getArgAttrOfType<kernel::WeightPackingAttr>(
-        i, "xkernel.weight_packing");
+        i, kernel::kWeightPackingAttrName);
     p->positions = positionRange(arg);
-    p->shard = func.getArgAttrOfType<kernel::ShardAttr>(i, "xkernel.shard");
+    p->shard = func.getArgAttrOfType<kernel::ShardAttr>(i, kernel::kShardAttrName);
     sig.args.push_back(*p);
   }
   for (auto [i, type] : llvm::enumerate(func.getResultTypes())) {
@@ -162,7 +162,7 @@ FailureOr<Signature> analyzeSignature(func::FuncOp func) {
         func.getLoc());
     if (failed(p))
       return failure();
-    p->shard = func.getResultAttrOfType<kernel::ShardAttr>(i, "xkernel.shard");
+    p->shard = func.getResultAttrOfType<kernel::ShardAttr>(i, kernel::kShardAttrName);
     sig.results.push_back(*p);
   }
   sig.takesCommunicator =
@@ -170,7 +170,7 @@ FailureOr<Signature> analyzeSignature(func::FuncOp func) {
         return kernel::collectiveRanks(&op).has_value();
       });
   sig.workspace =
-      func->getAttrOfType<kernel::WorkspaceAttr>("xkernel.workspace");
+      func->getAttrOfType<kernel::WorkspaceAttr>(kernel::kWorkspaceAttrName);
   if (!sig.workspace)
     return func.emitError("cannot emit @")
            << sig.name << ": no xkernel.workspace plan; run "
@@ -472,7 +472,7 @@ static LogicalResult bindKernelResults(Operation *kernelOp, int index,
                                        func::ReturnOp ret,
                                        FunctionScope &scope) {
   auto slices =
-      kernelOp->getAttrOfType<ArrayAttr>("xkernel.workspace_slices");
+      kernelOp->getAttrOfType<ArrayAttr>(kernel::kWorkspaceSlicesAttrName);
   for (auto [r, result] : llvm::enumerate(kernelOp->getResults())) {
     auto type = cast<RankedTensorType>(result.getType());
     Buffer buffer;

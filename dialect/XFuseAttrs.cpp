@@ -81,6 +81,24 @@ std::string mlir::xfuse::formatReal(double value) {
   return std::string(text, std::to_chars(text, text + sizeof(text), value).ptr);
 }
 
+LogicalResult
+mlir::xfuse::verifyFinite(function_ref<InFlightDiagnostic()> emitError,
+                          StringRef name, double value) {
+  if (!std::isfinite(value))
+    return emitError() << "expects a finite " << name << ", but got "
+                       << formatReal(value);
+  return success();
+}
+
+LogicalResult
+mlir::xfuse::verifyFinitePositive(function_ref<InFlightDiagnostic()> emitError,
+                                  StringRef name, double value) {
+  if (!(value > 0.0) || !std::isfinite(value))
+    return emitError() << "expects a finite " << name << " > 0, but got "
+                       << formatReal(value);
+  return success();
+}
+
 static LogicalResult
 verifyScalingFactor(function_ref<InFlightDiagnostic()> emitError,
                     const llvm::APFloat &factorValue) {
@@ -162,9 +180,8 @@ LogicalResult YarnScalingAttr::verify(
                        << ", beta_slow = " << formatReal(betaSlow);
   for (auto [name, value] : {std::pair{"mscale", mscaleValue},
                              std::pair{"mscale_all_dim", mscaleAllDimValue}})
-    if (!std::isfinite(value.convertToDouble()))
-      return emitError() << "expects a finite " << name << ", but got "
-                         << formatReal(value.convertToDouble());
+    if (failed(verifyFinite(emitError, name, value.convertToDouble())))
+      return failure();
   if (attentionFactor)
     return verifyAttentionFactor(emitError, attentionFactor);
   double derived = derivedYarnAttentionFactor(
@@ -195,10 +212,9 @@ LogicalResult LongRopeScalingAttr::verify(
     return failure();
   if (maxPosition && *maxPosition <= 0)
     return emitError() << "expects max_position > 0, but got " << *maxPosition;
-  if (factor && (!(factor->convertToDouble() > 0.0) ||
-                 !std::isfinite(factor->convertToDouble())))
-    return emitError() << "expects a finite factor > 0, but got "
-                       << formatReal(factor->convertToDouble());
+  if (factor && failed(verifyFinitePositive(emitError, "factor",
+                                            factor->convertToDouble())))
+    return failure();
   if (!attentionFactor && !factor && !maxPosition)
     return emitError() << "expects factor, max_position or attention_factor, "
                           "from which the attention factor follows, but got "
@@ -308,13 +324,8 @@ SmallVector<StringRef> mlir::xfuse::huggingFaceActivationNames() {
 LogicalResult
 ClampedSwigluAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                           llvm::APFloat alphaValue, llvm::APFloat limitValue) {
-  double alpha = alphaValue.convertToDouble();
-  double limit = limitValue.convertToDouble();
-  if (!(alpha > 0.0) || !std::isfinite(alpha))
-    return emitError() << "expects a finite alpha > 0, but got "
-                       << formatReal(alpha);
-  if (!(limit > 0.0) || !std::isfinite(limit))
-    return emitError() << "expects a finite limit > 0, but got "
-                       << formatReal(limit);
-  return success();
+  if (failed(verifyFinitePositive(emitError, "alpha",
+                                  alphaValue.convertToDouble())))
+    return failure();
+  return verifyFinitePositive(emitError, "limit", limitValue.convertToDouble());
 }

@@ -28,6 +28,13 @@ FailureOr<bool> parseBoolParameter(AsmParser &parser);
 /// shortest text that reads back as `value`, rather than as `5.000000e-01`.
 std::string formatReal(double value);
 
+/// Succeed if `value` is finite (and > 0); otherwise report what was
+/// expected of `name` and what was found through `emitError`.
+LogicalResult verifyFinite(function_ref<InFlightDiagnostic()> emitError,
+                           StringRef name, double value);
+LogicalResult verifyFinitePositive(function_ref<InFlightDiagnostic()> emitError,
+                                   StringRef name, double value);
+
 /// The slope of quick_gelu, x * sigmoid(1.702 x), and the default alpha of
 /// the clamped SwiGLU: the constant of transformers' QuickGELUActivation and
 /// of gpt-oss's experts.

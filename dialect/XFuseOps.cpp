@@ -7,8 +7,6 @@
 
 #include "llvm/Support/InterleavedRange.h"
 
-#include <cmath>
-
 using namespace mlir;
 using namespace mlir::xfuse;
 
@@ -24,7 +22,7 @@ public:
       : loc(loc), opName(opName) {}
 
   template <typename... Args> LogicalResult fail(Args &&...args) const {
-    return emitOptionalError(loc, "'xfuse.", opName, "' op ",
+    return emitOptionalError(loc, "'", opName, "' op ",
                              std::forward<Args>(args)...);
   }
 
@@ -154,15 +152,20 @@ WeightLayout layoutOr(WeightLayoutAttr attr) {
 
 } // namespace
 
-/// Attribute rules, checked by the verifiers: the custom-form parser infers
-/// result types before it stores attributes in the op's properties, so type
-/// inference cannot see them.
-static LogicalResult verifyPositive(Operation *op, StringRef name,
-                                    double value) {
-  if (!(value > 0.0) || !std::isfinite(value))
-    return op->emitOpError("expects a finite ")
-           << name << " > 0, but got " << formatReal(value);
-  return success();
+/// Where the verifiers report the attribute rules (verifyFinite and the
+/// like): the custom-form parser infers result types before it stores
+/// attributes in the op's properties, so type inference cannot see them.
+static auto opError(Operation *op) {
+  return [op] { return op->emitOpError(); };
+}
+
+/// Checks the operand types of `op` through its type inference. The
+/// verifiers whose attribute rules read operand shapes call it first: the
+/// interface verifier that would report a bad operand runs after them.
+template <typename OpTy> static LogicalResult verifyOperandTypes(OpTy op) {
+  SmallVector<Type> inferred;
+  return OpTy::inferReturnTypes(op.getContext(), op.getLoc(),
+                                typename OpTy::Adaptor(op), inferred);
 }
 
 //===----------------------------------------------------------------------===//
@@ -173,7 +176,7 @@ LogicalResult SinusoidalPeOp::inferReturnTypes(MLIRContext *,
                                                std::optional<Location> loc,
                                                Adaptor adaptor,
                                                SmallVectorImpl<Type> &results) {
-  TypeRules rules(loc, getOperationName().drop_front(6));
+  TypeRules rules(loc, getOperationName());
   auto input =
       rules.floatTensor("input ([..., seq, d])", adaptor.getInput(), 2);
   if (failed(input))
@@ -187,10 +190,8 @@ LogicalResult SinusoidalPeOp::inferReturnTypes(MLIRContext *,
 
 LogicalResult SinusoidalPeOp::verify() {
   // The rule on d depends on the layout, an attribute, so it lives here
-  // rather than in inference, which must have accepted the input first.
-  SmallVector<Type> inferred;
-  if (failed(inferReturnTypes(getContext(), getLoc(), Adaptor(*this),
-                              inferred)))
+  // rather than in inference.
+  if (failed(verifyOperandTypes(*this)))
     return failure();
   int64_t d = getInput().getType().getShape().back();
   if (getLayout() == PeLayout::fairseq) {
@@ -205,19 +206,17 @@ LogicalResult SinusoidalPeOp::verify() {
                        "an odd d), but got d = ")
            << d;
   }
-  if (failed(verifyPositive(*this, "base", getBase().convertToDouble())))
+  if (failed(verifyFinitePositive(opError(*this), "base",
+                                  getBase().convertToDouble())))
     return failure();
-  if (!std::isfinite(getScale().convertToDouble()))
-    return emitOpError("expects a finite scale, but got ")
-           << formatReal(getScale().convertToDouble());
-  return success();
+  return verifyFinite(opError(*this), "scale", getScale().convertToDouble());
 }
 
 LogicalResult LearnedPeOp::inferReturnTypes(MLIRContext *,
                                             std::optional<Location> loc,
                                             Adaptor adaptor,
                                             SmallVectorImpl<Type> &results) {
-  TypeRules rules(loc, getOperationName().drop_front(6));
+  TypeRules rules(loc, getOperationName());
   auto input =
       rules.floatTensor("input ([..., seq, d])", adaptor.getInput(), 2);
   if (failed(input))
@@ -268,7 +267,7 @@ LogicalResult RopeOp::inferReturnTypes(MLIRContext *,
                                        std::optional<Location> loc,
                                        Adaptor adaptor,
                                        SmallVectorImpl<Type> &results) {
-  TypeRules rules(loc, getOperationName().drop_front(6));
+  TypeRules rules(loc, getOperationName());
   auto input = rules.floatTensor("input ([..., seq, heads, head_dim])",
                                  adaptor.getInput(), 3, 2);
   if (failed(input))
@@ -334,18 +333,16 @@ static LogicalResult verifyMultimodal(RopeOp op, int64_t rotaryDim) {
 }
 
 LogicalResult RopeOp::verify() {
-  // The rotary_dim rule needs a valid head_dim, but the interface verifier
-  // that checks the operand types through inference runs after this one.
-  SmallVector<Type> inferred;
-  if (failed(inferReturnTypes(getContext(), getLoc(), Adaptor(*this),
-                              inferred)))
+  // The rotary_dim rule needs a valid head_dim.
+  if (failed(verifyOperandTypes(*this)))
     return failure();
   int64_t headDim = getInput().getType().getShape().back();
   int64_t rotaryDim = getEffectiveRotaryDim();
   if (rotaryDim <= 0 || rotaryDim % 2 != 0 || rotaryDim > headDim)
     return emitOpError("expects an even rotary_dim in (0, head_dim = ")
            << headDim << "], but got " << rotaryDim;
-  if (failed(verifyPositive(*this, "theta", getTheta().convertToDouble())))
+  if (failed(verifyFinitePositive(opError(*this), "theta",
+                                  getTheta().convertToDouble())))
     return failure();
   if (isa_and_nonnull<DynamicNtkScalingAttr>(getScalingAttr()) &&
       rotaryDim <= 2)
@@ -371,7 +368,7 @@ LogicalResult LinearOp::inferReturnTypes(MLIRContext *,
                                          std::optional<Location> loc,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &results) {
-  TypeRules rules(loc, getOperationName().drop_front(6));
+  TypeRules rules(loc, getOperationName());
   auto input = rules.floatTensor("input", adaptor.getInput(), 1);
   if (failed(input))
     return failure();
@@ -389,7 +386,7 @@ LogicalResult ActivationOp::inferReturnTypes(MLIRContext *,
                                              std::optional<Location> loc,
                                              Adaptor adaptor,
                                              SmallVectorImpl<Type> &results) {
-  TypeRules rules(loc, getOperationName().drop_front(6));
+  TypeRules rules(loc, getOperationName());
   auto input = rules.floatTensor("input", adaptor.getInput(), 0, 0);
   if (failed(input))
     return failure();
@@ -407,7 +404,7 @@ LogicalResult AddOp::inferReturnTypes(MLIRContext *,
                                       std::optional<Location> loc,
                                       Adaptor adaptor,
                                       SmallVectorImpl<Type> &results) {
-  TypeRules rules(loc, getOperationName().drop_front(6));
+  TypeRules rules(loc, getOperationName());
   auto lhs = rules.floatTensor("lhs", adaptor.getLhs(), 0, 0);
   auto rhs = rules.floatTensor("rhs", adaptor.getRhs(), 0, 0);
   if (failed(lhs) || failed(rhs) ||
@@ -428,7 +425,7 @@ LogicalResult GateOp::inferReturnTypes(MLIRContext *,
                                        std::optional<Location> loc,
                                        Adaptor adaptor,
                                        SmallVectorImpl<Type> &results) {
-  TypeRules rules(loc, getOperationName().drop_front(6));
+  TypeRules rules(loc, getOperationName());
   auto gate = rules.floatTensor("gate", adaptor.getGate(), 0, 0);
   if (failed(gate))
     return failure();
@@ -458,32 +455,31 @@ LogicalResult RmsNormOp::inferReturnTypes(MLIRContext *,
                                           std::optional<Location> loc,
                                           Adaptor adaptor,
                                           SmallVectorImpl<Type> &results) {
-  TypeRules rules(loc, getOperationName().drop_front(6));
+  TypeRules rules(loc, getOperationName());
   return inferNormType(rules, adaptor.getInput(), adaptor.getWeight(),
                        /*bias=*/nullptr, results);
 }
 
 LogicalResult RmsNormOp::verify() {
-  if (failed(verifyPositive(*this, "epsilon", getEpsilon().convertToDouble())))
+  if (failed(verifyFinitePositive(opError(*this), "epsilon",
+                                  getEpsilon().convertToDouble())))
     return failure();
-  double weightOffset = getWeightOffset().convertToDouble();
-  if (!std::isfinite(weightOffset))
-    return emitOpError("expects a finite weight_offset, but got ")
-           << formatReal(weightOffset);
-  return success();
+  return verifyFinite(opError(*this), "weight_offset",
+                      getWeightOffset().convertToDouble());
 }
 
 LogicalResult LayerNormOp::inferReturnTypes(MLIRContext *,
                                             std::optional<Location> loc,
                                             Adaptor adaptor,
                                             SmallVectorImpl<Type> &results) {
-  TypeRules rules(loc, getOperationName().drop_front(6));
+  TypeRules rules(loc, getOperationName());
   return inferNormType(rules, adaptor.getInput(), adaptor.getWeight(),
                        adaptor.getBias(), results);
 }
 
 LogicalResult LayerNormOp::verify() {
-  return verifyPositive(*this, "epsilon", getEpsilon().convertToDouble());
+  return verifyFinitePositive(opError(*this), "epsilon",
+                              getEpsilon().convertToDouble());
 }
 
 //===----------------------------------------------------------------------===//
@@ -494,7 +490,7 @@ LogicalResult FfnOp::inferReturnTypes(MLIRContext *,
                                       std::optional<Location> loc,
                                       Adaptor adaptor,
                                       SmallVectorImpl<Type> &results) {
-  TypeRules rules(loc, getOperationName().drop_front(6));
+  TypeRules rules(loc, getOperationName());
   auto input = rules.floatTensor("input", adaptor.getInput(), 1);
   if (failed(input))
     return failure();
@@ -515,7 +511,7 @@ LogicalResult GatedFfnOp::inferReturnTypes(MLIRContext *,
                                            std::optional<Location> loc,
                                            Adaptor adaptor,
                                            SmallVectorImpl<Type> &results) {
-  TypeRules rules(loc, getOperationName().drop_front(6));
+  TypeRules rules(loc, getOperationName());
   auto input = rules.floatTensor("input", adaptor.getInput(), 1);
   if (failed(input))
     return failure();

@@ -29,8 +29,6 @@ using namespace mlir::xfuse;
 
 namespace {
 
-constexpr StringLiteral kShardAttrName = "xkernel.shard";
-
 /// The number of ranks the function runs on, which its shards and
 /// collectives must agree on; nullopt when it runs on one GPU.
 FailureOr<std::optional<int64_t>> rankCount(func::FuncOp func) {
@@ -53,12 +51,13 @@ FailureOr<std::optional<int64_t>> rankCount(func::FuncOp func) {
     return failure();
   };
   for (unsigned i = 0; i < func.getNumArguments(); ++i)
-    if (auto shard = func.getArgAttrOfType<kernel::ShardAttr>(i, kShardAttrName))
+    if (auto shard =
+            func.getArgAttrOfType<kernel::ShardAttr>(i, kernel::kShardAttrName))
       if (failed(agree(func, shard.getRanks())))
         return failure();
   for (unsigned i = 0; i < func.getNumResults(); ++i)
-    if (auto shard =
-            func.getResultAttrOfType<kernel::ShardAttr>(i, kShardAttrName))
+    if (auto shard = func.getResultAttrOfType<kernel::ShardAttr>(
+            i, kernel::kShardAttrName))
       if (failed(agree(func, shard.getRanks())))
         return failure();
   WalkResult walk = func.walk([&](Operation *op) {
@@ -152,8 +151,8 @@ struct XFuseExpandRanksPass
     OpBuilder builder = OpBuilder::atBlockBegin(full);
     for (BlockArgument argument : sharded.getArguments()) {
       unsigned index = argument.getArgNumber();
-      auto shard =
-          func.getArgAttrOfType<kernel::ShardAttr>(index, kShardAttrName);
+      auto shard = func.getArgAttrOfType<kernel::ShardAttr>(
+          index, kernel::kShardAttrName);
       auto type = cast<RankedTensorType>(argument.getType());
       Value fullArgument = full->addArgument(
           shard ? shard.getFullType(type) : type, argument.getLoc());
@@ -163,7 +162,7 @@ struct XFuseExpandRanksPass
                                      shard, type, rank)
                             : fullArgument);
       if (shard)
-        func.removeArgAttr(index, kShardAttrName);
+        func.removeArgAttr(index, kernel::kShardAttrName);
     }
     // The ranks' values of `value`, in rank order.
     auto ranksOf = [&](Value value) {
@@ -202,14 +201,14 @@ struct XFuseExpandRanksPass
     Operation *terminator = sharded.getTerminator();
     SmallVector<Value> results;
     for (auto [index, result] : llvm::enumerate(terminator->getOperands())) {
-      if (!func.getResultAttr(index, kShardAttrName)) {
+      if (!func.getResultAttr(index, kernel::kShardAttrName)) {
         results.push_back(rankValues[0].lookup(result));
         continue;
       }
       results.push_back(tensor::ConcatOp::create(
           builder, terminator->getLoc(), /*dim=*/0, ranksOf(result)));
-      func.removeResultAttr(index,
-                            StringAttr::get(func.getContext(), kShardAttrName));
+      func.removeResultAttr(
+          index, StringAttr::get(func.getContext(), kernel::kShardAttrName));
     }
     func::ReturnOp::create(builder, terminator->getLoc(), results);
     // The other ranks' copies of what follows the last all-reduce.

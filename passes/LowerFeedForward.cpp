@@ -82,12 +82,7 @@ static Value buildRowSum(OpBuilder &builder, Location loc, Value input,
                          ValueRange rows, ScalarFn term) {
   auto type = cast<RankedTensorType>(input.getType());
   int64_t rank = type.getRank();
-  Type f32 = builder.getF32Type();
-  Value empty = createEmptyWithShape(builder, loc, type.getShape().drop_back(),
-                                     input, f32);
-  Value init = linalg::FillOp::create(builder, loc,
-                                      f32Constant(builder, loc, 0.0), empty)
-                   .getResult(0);
+  Value init = createF32Zeros(builder, loc, type.getShape().drop_back(), input);
   MLIRContext *context = builder.getContext();
   SmallVector<Value> inputs{input};
   llvm::append_range(inputs, rows);
@@ -280,6 +275,15 @@ static Value unflattenTokens(OpBuilder &builder, Location loc, Value matrix,
       matrix, reassociation, sizes);
 }
 
+/// Runs `layers` on `input` [..., k] viewed as a [tokens, k] matrix and gives
+/// their [tokens, n] result the leading dimensions of `input` back. ffn and
+/// gated_ffn flatten once for all their layers.
+static Value lowerOnTokenMatrix(OpBuilder &builder, Location loc, Value input,
+                                function_ref<Value(Value tokens)> layers) {
+  Value output = layers(flattenTokens(builder, loc, input));
+  return unflattenTokens(builder, loc, output, input);
+}
+
 /// X·W + b for the [tokens, in] matrix `tokens`, with `weight` stored as
 /// `layout` says and an optional `bias` [out]: a linalg.matmul accumulating in
 /// f32, then a generic adding the bias and rounding to the element type.
@@ -291,11 +295,7 @@ static Value lowerTokenLinear(OpBuilder &builder, Location loc, Value tokens,
   bool outIn = layout == WeightLayout::out_in;
   int64_t out = weightShape[outIn ? 0 : 1];
   int64_t tokenCount = cast<RankedTensorType>(tokens.getType()).getDimSize(0);
-  Value empty =
-      createEmptyWithShape(builder, loc, {tokenCount, out}, tokens, f32);
-  Value zero = linalg::FillOp::create(builder, loc,
-                                      f32Constant(builder, loc, 0.0), empty)
-                   .getResult(0);
+  Value zero = createF32Zeros(builder, loc, {tokenCount, out}, tokens);
   // The matmul extends its operands to the f32 accumulator itself; for
   // out_in its indexing maps read the weight transposed.
   SmallVector<Value, 2> operands{tokens, weight};
@@ -341,6 +341,24 @@ static Value rootMeanSquare(OpBuilder &builder, Location loc, Value sumSquares,
                             f32Constant(builder, loc, epsilon)));
 }
 
+/// A norm's elementwise step over `input` [..., d]: `body` receives the
+/// element, its row's entries of the f32 statistics `rowStats` (from
+/// buildRowSum) and its entries of the [d] parameters `params`, in that order.
+static Value buildRowwise(OpBuilder &builder, Location loc, Value input,
+                          ValueRange rowStats, ValueRange params,
+                          ScalarFn body) {
+  MLIRContext *context = builder.getContext();
+  int64_t rank = rankOf(input);
+  SmallVector<Value> inputs{input};
+  llvm::append_range(inputs, rowStats);
+  llvm::append_range(inputs, params);
+  SmallVector<AffineMap> maps{builder.getMultiDimIdentityMap(rank)};
+  maps.append(rowStats.size(), rowMap(context, rank));
+  maps.append(params.size(), trailingDimsMap(context, rank, 1));
+  return buildElementwise(builder, loc, input, elementTypeOf(input), inputs,
+                          maps, body);
+}
+
 //===----------------------------------------------------------------------===//
 // Patterns
 //===----------------------------------------------------------------------===//
@@ -353,11 +371,12 @@ struct LinearLowering : OpConversionPattern<LinearOp> {
   matchAndRewrite(LinearOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    Value input = adaptor.getInput();
-    Value tokens = flattenTokens(rewriter, loc, input);
-    Value output = lowerTokenLinear(rewriter, loc, tokens, adaptor.getWeight(),
-                                    adaptor.getBias(), op.getWeightLayout());
-    rewriter.replaceOp(op, unflattenTokens(rewriter, loc, output, input));
+    auto layer = [&](Value tokens) {
+      return lowerTokenLinear(rewriter, loc, tokens, adaptor.getWeight(),
+                              adaptor.getBias(), op.getWeightLayout());
+    };
+    rewriter.replaceOp(
+        op, lowerOnTokenMatrix(rewriter, loc, adaptor.getInput(), layer));
     return success();
   }
 };
@@ -413,7 +432,6 @@ struct RmsNormLowering : OpConversionPattern<RmsNormOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Value input = adaptor.getInput();
-    int64_t rank = rankOf(input);
     int64_t size = cast<RankedTensorType>(input.getType()).getShape().back();
     double epsilon = op.getEpsilon().convertToDouble();
     double weightOffset = op.getWeightOffset().convertToDouble();
@@ -423,14 +441,10 @@ struct RmsNormLowering : OpConversionPattern<RmsNormOp> {
           return arith::MulFOp::create(nested, nestedLoc, args[0], args[0])
               .getResult();
         });
-    MLIRContext *context = getContext();
     // x / sqrt(mean(x^2) + epsilon) * (weight + weight_offset)
     rewriter.replaceOp(
-        op, buildElementwise(
-                rewriter, loc, input, elementTypeOf(input),
-                {input, sumSquares, adaptor.getWeight()},
-                {rewriter.getMultiDimIdentityMap(rank), rowMap(context, rank),
-                 trailingDimsMap(context, rank, 1)},
+        op, buildRowwise(
+                rewriter, loc, input, sumSquares, adaptor.getWeight(),
                 [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
                   Value root =
                       rootMeanSquare(nested, nestedLoc, args[1], size, epsilon);
@@ -456,7 +470,6 @@ struct LayerNormLowering : OpConversionPattern<LayerNormOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Value input = adaptor.getInput();
-    int64_t rank = rankOf(input);
     int64_t size = cast<RankedTensorType>(input.getType()).getShape().back();
     double epsilon = op.getEpsilon().convertToDouble();
     auto centre = [size](OpBuilder &nested, Location nestedLoc, Value x,
@@ -480,19 +493,13 @@ struct LayerNormLowering : OpConversionPattern<LayerNormOp> {
         });
 
     // (x - mean) / sqrt(var + epsilon) * weight + bias
-    MLIRContext *context = getContext();
-    SmallVector<Value> inputs{input, sum, sumSquares, adaptor.getWeight()};
-    SmallVector<AffineMap> maps{rewriter.getMultiDimIdentityMap(rank),
-                                rowMap(context, rank), rowMap(context, rank),
-                                trailingDimsMap(context, rank, 1)};
-    if (Value bias = adaptor.getBias()) {
-      inputs.push_back(bias);
-      maps.push_back(trailingDimsMap(context, rank, 1));
-    }
+    SmallVector<Value> params{adaptor.getWeight()};
+    if (Value bias = adaptor.getBias())
+      params.push_back(bias);
     rewriter.replaceOp(
         op,
-        buildElementwise(
-            rewriter, loc, input, elementTypeOf(input), inputs, maps,
+        buildRowwise(
+            rewriter, loc, input, {sum, sumSquares}, params,
             [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
               Value root =
                   rootMeanSquare(nested, nestedLoc, args[2], size, epsilon);
@@ -510,9 +517,6 @@ struct LayerNormLowering : OpConversionPattern<LayerNormOp> {
   }
 };
 
-// ffn and gated_ffn flatten their input once and run every layer on the
-// [tokens, features] matrices.
-
 struct FfnLowering : OpConversionPattern<FfnOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -520,15 +524,16 @@ struct FfnLowering : OpConversionPattern<FfnOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     WeightLayout layout = op.getWeightLayout();
-    Value input = adaptor.getInput();
-    Value tokens = flattenTokens(rewriter, loc, input);
-    Value hidden = lowerTokenLinear(rewriter, loc, tokens, adaptor.getW1(),
-                                    adaptor.getB1(), layout);
-    Value activated =
-        lowerActivation(rewriter, loc, op.getActivation(), hidden);
-    Value output = lowerTokenLinear(rewriter, loc, activated, adaptor.getW2(),
-                                    adaptor.getB2(), layout);
-    rewriter.replaceOp(op, unflattenTokens(rewriter, loc, output, input));
+    auto layers = [&](Value tokens) {
+      Value hidden = lowerTokenLinear(rewriter, loc, tokens, adaptor.getW1(),
+                                      adaptor.getB1(), layout);
+      Value activated =
+          lowerActivation(rewriter, loc, op.getActivation(), hidden);
+      return lowerTokenLinear(rewriter, loc, activated, adaptor.getW2(),
+                              adaptor.getB2(), layout);
+    };
+    rewriter.replaceOp(
+        op, lowerOnTokenMatrix(rewriter, loc, adaptor.getInput(), layers));
     return success();
   }
 };
@@ -540,16 +545,17 @@ struct GatedFfnLowering : OpConversionPattern<GatedFfnOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     WeightLayout layout = op.getWeightLayout();
-    Value input = adaptor.getInput();
-    Value tokens = flattenTokens(rewriter, loc, input);
-    Value gate = lowerTokenLinear(rewriter, loc, tokens, adaptor.getWGate(),
-                                  adaptor.getBGate(), layout);
-    Value up = lowerTokenLinear(rewriter, loc, tokens, adaptor.getWUp(),
-                                adaptor.getBUp(), layout);
-    Value product = lowerGate(rewriter, loc, op.getActivation(), gate, up);
-    Value output = lowerTokenLinear(rewriter, loc, product, adaptor.getWDown(),
-                                    adaptor.getBDown(), layout);
-    rewriter.replaceOp(op, unflattenTokens(rewriter, loc, output, input));
+    auto layers = [&](Value tokens) {
+      Value gate = lowerTokenLinear(rewriter, loc, tokens, adaptor.getWGate(),
+                                    adaptor.getBGate(), layout);
+      Value up = lowerTokenLinear(rewriter, loc, tokens, adaptor.getWUp(),
+                                  adaptor.getBUp(), layout);
+      Value product = lowerGate(rewriter, loc, op.getActivation(), gate, up);
+      return lowerTokenLinear(rewriter, loc, product, adaptor.getWDown(),
+                              adaptor.getBDown(), layout);
+    };
+    rewriter.replaceOp(
+        op, lowerOnTokenMatrix(rewriter, loc, adaptor.getInput(), layers));
     return success();
   }
 };

@@ -142,6 +142,15 @@ struct EncodingElement {
   /// The element's entry of the per-feature table, null without a table.
   Value featureEntry;
   TokenPosition position;
+
+  /// The sine and cosine of the element's angle: its position times its
+  /// feature entry, the frequency of its pair.
+  std::pair<Value, Value> sinCos(OpBuilder &builder, Location loc) const {
+    Value angle = arith::MulFOp::create(
+        builder, loc, position.asF32(builder, loc), featureEntry);
+    return {math::SinOp::create(builder, loc, angle),
+            math::CosOp::create(builder, loc, angle)};
+  }
 };
 } // namespace
 
@@ -238,11 +247,7 @@ struct SinusoidalPeLowering : OpRewritePattern<SinusoidalPeOp> {
         op.getPositions(),
         [&](OpBuilder &b, Location bodyLoc,
             const EncodingElement &element) -> Value {
-          Value position = element.position.asF32(b, bodyLoc);
-          Value angle =
-              arith::MulFOp::create(b, bodyLoc, position, element.featureEntry);
-          Value sin = math::SinOp::create(b, bodyLoc, angle);
-          Value cos = math::CosOp::create(b, bodyLoc, angle);
+          auto [sin, cos] = element.sinCos(b, bodyLoc);
           Value feature = linalg::IndexOp::create(b, bodyLoc, rank - 1);
           Value isSine = isFirstOfPair(b, bodyLoc, feature, width, pairing);
           Value encoding =
@@ -491,8 +496,8 @@ static Value buildMultimodalPositions(OpBuilder &builder, Location loc,
 /// inv_freq per feature and `positions` pos per token or per token and
 /// feature (buildEncodingGeneric): out[j] = x[j] cos - x[partner] sin for
 /// the first feature of a pair, x[j] cos + x[partner] sin for the second,
-/// the partner read with tensor.extract. cos and sin are multiplied by `attentionFactor`
-/// unless it is null.
+/// the partner read with tensor.extract. cos and sin are multiplied by
+/// `attentionFactor` unless it is null.
 static Value buildRotation(OpBuilder &builder, Location loc, Value rotary,
                            Value frequencies, Value positions,
                            Value attentionFactor, FeaturePairing pairing) {
@@ -503,11 +508,7 @@ static Value buildRotation(OpBuilder &builder, Location loc, Value rotary,
       builder, loc, rotary, /*featureRank=*/2, frequencies, positions,
       [&](OpBuilder &b, Location bodyLoc,
           const EncodingElement &element) -> Value {
-        Value position = element.position.asF32(b, bodyLoc);
-        Value angle =
-            arith::MulFOp::create(b, bodyLoc, position, element.featureEntry);
-        Value sin = math::SinOp::create(b, bodyLoc, angle);
-        Value cos = math::CosOp::create(b, bodyLoc, angle);
+        auto [sin, cos] = element.sinCos(b, bodyLoc);
         if (attentionFactor) {
           cos = arith::MulFOp::create(b, bodyLoc, cos, attentionFactor);
           sin = arith::MulFOp::create(b, bodyLoc, sin, attentionFactor);

@@ -25,13 +25,14 @@ Value mlir::xfuse::createEmptyWithShape(OpBuilder &builder, Location loc,
                                  dynamicSizes);
 }
 
-Value mlir::xfuse::createFilledLike(OpBuilder &builder, Location loc,
-                                    Value like, Type elementType,
-                                    double value) {
-  Value empty = createEmptyLike(builder, loc, like, elementType);
-  Value scalar = arith::ConstantOp::create(
-      builder, loc, elementType, builder.getFloatAttr(elementType, value));
-  return linalg::FillOp::create(builder, loc, scalar, empty).getResult(0);
+Value mlir::xfuse::createF32Zeros(OpBuilder &builder, Location loc,
+                                  ArrayRef<int64_t> shape,
+                                  Value dynamicSource) {
+  Value empty = createEmptyWithShape(builder, loc, shape, dynamicSource,
+                                     builder.getF32Type());
+  return linalg::FillOp::create(builder, loc, f32Constant(builder, loc, 0.0),
+                                empty)
+      .getResult(0);
 }
 
 Value mlir::xfuse::f32Constant(OpBuilder &builder, Location loc,

@@ -18,9 +18,10 @@ Value createEmptyWithShape(OpBuilder &builder, Location loc,
                            ArrayRef<int64_t> shape, Value dynamicSource,
                            Type elementType);
 
-/// A tensor filled with `value`, shaped like `createEmptyLike`.
-Value createFilledLike(OpBuilder &builder, Location loc, Value like,
-                       Type elementType, double value);
+/// An f32 tensor of `shape` (dynamic entries as in `createEmptyWithShape`)
+/// filled with zeros: the accumulator of a reduction or a matmul.
+Value createF32Zeros(OpBuilder &builder, Location loc, ArrayRef<int64_t> shape,
+                     Value dynamicSource);
 
 /// An f32 scalar constant.
 Value f32Constant(OpBuilder &builder, Location loc, double value);

@@ -51,7 +51,8 @@ void emitFusionReport(func::FuncOp func) {
     }
   });
   func.emitRemark() << "@" << func.getSymName() << ": " << kernels
-                    << " kernels, " << func->getAttr("xkernel.workspace");
+                    << " kernels, "
+                    << func->getAttr(kernel::kWorkspaceAttrName);
 }
 
 struct XFusePipelinePass

@@ -24,8 +24,6 @@ using namespace mlir::xfuse;
 
 namespace {
 
-constexpr StringLiteral kWorkspaceAttrName = "xkernel.workspace";
-constexpr StringLiteral kSlicesAttrName = "xkernel.workspace_slices";
 constexpr int64_t kAlignment = 256;
 
 /// A size in bytes: `bytes` times the product of the function's dynamic
@@ -214,7 +212,7 @@ private:
       offsets.push_back(end);
       end = end + buffer.size.toExpr(context).ceilDiv(kAlignment) * kAlignment;
     }
-    func->setAttr(kWorkspaceAttrName,
+    func->setAttr(kernel::kWorkspaceAttrName,
                   kernel::WorkspaceAttr::get(context, toMap(end)));
 
     llvm::MapVector<Operation *, SmallVector<Attribute>> slicesOf;
@@ -222,7 +220,8 @@ private:
       slicesOf[result.getOwner()].push_back(kernel::WorkspaceSliceAttr::get(
           context, result.getResultNumber(), toMap(offsets[buffer])));
     for (auto &[kernel, kernelSlices] : slicesOf)
-      kernel->setAttr(kSlicesAttrName, ArrayAttr::get(context, kernelSlices));
+      kernel->setAttr(kernel::kWorkspaceSlicesAttrName,
+                      ArrayAttr::get(context, kernelSlices));
   }
 
   FailureOr<Extent> extentOf(Value value) {

@@ -17,8 +17,6 @@ using namespace mlir::xfuse;
 
 namespace {
 
-constexpr StringLiteral kPackingAttrName = "xkernel.weight_packing";
-
 /// The packing wanted for each argument, with the projection that first
 /// asked for it.
 using PackingPlan =
@@ -43,7 +41,7 @@ public:
 
   void record() {
     for (auto &[argument, wanted] : packings)
-      func.setArgAttr(argument, kPackingAttrName, wanted.first);
+      func.setArgAttr(argument, kernel::kWeightPackingAttrName, wanted.first);
   }
 
 private:

@@ -31,8 +31,6 @@ using namespace mlir::xfuse;
 
 namespace {
 
-constexpr StringLiteral kShardAttrName = "xkernel.shard";
-
 /// The fewest rows worth a block of their own when the tokens are known:
 /// a smaller block's all-reduce is latency-bound and its GEMM too short to
 /// hide one.
@@ -144,7 +142,7 @@ private:
         return op->emitOpError("expects ")
                << operand.name << " to be a function argument that only this "
                << "op uses, so that each rank can be given its part of it";
-      if (func.getArgAttr(argument.getArgNumber(), kShardAttrName))
+      if (func.getArgAttr(argument.getArgNumber(), kernel::kShardAttrName))
         return op->emitOpError("expects ")
                << operand.name << " not to be sharded already";
       auto type = cast<RankedTensorType>(argument.getType());
@@ -175,7 +173,7 @@ private:
         shape[*operand.dim] /= ranks;
         argument.setType(type.clone(shape));
       }
-      func.setArgAttr(argument.getArgNumber(), kShardAttrName,
+      func.setArgAttr(argument.getArgNumber(), kernel::kShardAttrName,
                       kernel::ShardAttr::get(context, ranks, operand.dim));
     }
     OpBuilder builder(op->getContext());
@@ -218,7 +216,7 @@ private:
         results[index] = reduceScatter.getType();
         func.setType(FunctionType::get(func.getContext(),
                                        func.getArgumentTypes(), results));
-        func.setResultAttr(index, kShardAttrName,
+        func.setResultAttr(index, kernel::kShardAttrName,
                            kernel::ShardAttr::get(func.getContext(), ranks,
                                                   /*dim=*/0));
         continue;

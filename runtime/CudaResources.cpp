@@ -13,22 +13,26 @@ StatusOr<DeviceBuffer> DeviceBuffer::allocate(std::size_t bytes) {
   return buffer;
 }
 
+/// Fails a copy of `bytes` that would overrun a buffer of `size` bytes;
+/// `direction` ("into", "out of") says which way it went.
+static Status checkCopyFits(std::size_t bytes, std::size_t size,
+                            const char *direction) {
+  if (bytes <= size)
+    return Status::ok();
+  return Status::error(StatusCode::kOutOfRange,
+                       "copy of " + std::to_string(bytes) + " bytes " +
+                           direction + " a device buffer of " +
+                           std::to_string(size));
+}
+
 Status DeviceBuffer::copyFromHost(const void *src, std::size_t bytes) {
-  if (bytes > size_)
-    return Status::error(StatusCode::kOutOfRange,
-                         "copy of " + std::to_string(bytes) +
-                             " bytes into a device buffer of " +
-                             std::to_string(size_));
+  XFUSE_RETURN_IF_ERROR(checkCopyFits(bytes, size_, "into"));
   XFUSE_CUDA_TRY(cudaMemcpy(data(), src, bytes, cudaMemcpyHostToDevice));
   return Status::ok();
 }
 
 Status DeviceBuffer::copyToHost(void *dst, std::size_t bytes) const {
-  if (bytes > size_)
-    return Status::error(StatusCode::kOutOfRange,
-                         "copy of " + std::to_string(bytes) +
-                             " bytes out of a device buffer of " +
-                             std::to_string(size_));
+  XFUSE_RETURN_IF_ERROR(checkCopyFits(bytes, size_, "out of"));
   XFUSE_CUDA_TRY(cudaMemcpy(dst, data(), bytes, cudaMemcpyDeviceToHost));
   return Status::ok();
 }

@@ -10,6 +10,7 @@
 #include "cuda/device/Gemm.h"
 #include "runtime/WeightPacking.h"
 #include "tests/gpu/GpuTestUtil.h"
+#include "tests/gpu/RopeTestUtil.h"
 
 #include <algorithm>
 #include <array>
@@ -205,22 +206,6 @@ struct TokenGrid {
   std::int64_t batch, seq;
 };
 inline constexpr TokenGrid kRopeTokenGrids[] = {{1, 1}, {1, 37}, {3, 100}};
-
-/// YaRN scaling (factor 4 over 1024 positions): frequencies that are not
-/// plain powers of theta, and an attention factor != 1.
-inline reference::RopeParameters yarnRope(int rotaryDim,
-                                          device::RopeStyle style) {
-  reference::RopeParameters params;
-  params.theta = 10000.0;
-  params.rotaryDim = rotaryDim;
-  params.style = style == device::RopeStyle::kNeox
-                     ? reference::RopeStyle::Neox
-                     : reference::RopeStyle::Gptj;
-  params.scaling.kind = reference::RopeScaling::Kind::Yarn;
-  params.scaling.factor = 4.0;
-  params.scaling.originalMaxPosition = 1024;
-  return params;
-}
 
 /// y = rope(projection(x)) on `heads` heads of Rope::kHeadDim features,
 /// the GEMM's rows being the tokens of `grid`: with explicit positions in

@@ -7,6 +7,7 @@
 // norm under launchRowChain.
 #include "cuda/device/RowChain.h"
 #include "tests/gpu/GpuTestUtil.h"
+#include "tests/gpu/RopeTestUtil.h"
 
 #include <cstdint>
 #include <string>
@@ -189,19 +190,6 @@ TEST(LearnedPE, MatchesReferenceAndClampsPositions) {
 
 // ---- RoPE ------------------------------------------------------------------
 
-/// YaRN scaling: non-trivial frequencies and an attention factor != 1.
-reference::RopeParameters ropeParameters(int rotaryDim, RopeStyle style) {
-  reference::RopeParameters params;
-  params.theta = 10000.0;
-  params.rotaryDim = rotaryDim;
-  params.style = style == RopeStyle::kNeox ? reference::RopeStyle::Neox
-                                           : reference::RopeStyle::Gptj;
-  params.scaling.kind = reference::RopeScaling::Kind::Yarn;
-  params.scaling.factor = 4.0;
-  params.scaling.originalMaxPosition = 1024;
-  return params;
-}
-
 template <int kHeads_, int kHeadDim_, int kRotaryDim_, RopeStyle kStyle_>
 struct RopeShape {
   static constexpr int kHeads = kHeads_;
@@ -232,7 +220,7 @@ public:
         positions(explicitPositions
                       ? Positions<PosT>::random(rng, batch, seq, 0, 8191)
                       : Positions<PosT>::implicit()),
-        params_(ropeParameters(Shape::kRotaryDim, Shape::kStyle)),
+        params_(yarnRope(Shape::kRotaryDim, Shape::kStyle)),
         // The kernel applies the frequencies it is given; computing them
         // (here with the reference's float64 formulas) is the generator's
         // job.

@@ -470,6 +470,15 @@ Tensor activation(const Tensor &input, Activation kind) {
   return result;
 }
 
+RopeScaling RopeScaling::of(Kind kind, double factor,
+                            int64_t originalMaxPosition) {
+  RopeScaling scaling;
+  scaling.kind = kind;
+  scaling.factor = factor;
+  scaling.originalMaxPosition = originalMaxPosition;
+  return scaling;
+}
+
 Gating Gating::clamped(double alpha, double limit) {
   Gating gating;
   gating.clampedSwiGlu = true;

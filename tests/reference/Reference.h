@@ -86,6 +86,11 @@ struct RopeScaling {
   // Llama 3.
   double lowFreqFactor = 1.0;
   double highFreqFactor = 4.0;
+
+  /// A scaling of `kind` that stretches a training context of
+  /// `originalMaxPosition` positions by `factor`, its other fields at their
+  /// defaults.
+  static RopeScaling of(Kind kind, double factor, int64_t originalMaxPosition);
 };
 
 struct RopeParameters {

@@ -161,9 +161,8 @@ TEST(Rope, PartialRotaryLeavesTailAndPreservesPairNorms) {
 }
 
 TEST(RopeFrequencies, LinearDividesEveryFrequency) {
-  RopeScaling scaling;
-  scaling.kind = RopeScaling::Kind::Linear;
-  scaling.factor = 4.0;
+  const RopeScaling scaling =
+      RopeScaling::of(RopeScaling::Kind::Linear, 4.0, 0);
   RopeFrequencies f = ropeFrequencies(10000.0, 4, scaling, 0);
   EXPECT_NEAR(f.inverseFrequencies[0], 0.25, kTolerance);
   EXPECT_NEAR(f.inverseFrequencies[1], 0.0025, kTolerance);
@@ -174,10 +173,8 @@ TEST(RopeFrequencies, LinearDividesEveryFrequency) {
 // base is 10000 * (2*8/4 - 1)^(4/2) = 90000, so inv_freq[1] = 90000^(-1/2) =
 // 1/300; at length 4 nothing changes.
 TEST(RopeFrequencies, DynamicNtkGrowsBaseBeyondTrainingContext) {
-  RopeScaling scaling;
-  scaling.kind = RopeScaling::Kind::DynamicNtk;
-  scaling.factor = 2.0;
-  scaling.originalMaxPosition = 4;
+  const RopeScaling scaling =
+      RopeScaling::of(RopeScaling::Kind::DynamicNtk, 2.0, 4);
   EXPECT_NEAR(ropeFrequencies(10000.0, 4, scaling, 8).inverseFrequencies[1],
               1.0 / 300.0, kTolerance);
   EXPECT_NEAR(ropeFrequencies(10000.0, 4, scaling, 4).inverseFrequencies[1],
@@ -192,10 +189,7 @@ TEST(RopeFrequencies, DynamicNtkGrowsBaseBeyondTrainingContext) {
 //   inv = 1, 0.1, 0.5 * 0.01 / 4 + 0.5 * 0.01 = 0.00625, 0.001 / 4.
 // attention factor 0.1 ln 4 + 1 = 1.1386294361119891.
 TEST(RopeFrequencies, YarnBlendsAcrossCorrectionRange) {
-  RopeScaling scaling;
-  scaling.kind = RopeScaling::Kind::Yarn;
-  scaling.factor = 4.0;
-  scaling.originalMaxPosition = 2048;
+  RopeScaling scaling = RopeScaling::of(RopeScaling::Kind::Yarn, 4.0, 2048);
   RopeFrequencies f = ropeFrequencies(10000.0, 8, scaling, 0);
   ASSERT_EQ(f.inverseFrequencies.size(), 4u);
   EXPECT_NEAR(f.inverseFrequencies[0], 1.0, kTolerance);
@@ -212,10 +206,7 @@ TEST(RopeFrequencies, YarnBlendsAcrossCorrectionRange) {
 // (0.1 * 0.707 ln 40 + 1) / (0.1 ln 40 + 1); one alone is ignored, as
 // transformers' `if mscale and mscale_all_dim` does; an explicit 0 is kept.
 TEST(RopeFrequencies, YarnAttentionFactorFromMscales) {
-  RopeScaling scaling;
-  scaling.kind = RopeScaling::Kind::Yarn;
-  scaling.factor = 40.0;
-  scaling.originalMaxPosition = 4096;
+  RopeScaling scaling = RopeScaling::of(RopeScaling::Kind::Yarn, 40.0, 4096);
   scaling.mscale = 0.707;
   scaling.mscaleAllDim = 1.0;
   const double ln40 = std::log(40.0);
@@ -232,10 +223,7 @@ TEST(RopeFrequencies, YarnAttentionFactorFromMscales) {
 // low = 1.008 and high = 2.513, so pair 1 is blended too:
 //   ramp_1 = (1 - 1.008) / 1.505 < 0 -> 0: kept; ramp_2 = 0.6592.
 TEST(RopeFrequencies, YarnUntruncatedRangeIsNotRounded) {
-  RopeScaling scaling;
-  scaling.kind = RopeScaling::Kind::Yarn;
-  scaling.factor = 4.0;
-  scaling.originalMaxPosition = 2048;
+  RopeScaling scaling = RopeScaling::of(RopeScaling::Kind::Yarn, 4.0, 2048);
   scaling.truncate = false;
   auto correctionDim = [](double rotations) {
     return 8 * std::log(2048 / (rotations * 2 * M_PI)) /
@@ -307,12 +295,9 @@ TEST(Rope, MultimodalRowsPerPair) {
 //   smooth = (1024 / 628.3185 - 1) / (4 - 1) = 0.2099155,
 //   inv = (1 - smooth) * 0.01 / 8 + smooth * 0.01 = 0.0030867610.
 TEST(RopeFrequencies, Llama3KeepsBlendsAndInterpolatesBands) {
-  RopeScaling scaling;
-  scaling.kind = RopeScaling::Kind::Llama3;
-  scaling.factor = 8.0;
+  RopeScaling scaling = RopeScaling::of(RopeScaling::Kind::Llama3, 8.0, 1024);
   scaling.lowFreqFactor = 1.0;
   scaling.highFreqFactor = 4.0;
-  scaling.originalMaxPosition = 1024;
   RopeFrequencies f = ropeFrequencies(10000.0, 8, scaling, 0);
   EXPECT_NEAR(f.inverseFrequencies[0], 1.0, kTolerance);
   EXPECT_NEAR(f.inverseFrequencies[1], 0.1, kTolerance);

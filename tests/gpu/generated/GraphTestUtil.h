@@ -178,11 +178,10 @@ inline reference::Tensor projectedHeads(
 inline reference::RopeParameters llama3QueryRope() {
   reference::RopeParameters rope;
   rope.theta = 500000.0;
-  rope.scaling.kind = reference::RopeScaling::Kind::Llama3;
-  rope.scaling.factor = 8.0;
+  rope.scaling = reference::RopeScaling::of(
+      reference::RopeScaling::Kind::Llama3, 8.0, 8192);
   rope.scaling.lowFreqFactor = 1.0;
   rope.scaling.highFreqFactor = 4.0;
-  rope.scaling.originalMaxPosition = 8192;
   return rope;
 }
 

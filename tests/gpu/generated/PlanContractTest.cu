@@ -28,69 +28,67 @@ ref::Tensor projectedRope(const Input &x, const Input &w,
                    &pos.reference, p);
 }
 
+/// A graph projecting x [tokens, features] by a square W into heads of
+/// headDim channels and rotating them by `rope`: positions drawn from
+/// [0, maxPosition], weights from [-weightBound, weightBound).
+struct ProjectedRopeGraph {
+  std::int64_t features;
+  std::int64_t headDim;
+  ref::RopeParameters rope{};
+  std::int64_t maxPosition = 4095;
+  double weightBound = 1.0 / 16;
+  ref::WeightLayout layout = ref::WeightLayout::InOut;
+};
+
+/// Runs the graph of `pack` and `run` on `tokens` tokens against the
+/// reference of `graph`.
+template <typename Pack, typename Run>
+void checkProjectedRope(std::int64_t tokens, const ProjectedRopeGraph &graph,
+                        Pack pack, Run run) {
+  XFUSE_GRAPH_TEST_SETUP();
+  Input x = randomInput<bf16>(rng, {tokens, graph.features}, 1.0);
+  Input w = randomInput<bf16>(rng, {graph.features, graph.features},
+                              graph.weightBound);
+  Input pos =
+      randomPositions<std::int64_t>(rng, {tokens}, 0, graph.maxPosition);
+  const auto wp = check(pack(w.view, nullptr));
+  Output y =
+      poisoned<bf16>({tokens, graph.features / graph.headDim, graph.headDim});
+  ASSERT_OK(run(x.view, wp, pos.view, y.view, workspace, nullptr));
+  expectOutput<bf16>(
+      y, projectedRope(x, w, graph.layout, graph.headDim, pos, graph.rope));
+}
+
 class Tokens : public ::testing::TestWithParam<std::int64_t> {};
 
 TEST_P(Tokens, PhiHeads80PartialRotary) {
-  XFUSE_GRAPH_TEST_SETUP();
-  const std::int64_t t = GetParam();
-  Input x = randomInput<bf16>(rng, {t, 640}, 1.0);
-  Input w = randomInput<bf16>(rng, {640, 640}, 1.0 / 16);
-  Input pos = randomPositions<std::int64_t>(rng, {t}, 0, 4095);
-  const auto wp = check(gen::phi_q_rope_pack_arg1(w.view, nullptr));
-  Output y = poisoned<bf16>({t, 8, 80});
-  ASSERT_OK(gen::phi_q_rope(x.view, wp, pos.view, y.view, workspace, nullptr));
   ref::RopeParameters p;
   p.rotaryDim = 32;
-  expectOutput<bf16>(
-      y, projectedRope(x, w, ref::WeightLayout::InOut, 80, pos, p));
+  checkProjectedRope(GetParam(), {640, 80, p}, gen::phi_q_rope_pack_arg1,
+                     gen::phi_q_rope);
 }
 
 TEST_P(Tokens, NeoxHeads96) {
-  XFUSE_GRAPH_TEST_SETUP();
-  const std::int64_t t = GetParam();
-  Input x = randomInput<bf16>(rng, {t, 384}, 1.0);
-  Input w = randomInput<bf16>(rng, {384, 384}, 1.0 / 16);
-  Input pos = randomPositions<std::int64_t>(rng, {t}, 0, 4095);
-  const auto wp = check(gen::neox_q_rope_pack_arg1(w.view, nullptr));
-  Output y = poisoned<bf16>({t, 4, 96});
-  ASSERT_OK(gen::neox_q_rope(x.view, wp, pos.view, y.view, workspace, nullptr));
-  expectOutput<bf16>(y, projectedRope(x, w, ref::WeightLayout::InOut, 96, pos,
-                                      ref::RopeParameters{}));
+  checkProjectedRope(GetParam(), {384, 96}, gen::neox_q_rope_pack_arg1,
+                     gen::neox_q_rope);
 }
 
 TEST_P(Tokens, GptjHeads192Yarn) {
-  XFUSE_GRAPH_TEST_SETUP();
-  const std::int64_t t = GetParam();
-  Input x = randomInput<bf16>(rng, {t, 384}, 1.0);
-  Input w = randomInput<bf16>(rng, {384, 384}, 1.0 / 16);
-  Input pos = randomPositions<std::int64_t>(rng, {t}, 0, 2047);
-  const auto wp = check(gen::wide_head_rope_pack_arg1(w.view, nullptr));
-  Output y = poisoned<bf16>({t, 2, 192});
-  ASSERT_OK(
-      gen::wide_head_rope(x.view, wp, pos.view, y.view, workspace, nullptr));
   ref::RopeParameters p;
   p.style = ref::RopeStyle::Gptj;
-  p.scaling.kind = ref::RopeScaling::Kind::Yarn;
-  p.scaling.factor = 4.0;
-  p.scaling.originalMaxPosition = 256;
-  expectOutput<bf16>(y,
-                     projectedRope(x, w, ref::WeightLayout::InOut, 192, pos, p));
+  p.scaling = ref::RopeScaling::of(ref::RopeScaling::Kind::Yarn, 4.0, 256);
+  checkProjectedRope(GetParam(), {384, 192, p, 2047},
+                     gen::wide_head_rope_pack_arg1, gen::wide_head_rope);
 }
 
 /// The decode graphs differ only in their static token count.
 template <typename Pack, typename Run>
 void checkDecode(std::int64_t tokens, Pack pack, Run run) {
-  XFUSE_GRAPH_TEST_SETUP();
-  Input x = randomInput<bf16>(rng, {tokens, 1024}, 1.0);
-  Input w = randomInput<bf16>(rng, {1024, 1024}, 1.0 / 32);
-  Input pos = randomPositions<std::int64_t>(rng, {tokens}, 0, 131071);
-  const auto wp = check(pack(w.view, nullptr));
-  Output y = poisoned<bf16>({tokens, 8, 128});
-  ASSERT_OK(run(x.view, wp, pos.view, y.view, workspace, nullptr));
   ref::RopeParameters p;
   p.theta = 500000.0;
-  expectOutput<bf16>(y,
-                     projectedRope(x, w, ref::WeightLayout::OutIn, 128, pos, p));
+  checkProjectedRope(tokens,
+                     {1024, 128, p, 131071, 1.0 / 32, ref::WeightLayout::OutIn},
+                     pack, run);
 }
 
 TEST(PlanContract, Decode1Heads128) {
@@ -167,21 +165,12 @@ TEST_P(Tokens, FfnF32KeepsF32Accuracy) {
 }
 
 TEST_P(Tokens, ProjectionDynamicNtk) {
-  XFUSE_GRAPH_TEST_SETUP();
-  const std::int64_t t = GetParam();
-  Input x = randomInput<bf16>(rng, {t, 256}, 1.0);
-  Input w = randomInput<bf16>(rng, {256, 256}, 1.0 / 16);
-  // Beyond the training context of 512, so the base grows with this call.
-  Input pos = randomPositions<std::int64_t>(rng, {t}, 0, 3000);
-  const auto wp = check(gen::ntk_q_rope_pack_arg1(w.view, nullptr));
-  Output y = poisoned<bf16>({t, 4, 64});
-  ASSERT_OK(gen::ntk_q_rope(x.view, wp, pos.view, y.view, workspace, nullptr));
   ref::RopeParameters p;
-  p.scaling.kind = ref::RopeScaling::Kind::DynamicNtk;
-  p.scaling.factor = 2.0;
-  p.scaling.originalMaxPosition = 512;
-  expectOutput<bf16>(y,
-                     projectedRope(x, w, ref::WeightLayout::InOut, 64, pos, p));
+  p.scaling =
+      ref::RopeScaling::of(ref::RopeScaling::Kind::DynamicNtk, 2.0, 512);
+  // Beyond the training context of 512, so the base grows with this call.
+  checkProjectedRope(GetParam(), {256, 64, p, 3000}, gen::ntk_q_rope_pack_arg1,
+                     gen::ntk_q_rope);
 }
 
 INSTANTIATE_TEST_SUITE_P(PlanContract, Tokens, ::testing::Values(1, 37, 300));

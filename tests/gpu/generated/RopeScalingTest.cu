@@ -67,9 +67,7 @@ TEST_P(RopeScalingBatches, YarnMscaleRatioF32) {
                                  nullptr));
   ref::RopeParameters p;
   p.style = ref::RopeStyle::Gptj;
-  p.scaling.kind = ref::RopeScaling::Kind::Yarn;
-  p.scaling.factor = 40.0;
-  p.scaling.originalMaxPosition = 4096;
+  p.scaling = ref::RopeScaling::of(ref::RopeScaling::Kind::Yarn, 40.0, 4096);
   p.scaling.mscale = 0.707;
   p.scaling.mscaleAllDim = 1.0;
   expectOutput<float>(y, ref::rope(x.reference, &pos.reference, p));
@@ -88,9 +86,7 @@ TEST_P(RopeScalingTokens, YarnUntruncatedQBf16) {
                                     workspace, nullptr));
   ref::RopeParameters p;
   p.theta = 150000.0;
-  p.scaling.kind = ref::RopeScaling::Kind::Yarn;
-  p.scaling.factor = 32.0;
-  p.scaling.originalMaxPosition = 4096;
+  p.scaling = ref::RopeScaling::of(ref::RopeScaling::Kind::Yarn, 32.0, 4096);
   p.scaling.truncate = false;
   expectOutput<bf16>(
       y, ref::rope(projectedHeads(x, w, &bias, 64), &pos.reference, p));

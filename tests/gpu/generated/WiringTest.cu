@@ -78,23 +78,16 @@ ref::RopeParameters ropeWiring(ref::RopeScaling scaling) {
   return rope;
 }
 
-ref::RopeScaling scalingOf(ref::RopeScaling::Kind kind, double factor,
-                           std::int64_t originalMaxPosition) {
-  ref::RopeScaling s;
-  s.kind = kind;
-  s.factor = factor;
-  s.originalMaxPosition = originalMaxPosition;
-  return s;
-}
-
 ref::RopeParameters yarnWiring() {
-  ref::RopeScaling s = scalingOf(ref::RopeScaling::Kind::Yarn, 8.0, 512);
+  ref::RopeScaling s =
+      ref::RopeScaling::of(ref::RopeScaling::Kind::Yarn, 8.0, 512);
   s.attentionFactor = 1.25;
   return ropeWiring(s);
 }
 
 ref::RopeParameters llama3Wiring() {
-  ref::RopeScaling s = scalingOf(ref::RopeScaling::Kind::Llama3, 8.0, 512);
+  ref::RopeScaling s =
+      ref::RopeScaling::of(ref::RopeScaling::Kind::Llama3, 8.0, 512);
   s.lowFreqFactor = 1.0;
   s.highFreqFactor = 4.0;
   return ropeWiring(s);
@@ -114,7 +107,7 @@ ref::RopeParameters longRopeWiring() {
 
 ref::RopeParameters multimodalWiring() {
   ref::RopeParameters rope =
-      ropeWiring(scalingOf(ref::RopeScaling::Kind::Linear, 2.0, 0));
+      ropeWiring(ref::RopeScaling::of(ref::RopeScaling::Kind::Linear, 2.0, 0));
   rope.mropeSection = {4, 6, 6};
   rope.mropeInterleaved = true;
   return rope;
@@ -139,9 +132,9 @@ ref::RopeParameters withStyle(ref::RopeParameters rope, ref::RopeStyle style) {
 std::vector<RopeRow> ropeRows() {
   return {
       XFUSE_ROPE_ROWS(none, ropeWiring({})),
-      XFUSE_ROPE_ROWS(linear, ropeWiring(scalingOf(
+      XFUSE_ROPE_ROWS(linear, ropeWiring(ref::RopeScaling::of(
                                   ref::RopeScaling::Kind::Linear, 4.0, 0))),
-      XFUSE_ROPE_ROWS(ntk, ropeWiring(scalingOf(
+      XFUSE_ROPE_ROWS(ntk, ropeWiring(ref::RopeScaling::of(
                                ref::RopeScaling::Kind::DynamicNtk, 2.0, 512))),
       XFUSE_ROPE_ROWS(yarn, yarnWiring()),
       XFUSE_ROPE_ROWS(llama3, llama3Wiring()),
