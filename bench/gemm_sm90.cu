@@ -17,7 +17,8 @@
 // Prints a table last (per shape: the variant the cost model plans, the
 // best variant, cuBLASLt); writes $OUT/gemm_sm90.json when OUT is set.
 // --rope instead times what RoPE in the epilogue (EpilogueRope.h) adds to
-// a 4096^3 GEMM.
+// a 4096^3 GEMM and to a 16-token (decode) one.
+#include "bench/common/BenchSupport.h"
 #include "cuda/device/EpilogueRope.h"
 #include "cuda/device/Gemm.h"
 #include "cuda/device/Sm90Gemm.h"
@@ -54,28 +55,11 @@ constexpr double kPeakBytesPerSecond = 3.0e12;
 constexpr int kWarmupRuns = 5;
 constexpr int kTimedRuns = 60;
 constexpr double kTolerance = 1e-2;
+/// cuBLASLt's heuristic candidates timed per shape; the fastest is the peer.
+constexpr int kCublasCandidates = 4;
 
-[[noreturn]] void fail(const std::string &what) {
-  std::fprintf(stderr, "FATAL: %s\n", what.c_str());
-  std::exit(1);
-}
-
-void check(const rt::Status &status) {
-  if (!status.isOk())
-    fail(status.toString());
-}
-template <typename T> T check(rt::StatusOr<T> value) {
-  check(value.status());
-  return std::move(value).value();
-}
-#define CUDA_CHECK(call) check(XFUSE_CUDA_STATUS(call))
-#define CUBLAS_CHECK(call)                                                     \
-  do {                                                                         \
-    const cublasStatus_t status_ = (call);                                     \
-    if (status_ != CUBLAS_STATUS_SUCCESS)                                      \
-      fail(std::string(#call) + ": cublas status " +                           \
-           std::to_string(static_cast<int>(status_)));                         \
-  } while (0)
+using bench::check;
+using bench::fail;
 
 // ---- problems --------------------------------------------------------------
 
@@ -120,35 +104,6 @@ struct Problem {
   rt::DeviceBuffer c;
 };
 
-/// Uniform values in [lo, hi) from a counter-based hash: fresh per seed,
-/// never zero-filled.
-__global__ void fillUniform(bf16 *out, std::size_t count, std::uint64_t seed,
-                            float lo, float hi) {
-  for (std::size_t i = blockIdx.x * std::size_t(blockDim.x) + threadIdx.x;
-       i < count; i += std::size_t(gridDim.x) * blockDim.x) {
-    std::uint64_t x = (i + 1) * 0x9E3779B97F4A7C15ull ^ seed;
-    x ^= x >> 31;
-    x *= 0xBF58476D1CE4E5B9ull;
-    x ^= x >> 29;
-    const float u = float(x >> 40) * (1.0f / 16777216.0f);
-    out[i] = __float2bfloat16_rn(lo + (hi - lo) * u);
-  }
-}
-
-__global__ void fillNaN(bf16 *out, std::size_t count) {
-  for (std::size_t i = blockIdx.x * std::size_t(blockDim.x) + threadIdx.x;
-       i < count; i += std::size_t(gridDim.x) * blockDim.x)
-    out[i] = __ushort_as_bfloat16(0x7FC0);
-}
-
-rt::DeviceBuffer randomBuffer(std::size_t count, std::uint64_t seed, float lo,
-                              float hi) {
-  rt::DeviceBuffer buffer = check(rt::DeviceBuffer::allocate(count * 2));
-  fillUniform<<<1024, 256>>>(buffer.as<bf16>(), count, seed, lo, hi);
-  CUDA_CHECK(cudaGetLastError());
-  return buffer;
-}
-
 Problem makeProblem(const Shape &s, std::uint64_t seed, std::size_t l2Bytes) {
   Problem p{s, {}, {}};
   const double inputBytes =
@@ -160,10 +115,11 @@ Problem makeProblem(const Shape &s, std::uint64_t seed, std::size_t l2Bytes) {
   const float wBound = 1.0f / std::sqrt(float(s.k));
   for (int i = 0; i < copies; ++i) {
     const std::uint64_t base = seed + 1000003ull * i;
-    p.sets.push_back({randomBuffer(std::size_t(s.m) * s.k, base + 1, -1, 1),
-                      randomBuffer(std::size_t(s.n) * s.k * s.numB(), base + 2,
-                                   -wBound, wBound),
-                      randomBuffer(s.n, base + 3, -0.5f, 0.5f)});
+    p.sets.push_back(
+        {bench::randomBuffer(std::size_t(s.m) * s.k, base + 1, -1, 1),
+         bench::randomBuffer(std::size_t(s.n) * s.k * s.numB(), base + 2,
+                             -wBound, wBound),
+         bench::randomBuffer(s.n, base + 3, -0.5f, 0.5f)});
   }
   p.c = check(rt::DeviceBuffer::allocate(std::size_t(s.m) * s.n * 2));
   CUDA_CHECK(cudaDeviceSynchronize());
@@ -391,148 +347,25 @@ Launch sm90Launch(const Problem &p, int splits = 1,
   };
 }
 
-/// The elementwise half of cuBLASLt's SwiGLU: out[m, n] =
-/// silu(gu[m, n]) * gu[m, N + n] on the [M, 2N] output of the GEMM on the
-/// concatenated weights, 8 columns per thread (N % 8 == 0).
-__global__ void siluMul(const bf16 *gu, bf16 *out, int m, int n) {
-  const std::size_t groups = std::size_t(m) * n / 8;
-  for (std::size_t g = blockIdx.x * std::size_t(blockDim.x) + threadIdx.x;
-       g < groups; g += std::size_t(gridDim.x) * blockDim.x) {
-    const std::size_t row = g * 8 / n, col = g * 8 % n;
-    const bf16 *gate = gu + row * 2 * n + col;
-    const device::Vec<bf16, 8> gv = device::loadVec<8>(gate);
-    const device::Vec<bf16, 8> uv = device::loadVec<8>(gate + n);
-    device::Vec<bf16, 8> o;
-    for (int i = 0; i < 8; ++i)
-      o[i] = __float2bfloat16_rn(
-          device::activate<device::Activation::kSilu>(__bfloat162float(gv[i])) *
-          __bfloat162float(uv[i]));
-    device::storeVec(out + row * n + col, o);
+/// The epilogue cuBLASLt fuses for `epi`: none for the gated product,
+/// whose silu * mul runs as bench::siluMul after the GEMM.
+bench::CublasLtEpilogue cublasLtEpilogue(Epi epi) {
+  switch (epi) {
+  case Epi::kBias:
+    return bench::CublasLtEpilogue::kBias;
+  case Epi::kReluBias:
+    return bench::CublasLtEpilogue::kReluBias;
+  case Epi::kNone:
+  case Epi::kSwiGLU:
+    break;
   }
+  return bench::CublasLtEpilogue::kNone;
 }
-
-/// cuBLASLt in column-major terms: C^T[N, M] = B[N, K] . A^T[K, M], i.e.
-/// its A is our packed B (op T, [K, N] column-major) and its B is our A
-/// (op N, [K, M] column-major); the bias runs along its rows, our columns.
-class CublasLtGemm {
-public:
-  /// The GEMM of `p` with `n` output columns (2N for the gated problem,
-  /// on the concatenated weights) into `c` ([M, n] row-major).
-  CublasLtGemm(cublasLtHandle_t handle, const Problem &p, int n, void *c,
-               cudaStream_t stream)
-      : handle_(handle), p_(p), c_(c) {
-    Shape s = p.shape;
-    s.n = n;
-    if (s.epi == Epi::kSwiGLU)
-      s.epi = Epi::kNone;
-    CUBLAS_CHECK(cublasLtMatmulDescCreate(&desc_, CUBLAS_COMPUTE_32F,
-                                          CUDA_R_32F));
-    const cublasOperation_t opT = CUBLAS_OP_T, opN = CUBLAS_OP_N;
-    CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(
-        desc_, CUBLASLT_MATMUL_DESC_TRANSA, &opT, sizeof(opT)));
-    CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(
-        desc_, CUBLASLT_MATMUL_DESC_TRANSB, &opN, sizeof(opN)));
-    const cublasLtEpilogue_t epilogue =
-        s.epi == Epi::kNone   ? CUBLASLT_EPILOGUE_DEFAULT
-        : s.epi == Epi::kBias ? CUBLASLT_EPILOGUE_BIAS
-                              : CUBLASLT_EPILOGUE_RELU_BIAS;
-    CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(
-        desc_, CUBLASLT_MATMUL_DESC_EPILOGUE, &epilogue, sizeof(epilogue)));
-    if (s.epi != Epi::kNone) {
-      const cudaDataType_t biasType = CUDA_R_16BF;
-      CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(
-          desc_, CUBLASLT_MATMUL_DESC_BIAS_DATA_TYPE, &biasType,
-          sizeof(biasType)));
-    }
-    CUBLAS_CHECK(cublasLtMatrixLayoutCreate(&aDesc_, CUDA_R_16BF, s.k, s.n, s.k));
-    CUBLAS_CHECK(cublasLtMatrixLayoutCreate(&bDesc_, CUDA_R_16BF, s.k, s.m, s.k));
-    CUBLAS_CHECK(cublasLtMatrixLayoutCreate(&cDesc_, CUDA_R_16BF, s.n, s.m, s.n));
-    workspace_ = check(rt::DeviceBuffer::allocate(kWorkspaceBytes));
-    cublasLtMatmulPreference_t pref;
-    CUBLAS_CHECK(cublasLtMatmulPreferenceCreate(&pref));
-    const std::size_t wsBytes = kWorkspaceBytes;
-    CUBLAS_CHECK(cublasLtMatmulPreferenceSetAttribute(
-        pref, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES, &wsBytes,
-        sizeof(wsBytes)));
-    cublasLtMatmulHeuristicResult_t results[kCandidates];
-    int found = 0;
-    CUBLAS_CHECK(cublasLtMatmulAlgoGetHeuristic(handle_, desc_, aDesc_, bDesc_,
-                                                cDesc_, cDesc_, pref,
-                                                kCandidates, results, &found));
-    CUBLAS_CHECK(cublasLtMatmulPreferenceDestroy(pref));
-    if (found == 0)
-      fail("cuBLASLt found no algorithm");
-    // The heuristic's candidates, each timed briefly: keep the fastest.
-    float best = INFINITY;
-    for (int i = 0; i < found; ++i) {
-      algo_ = results[i].algo;
-      const float ms = quickTime(stream);
-      if (ms < best) {
-        best = ms;
-        bestAlgo_ = results[i].algo;
-        chosen_ = i;
-      }
-    }
-    algo_ = bestAlgo_;
-    candidates_ = found;
-  }
-  ~CublasLtGemm() {
-    cublasLtMatrixLayoutDestroy(cDesc_);
-    cublasLtMatrixLayoutDestroy(bDesc_);
-    cublasLtMatrixLayoutDestroy(aDesc_);
-    cublasLtMatmulDescDestroy(desc_);
-  }
-  CublasLtGemm(const CublasLtGemm &) = delete;
-  CublasLtGemm &operator=(const CublasLtGemm &) = delete;
-
-  void run(int set, cudaStream_t stream) const {
-    const Operands &ops = p_.sets[set];
-    if (p_.shape.epi == Epi::kBias || p_.shape.epi == Epi::kReluBias) {
-      const void *bias = ops.bias.data();
-      CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(
-          desc_, CUBLASLT_MATMUL_DESC_BIAS_POINTER, &bias, sizeof(bias)));
-    }
-    const float alpha = 1.0f, beta = 0.0f;
-    CUBLAS_CHECK(cublasLtMatmul(handle_, desc_, &alpha, ops.b.data(), aDesc_,
-                                ops.a.data(), bDesc_, &beta, c_, cDesc_, c_,
-                                cDesc_, &algo_,
-                                workspace_.data(), kWorkspaceBytes, stream));
-  }
-  std::string choice() const {
-    return "heuristic #" + std::to_string(chosen_) + " of " +
-           std::to_string(candidates_);
-  }
-
-private:
-  static constexpr std::size_t kWorkspaceBytes = 64 << 20;
-  static constexpr int kCandidates = 4;
-
-  float quickTime(cudaStream_t stream) {
-    run(0, stream);
-    const rt::Event start = check(rt::Event::create());
-    const rt::Event stop = check(rt::Event::create());
-    check(start.record(stream));
-    for (int i = 0; i < 5; ++i)
-      run(0, stream);
-    check(stop.record(stream));
-    check(stop.synchronize());
-    return check(stop.millisecondsSince(start));
-  }
-
-  cublasLtHandle_t handle_;
-  const Problem &p_;
-  void *c_;
-  cublasLtMatmulDesc_t desc_{};
-  cublasLtMatrixLayout_t aDesc_{}, bDesc_{}, cDesc_{};
-  rt::DeviceBuffer workspace_;
-  cublasLtMatmulAlgo_t algo_{}, bestAlgo_{};
-  int chosen_ = 0, candidates_ = 0;
-};
 
 // ---- measurement -----------------------------------------------------------
 
 void poison(const Problem &p, cudaStream_t stream) {
-  fillNaN<<<1024, 256, 0, stream>>>(p.c.as<bf16>(),
+  bench::fillNaN<<<1024, 256, 0, stream>>>(p.c.as<bf16>(),
                                     std::size_t(p.shape.m) * p.shape.n);
   CUDA_CHECK(cudaGetLastError());
 }
@@ -799,15 +632,21 @@ bool timeRope(const char *tile, const Problem &p, const Reference &plain,
   return pass;
 }
 
-/// --rope: a 4096^3 bf16 GEMM, without and with RoPE on its output in the
-/// epilogue, on the tiles a q/k projection takes; twice, to show the
-/// spread.
+/// --rope: a 4096^3 bf16 GEMM and a 16-token one (decode), without and
+/// with RoPE on its output in the epilogue, on the tiles a q/k projection
+/// takes; twice, to show the spread.
 bool ropeOverhead(const cudaDeviceProp &prop, std::uint64_t seed,
                   std::mt19937_64 &rng, cudaStream_t stream) {
   const Shape s{4096, 4096, 4096, Epi::kNone, true};
   const Problem p = makeProblem(s, seed, prop.l2CacheSize);
   const RopeInputs loaded(s.m, true, rng), rowPositions(s.m, false, rng);
   const Reference plain = computeReference(p, sampledRows(s, rng));
+  const Shape decode{16, 4096, 4096, Epi::kNone, true};
+  const Problem pd = makeProblem(decode, seed + 1, prop.l2CacheSize);
+  const RopeInputs decodeLoaded(decode.m, true, rng),
+      decodeRowPositions(decode.m, false, rng);
+  const Reference decodePlain =
+      computeReference(pd, sampledRows(decode, rng));
   using device::Sm90GemmTile;
   constexpr auto kPingPong = device::Sm90Schedule::kPingPong;
   constexpr auto kCoop = device::Sm90Schedule::kCooperative;
@@ -822,6 +661,12 @@ bool ropeOverhead(const cudaDeviceProp &prop, std::uint64_t seed,
            pass;
     pass = timeRope<Sm90GemmTile<128, 128, 4, kPingPong>>(
                "sm90 pp128x128 st", p, plain, loaded, rowPositions, stream) &&
+           pass;
+    // The decode plan of a RoPE with heads of 128 (passes/CostModel.cpp,
+    // weightStreamingPlans: 64 rows, 128 columns, as many stages as fit).
+    pass = timeRope<Sm90GemmTile<64, 128, 8>>("sm90 64x128 st", pd,
+                                              decodePlain, decodeLoaded,
+                                              decodeRowPositions, stream) &&
            pass;
   }
   return pass;
@@ -895,12 +740,20 @@ int main(int argc, char **argv) {
     if (gated)
       gateUp =
           check(rt::DeviceBuffer::allocate(std::size_t(s.m) * 2 * s.n * 2));
-    CublasLtGemm cublasGemm(cublas, p, s.n * s.numB(),
-                            gated ? gateUp.data() : p.c.data(), stream.get());
+    // The gated problem's weights are gate then up: one GEMM of 2N columns.
+    auto cublasOperands = [&](int set) {
+      const Operands &ops = p.sets[set];
+      return bench::CublasLtOperands{ops.b.data(), ops.a.data(),
+                                     ops.bias.data(),
+                                     gated ? gateUp.data() : p.c.data()};
+    };
+    const bench::CublasLtGemm cublasGemm(
+        cublas, s.m, s.n * s.numB(), s.k, cublasLtEpilogue(s.epi),
+        kCublasCandidates, cublasOperands(0), stream.get());
     Launch cublasLaunch = [&](int set, cudaStream_t st) {
-      cublasGemm.run(set, st);
+      cublasGemm.run(cublasOperands(set), st);
       if (gated) {
-        siluMul<<<4 * prop.multiProcessorCount, 256, 0, st>>>(
+        bench::siluMul<<<4 * prop.multiProcessorCount, 256, 0, st>>>(
             gateUp.as<bf16>(), p.c.as<bf16>(), s.m, s.n);
         CUDA_CHECK(cudaGetLastError());
       }

@@ -120,9 +120,10 @@ LogicalResult CudaEmitter::emitSource(ModuleOp module,
   if (!headerInclude.empty())
     os << "#include \"" << headerInclude << "\"\n\n";
   os << "#include \"cuda/device/Gemm.h\"\n";
-  // Only where used: its inline assembly (wgmma, setmaxnreg) is sm_90a's.
+  // Only where used: their inline assembly (wgmma, setmaxnreg) is sm_90a's.
   if (sm90Gemm)
-    os << "#include \"cuda/device/Sm90Gemm.h\"\n";
+    os << "#include \"cuda/device/Sm90Gemm.h\"\n"
+       << "#include \"cuda/device/Sm90SwapAbGemm.h\"\n";
   os << "#include \"cuda/device/DynamicNtk.h\"\n"
      << "#include \"cuda/device/EpilogueRope.h\"\n"
      << "#include \"cuda/device/GemmSimt.h\"\n"

@@ -177,7 +177,7 @@ public:
   std::string tables; // namespace-scope __device__ tables
   int tableCount = 0;
   bool usesPlannedWorkspace = false;
-  bool usesSm90Gemm = false; // some GEMM runs on Sm90Gemm.h
+  bool usesSm90Gemm = false; // some GEMM runs on a Hopper block
 
 private:
   std::string launchText;
@@ -284,7 +284,7 @@ private:
       ArrayRef<std::pair<std::string, std::string>> parts);
 
   raw_indented_ostream os;
-  bool usesSm90Gemm = false; // some GEMM runs on Sm90Gemm.h
+  bool usesSm90Gemm = false; // some GEMM runs on a Hopper block
 };
 
 } // namespace mlir::xfuse::codegen

@@ -1,8 +1,9 @@
 //===- GemmEmitter.cpp - xkernel.gemm to a device GEMM launch -------------===//
 //
 // An xkernel.gemm is one launch of the device GEMM its plan names: the
-// Hopper one (cuda/device/Sm90Gemm.h), the mma.sync one (Gemm.h) or the f32
-// one (GemmSimt.h). Its body's roles (kernel::GemmRoles: one linear or a
+// Hopper one (cuda/device/Sm90Gemm.h), its swapped-operand form for a few
+// tokens (Sm90SwapAbGemm.h), the mma.sync one (Gemm.h) or the f32 one
+// (GemmSimt.h). Its body's roles (kernel::GemmRoles: one linear or a
 // gate/up pair, an elementwise epilogue, a RoPE of the output) become
 // epilogue functors and a row op (EpilogueRope.h); the plan gives the tile,
 // warps and split-K, and the verifier has checked that the block runs them.
@@ -57,6 +58,12 @@ static void emitTile(kernel::GemmPlanAttr plan, raw_indented_ostream &out) {
     out << "// Main loop: GemmSm90Mainloop (TMA + wgmma), one persistent "
            "block per SM.\n";
     out << "using Tile = " << sm90TileType(plan) << ";\n";
+    return;
+  case kernel::GemmMainloop::tma_wgmma_swapped:
+    out << "// Main loop: the swapped Hopper GEMM (weights as wgmma's A "
+           "operand), one block per tile and k-slice.\n";
+    out << fmt::format("using Tile = device::Sm90SwapAbTile<{}, {}, {}>;\n",
+                       plan.getTileM(), plan.getTileN(), plan.getStages());
     return;
   case kernel::GemmMainloop::mma_sync:
     out << "// Main loop: GemmSm80Mainloop (mma.sync).\n";
@@ -325,6 +332,14 @@ LogicalResult emitGemm(kernel::GemmOp op, const Buffer &result,
   switch (plan.getMainloop()) {
   case kernel::GemmMainloop::tma_wgmma:
     emitSm90Launch(plan, *outType, m, n, weights.size(), rows, scope);
+    break;
+  case kernel::GemmMainloop::tma_wgmma_swapped:
+    // One block per tile and k-slice, each retiring after its unit: no
+    // persistent grid to cap beside a collective (rows->maxBlocks).
+    out << fmt::format("XFUSE_CUDA_TRY((device::launchGemmSm90SwapAb<Tile>("
+                       "params, {}, epilogue, stream)));\n",
+                       plan.getSplitK());
+    scope.usesSm90Gemm = true;
     break;
   case kernel::GemmMainloop::mma_sync:
     out << "XFUSE_CUDA_TRY((device::launchGemm<Tile>(params, epilogue, "

@@ -66,6 +66,7 @@ bool runs(GemmPlanAttr plan, const GemmProblem &problem) {
   return !gemm::unsupportedReason(config) &&
          !gemm::problemUnsupportedReason(config, problem.outFeatures,
                                          problem.inFeatures) &&
+         !gemm::rowsUnsupportedReason(config, problem.tokens.value_or(-1)) &&
          (!rope || (kernel::ropeHeadsWithinRows(rope, problem.outFeatures) &&
                     !kernel::epilogueRopeUnsupportedReason(config, rope)));
 }
@@ -165,6 +166,61 @@ SmallVector<GemmPlanAttr> weightStreamingPlans(MLIRContext *context,
                                    std::numeric_limits<int64_t>::max()));
   }
   return plans;
+}
+
+/// Most stages of a swapped plan: 12 streamed the long-K down GEMMs faster
+/// than 6 with one block per SM.
+constexpr int64_t kMaxSwappedStages = 12;
+
+/// The plan of the swapped Hopper main loop (the weights as wgmma's A
+/// operand, the tokens as its n) for a static count of up to 64 tokens
+/// without an epilogue RoPE, or null. On the decode GEMMs (d 4096, dff
+/// 14336/16384, plain, gated and down; docs/perf-notes.md, "Swapped
+/// operands") it ran 1.00-1.35x as fast as the best weight-streaming plan
+/// at 1-64 tokens (1.04-1.35x up to 32), and 1.00-1.07x cuBLASLt. The
+/// rule:
+///  - tile_m: the tokens rounded up to wgmma's n (8, 16, 32, 64), so that
+///    no MMA is padded past that;
+///  - tile_n: 64 features, one wgmma slice: twice the blocks of 128, so
+///    that more SMs stream weights (64 ran faster at 26 of 28 points);
+///  - split_k: k-slices in clusters of up to 8 while every block still has
+///    an SM of its own (each runs one unit) and keeps kMinStepsPerSplit
+///    steps: the down GEMMs' 64 tiles run in 2 slices;
+///  - stages: as many as fit, up to kMaxSwappedStages and the steps of a
+///    slice, while all blocks stay resident at once (a block on an SM of
+///    two gets half its shared memory: 12 stages of a 64 x 8 tile still fit
+///    twice, 6 of a gated one).
+GemmPlanAttr swappedPlan(MLIRContext *context, const GemmProblem &problem,
+                         int64_t multiprocessors) {
+  if (!problem.tokens || *problem.tokens > gemm::kSm90SwappedMaxTokens ||
+      problem.epilogueRope)
+    return {};
+  int64_t tileM = 8;
+  while (tileM < *problem.tokens)
+    tileM *= 2;
+  constexpr int64_t tileN = 64;
+  int64_t tiles = llvm::divideCeilSigned(problem.outFeatures, tileN);
+  int64_t kSteps = llvm::divideCeilSigned(problem.inFeatures, gemm::kSm90TileK);
+  int64_t split = 1;
+  while (2 * split <= gemm::kSm90SwappedMaxSplitK &&
+         2 * split * tiles <= multiprocessors &&
+         kSteps / (2 * split) >= kMinStepsPerSplit)
+    split *= 2;
+  int64_t blocksPerSm =
+      std::max<int64_t>(1, llvm::divideCeilSigned(tiles * split,
+                                                  multiprocessors));
+  int64_t sharedBytes = gemm::kSm90SharedBytesPerSm / blocksPerSm -
+                        gemm::kSm90ReservedSharedBytes;
+  int64_t stages = std::clamp<int64_t>(llvm::divideCeilSigned(kSteps, split),
+                                       2, kMaxSwappedStages);
+  while (stages > 2 && gemm::sm90SwappedRingBytes(tileM, tileN, stages,
+                                                  problem.products) >
+                           sharedBytes)
+    --stages;
+  return GemmPlanAttr::get(
+      context, kernel::Target::sm_90a, GemmMainloop::tma_wgmma_swapped, tileM,
+      tileN, gemm::kSm90TileK, stages, /*warpgroups=*/1, std::nullopt,
+      std::nullopt, split, /*cluster_m=*/1, kernel::GemmSchedule::cooperative);
 }
 
 /// The plans of the Hopper main loop (TMA + wgmma): for a few tokens the
@@ -287,6 +343,10 @@ GemmPlanAttr TargetCostModel::planGemm(MLIRContext *context,
   SmallVector<GemmPlanAttr> plans;
   switch (gemmMainloop(problem.elementType)) {
   case GemmMainloop::tma_wgmma:
+  case GemmMainloop::tma_wgmma_swapped:
+    if (GemmPlanAttr swapped = swappedPlan(context, problem, multiprocessors);
+        swapped && runs(swapped, problem))
+      return swapped;
     plans = tmaWgmmaPlans(context, problem, multiprocessors);
     break;
   case GemmMainloop::mma_sync:

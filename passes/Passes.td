@@ -148,10 +148,19 @@ def XFusePlanLaunch : Pass<"xfuse-plan-launch", "::mlir::func::FuncOp"> {
       then tiles sized to the heads (192 for heads of 96 on sm_90a; 4 x 2
       warps for heads of 64, 8 x 1 for heads of 128, one or two heads per
       warp column otherwise on sm_80).
-    * Up to 128 static tokens (decode) a GEMM streams its weights. Its
-      `tma_wgmma` candidates: one row of tiles, `tile_m` 64 up to 64 tokens,
-      else 128; `tile_n` 128 and 64 (256 and 192 only where a RoPE
-      epilogue's heads need them: 256 measured slower at every token
+    * Up to 64 static tokens without an epilogue RoPE, bf16 GEMMs on sm_90a
+      run `tma_wgmma_swapped`: the weights are wgmma's A operand (64 output
+      features per tile) and the tokens its B operand, `tile_m` the tokens
+      rounded up to 8, 16, 32 or 64, so no MMA or A box is padded to 64
+      rows. `split_k` (the cluster size: the slices of a tile are summed
+      through distributed shared memory) is the largest power of two up to
+      8 with tiles x slices <= SMs and at least 8 main-loop steps per
+      slice; `stages` the most that fit (up to 12 and the slice's steps)
+      with every block resident at once.
+    * Otherwise, up to 128 static tokens (decode) a GEMM streams its
+      weights. Its `tma_wgmma` candidates: one row of tiles, `tile_m` 64 up
+      to 64 tokens, else 128; `tile_n` 128 and 64 (256 and 192 only where a
+      RoPE epilogue's heads need them: 256 measured slower at every token
       count); as many stages as fit; `split_k` from 1 to `floor(SMs /
       tiles)`, each slice keeping at least 8 main-loop steps (one work unit
       per block: a block running two split units measured 1.3-3x slower).
@@ -159,19 +168,19 @@ def XFusePlanLaunch : Pass<"xfuse-plan-launch", "::mlir::func::FuncOp"> {
       units go round robin to the persistent blocks). On a tie, where the
       tile has rows past the tokens, the wider tile (fewer mostly padded A
       boxes per weight byte); else the fewest work units, then the fewest
-      slices per tile (less f32 partial traffic); then the first. 16
-      tokens, N = 4096, K = 16384 on 132 SMs: 32 tiles of 64x128 split in
-      4, 128 blocks of 64 steps, 9 stages; 64 tokens: 64 tiles of 64x64
-      split in 2.
+      slices per tile (less f32 partial traffic); then the first. An f16
+      GEMM of 16 tokens, N = 4096, K = 16384 on 132 SMs: 32 tiles of 64x128
+      split in 4, 128 blocks of 64 steps, 9 stages; 64 tokens: 64 tiles of
+      64x64 split in 2.
     * `split_k` (`tma_wgmma`) for more tokens: a static M whose grid of
       output tiles leaves SMs idle splits the reduction into the most parts
       that still run in one wave, `floor(SMs / tiles)` (more would start a
       second wave and add f32 partial tiles to reduce), each keeping at
       least 8 main-loop steps so that it does not spend its time filling
       and draining the pipeline.
-    * No plan asks for clusters: pairs of blocks sharing each weight tile
-      (`cluster_m = 2`) measured no faster on the FFN shapes; a pinned plan
-      can.
+    * No `tma_wgmma` plan asks for clusters: pairs of blocks sharing each
+      weight tile (`cluster_m = 2`) measured no faster on the FFN shapes; a
+      pinned plan can.
 
     Pointwise kernels: 256 threads; `vector_width` = 16 bytes / element
     size, halved until it divides every row so that each row starts

@@ -22,12 +22,10 @@
 //
 // Prints one line per variant, a table per FFN last; writes
 // $OUT/decode_sweep.json when OUT is set. Exits non-zero on any failure.
-#include "cuda/device/Epilogue.h"
+#include "bench/common/BenchSupport.h"
+#include "bench/decode/DecodeGemms.h"
 #include "cuda/device/RowChain.h"
-#include "cuda/device/Sm90Gemm.h"
-#include "cuda/device/Vector.h"
 #include "runtime/CudaResources.h"
-#include "runtime/Workspace.h"
 
 #include <cublasLt.h>
 #include <cuda_bf16.h>
@@ -41,246 +39,18 @@
 #include <fstream>
 #include <functional>
 #include <memory>
-#include <random>
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace {
 
-using bf16 = __nv_bfloat16;
 using namespace xfuse;
+using namespace xfuse::bench;
 
 constexpr int kWarmupRuns = 10;
 constexpr int kTimedRuns = 60;
-constexpr double kTolerance = 1e-2;
 constexpr int kTokenCounts[] = {1, 2, 4, 8, 16, 32, 64, 128};
-constexpr int kMaxTokens = 128;
-
-[[noreturn]] void fail(const std::string &what) {
-  std::fprintf(stderr, "FATAL: %s\n", what.c_str());
-  std::exit(1);
-}
-
-void check(const rt::Status &status) {
-  if (!status.isOk())
-    fail(status.toString());
-}
-template <typename T> T check(rt::StatusOr<T> value) {
-  check(value.status());
-  return std::move(value).value();
-}
-#define CUDA_CHECK(call) check(XFUSE_CUDA_STATUS(call))
-#define CUBLAS_CHECK(call)                                                     \
-  do {                                                                         \
-    const cublasStatus_t status_ = (call);                                     \
-    if (status_ != CUBLAS_STATUS_SUCCESS)                                      \
-      fail(std::string(#call) + ": cublas status " +                           \
-           std::to_string(static_cast<int>(status_)));                         \
-  } while (0)
-
-// ---- the GEMMs ---------------------------------------------------------------
-
-enum class Epi { kNone, kBias, kReluBias, kSwiGLU };
-
-/// One GEMM of a decode FFN: C[M, N] = epi(A[M, K] . B[N, K]^T); the gated
-/// product's B holds the gate rows [0, N), then the up rows [N, 2N).
-struct GemmShape {
-  const char *model, *role;
-  int n, k;
-  Epi epi;
-
-  int numB() const { return epi == Epi::kSwiGLU ? 2 : 1; }
-  double weightBytes() const { return 2.0 * n * double(k) * numB(); }
-  std::string name() const { return std::string(model) + "." + role; }
-};
-
-/// Operands for kMaxTokens rows; the call with M tokens uses the first M.
-struct Operands {
-  rt::DeviceBuffer a, b, bias, c;
-};
-
-/// Uniform values in [lo, hi) from a counter-based hash, fresh per seed.
-__global__ void fillUniform(bf16 *out, std::size_t count, std::uint64_t seed,
-                            float lo, float hi) {
-  for (std::size_t i = blockIdx.x * std::size_t(blockDim.x) + threadIdx.x;
-       i < count; i += std::size_t(gridDim.x) * blockDim.x) {
-    std::uint64_t x = (i + 1) * 0x9E3779B97F4A7C15ull ^ seed;
-    x ^= x >> 31;
-    x *= 0xBF58476D1CE4E5B9ull;
-    x ^= x >> 29;
-    const float u = float(x >> 40) * (1.0f / 16777216.0f);
-    out[i] = __float2bfloat16_rn(lo + (hi - lo) * u);
-  }
-}
-
-__global__ void fillNaN(bf16 *out, std::size_t count) {
-  for (std::size_t i = blockIdx.x * std::size_t(blockDim.x) + threadIdx.x;
-       i < count; i += std::size_t(gridDim.x) * blockDim.x)
-    out[i] = __ushort_as_bfloat16(0x7FC0);
-}
-
-rt::DeviceBuffer randomBuffer(std::size_t count, std::uint64_t seed, float lo,
-                              float hi) {
-  rt::DeviceBuffer buffer = check(rt::DeviceBuffer::allocate(count * 2));
-  fillUniform<<<1024, 256>>>(buffer.as<bf16>(), count, seed, lo, hi);
-  CUDA_CHECK(cudaGetLastError());
-  return buffer;
-}
-
-Operands makeOperands(const GemmShape &s, std::uint64_t seed) {
-  const float wBound = 1.0f / std::sqrt(float(s.k));
-  Operands ops{
-      randomBuffer(std::size_t(kMaxTokens) * s.k, seed + 1, -1, 1),
-      randomBuffer(std::size_t(s.n) * s.k * s.numB(), seed + 2, -wBound,
-                   wBound),
-      randomBuffer(s.n, seed + 3, -0.5f, 0.5f),
-      check(rt::DeviceBuffer::allocate(std::size_t(kMaxTokens) * s.n * 2))};
-  CUDA_CHECK(cudaDeviceSynchronize());
-  return ops;
-}
-
-std::vector<float> toHostFloats(const rt::DeviceBuffer &buffer,
-                                std::size_t count) {
-  std::vector<bf16> raw(count);
-  CUDA_CHECK(cudaMemcpy(raw.data(), buffer.as<bf16>(), count * 2,
-                        cudaMemcpyDeviceToHost));
-  std::vector<float> out(count);
-  for (std::size_t i = 0; i < count; ++i)
-    out[i] = __bfloat162float(raw[i]);
-  return out;
-}
-
-/// The float64 result of all kMaxTokens rows, [kMaxTokens, N].
-std::vector<double> computeReference(const GemmShape &s, const Operands &ops) {
-  const std::vector<float> a =
-      toHostFloats(ops.a, std::size_t(kMaxTokens) * s.k);
-  const std::vector<float> b =
-      toHostFloats(ops.b, std::size_t(s.n) * s.k * s.numB());
-  const std::vector<float> bias = toHostFloats(ops.bias, s.n);
-  std::vector<double> ref(std::size_t(kMaxTokens) * s.n);
-  const unsigned workers = std::max(1u, std::thread::hardware_concurrency());
-  std::vector<std::thread> threads;
-  for (unsigned w = 0; w < workers; ++w)
-    threads.emplace_back([&, w] {
-      for (int n = int(w); n < s.n; n += int(workers))
-        for (int r = 0; r < kMaxTokens; ++r) {
-          const float *ar = a.data() + std::size_t(r) * s.k;
-          auto dot = [&](int row) {
-            const float *br = b.data() + std::size_t(row) * s.k;
-            double sum = 0;
-            for (int k = 0; k < s.k; ++k)
-              sum += double(ar[k]) * double(br[k]);
-            return sum;
-          };
-          double sum = dot(n);
-          if (s.epi == Epi::kSwiGLU)
-            sum = sum / (1.0 + std::exp(-sum)) * dot(s.n + n);
-          else if (s.epi != Epi::kNone)
-            sum += bias[n];
-          if (s.epi == Epi::kReluBias)
-            sum = std::max(sum, 0.0);
-          ref[std::size_t(r) * s.n + n] = sum;
-        }
-    });
-  for (std::thread &t : threads)
-    t.join();
-  return ref;
-}
-
-/// Relative L2 error of the first m rows of C; NaN when any is not finite.
-double relativeError(const GemmShape &s, const Operands &ops,
-                     const std::vector<double> &ref, int m) {
-  const std::vector<float> c = toHostFloats(ops.c, std::size_t(m) * s.n);
-  double err2 = 0, ref2 = 0;
-  for (std::size_t i = 0; i < c.size(); ++i) {
-    if (!std::isfinite(c[i]))
-      return NAN;
-    err2 += (c[i] - ref[i]) * (c[i] - ref[i]);
-    ref2 += ref[i] * ref[i];
-  }
-  return std::sqrt(err2 / std::max(ref2, 1e-300));
-}
-
-// ---- the kernels under test ---------------------------------------------------
-
-using Launch = std::function<void(cudaStream_t)>;
-
-template <Epi kEpi> auto makeEpilogue(const bf16 *bias) {
-  using device::Activate;
-  using device::Activation;
-  using device::BiasAdd;
-  if constexpr (kEpi == Epi::kSwiGLU)
-    return device::GatedProduct<Activation::kSilu>{};
-  else if constexpr (kEpi == Epi::kNone)
-    return device::EpilogueChain<>();
-  else if constexpr (kEpi == Epi::kBias)
-    return device::makeEpilogueChain(BiasAdd<bf16>{bias});
-  else
-    return device::makeEpilogueChain(BiasAdd<bf16>{bias},
-                                     Activate<Activation::kRelu>{});
-}
-
-/// A Hopper GEMM tile the plans may name, for one epilogue.
-struct TileVariant {
-  int blockM, blockN, stages;
-  /// Whether the limits accept a split-K launch of this tile and epilogue.
-  bool splits;
-  /// The launch of M rows in `splits` k-slices, with its own split-K
-  /// workspace.
-  std::function<Launch(const GemmShape &, const Operands &, int m,
-                       int splits)>
-      make;
-
-  std::string name() const {
-    return std::to_string(blockM) + "x" + std::to_string(blockN) + " s" +
-           std::to_string(stages);
-  }
-};
-
-template <int kBlockM, int kBlockN, int kStages, Epi kEpi>
-TileVariant tileVariant() {
-  using Tile = device::Sm90GemmTile<kBlockM, kBlockN, kStages>;
-  constexpr int kNumB = kEpi == Epi::kSwiGLU ? 2 : 1;
-  auto make = [](const GemmShape &s, const Operands &ops, int m,
-                 int splits) -> Launch {
-    using Params = device::GemmSm90Params<bf16, kNumB>;
-    struct State {
-      Params params;
-      rt::Workspace workspace;
-    };
-    auto state = std::make_shared<State>();
-    device::GemmParams<bf16, bf16, kNumB> p{};
-    p.a = ops.a.as<bf16>();
-    for (int i = 0; i < kNumB; ++i)
-      p.b[i] = ops.b.as<bf16>() + std::size_t(i) * s.n * s.k;
-    p.c = ops.c.as<bf16>();
-    p.m = m;
-    p.n = s.n;
-    p.k = s.k;
-    CUDA_CHECK(device::prepareGemmSm90<Tile>(p, &state->params));
-    void *partials = nullptr;
-    unsigned *counters = nullptr;
-    if (splits > 1) {
-      using Split = device::Sm90SplitKWorkspace<Tile, kNumB>;
-      const std::size_t bytes = Split::partialBytes(m, s.n, splits);
-      check(state->workspace.reserve(bytes));
-      partials = check(state->workspace.carve(bytes));
-      counters = check(
-          state->workspace.zeroedCounters(Split::counters(m, s.n), nullptr));
-    }
-    CUDA_CHECK(device::setGemmSm90SplitK<Tile>(&state->params, splits,
-                                               counters, partials));
-    const auto epilogue = makeEpilogue<kEpi>(ops.bias.as<bf16>());
-    return [state, epilogue](cudaStream_t stream) {
-      CUDA_CHECK(device::launchGemmSm90<Tile>(state->params, epilogue, stream));
-    };
-  };
-  using Epilogue = decltype(makeEpilogue<kEpi>(nullptr));
-  return {kBlockM, kBlockN, kStages,
-          device::kSm90KernelSupported<Tile, kNumB, true, Epilogue>, make};
-}
-
+constexpr int kCublasLtCandidates = 8;
 /// The tiles swept per GEMM: 64-row tiles (one consumer warpgroup; all of M
 /// <= 64 in one row of tiles) of every width at the most stages that fit
 /// beside the staged stores (and 12-13 for the long-K GEMMs' narrowest tile,
@@ -336,32 +106,6 @@ std::vector<int> splitsOf(long long tiles, int kTiles, int sms) {
   return splits;
 }
 
-/// Reads `bytes` of weights once, 16-byte loads, `kUnroll` in flight per
-/// thread: the time no GEMM that reads them can beat.
-template <int kUnroll>
-__global__ void streamWeights(const uint4 *data, std::size_t vectors,
-                              unsigned *sink) {
-  unsigned acc = 0;
-  const std::size_t stride = std::size_t(gridDim.x) * blockDim.x;
-  std::size_t i = blockIdx.x * std::size_t(blockDim.x) + threadIdx.x;
-  for (; i + (kUnroll - 1) * stride < vectors; i += kUnroll * stride) {
-    uint4 v[kUnroll];
-#pragma unroll
-    for (int u = 0; u < kUnroll; ++u)
-      v[u] = __ldcs(data + i + u * stride);
-#pragma unroll
-    for (int u = 0; u < kUnroll; ++u)
-      acc ^= v[u].x ^ v[u].y ^ v[u].z ^ v[u].w;
-  }
-  for (; i < vectors; i += stride) {
-    const uint4 v = __ldcs(data + i);
-    acc ^= v.x ^ v.y ^ v.z ^ v.w;
-  }
-  // Never true for random weights in practice; keeps the loads live.
-  if (acc == 0x9E3779B9u)
-    *sink = acc;
-}
-
 /// Reads the weights in the GEMM's pattern without its arithmetic: block u
 /// streams unit u (Sm90WorkUnit's order: slice u / tiles of tile u % tiles),
 /// kRows weight rows of 128-byte k-steps (one 64-deep bf16 k-tile), 8
@@ -394,134 +138,6 @@ __global__ void __launch_bounds__(kRows * 8)
   }
   if (acc == 0x9E3779B9u)
     *sink = acc;
-}
-
-/// cuBLASLt in column-major terms: C^T[N, M] = B[N, K] . A^T[K, M] (its A
-/// is our B, op T; its B our A, op N); the bias runs along its rows. The
-/// gated product is one GEMM on the concatenated [2N, K] weights into
-/// `gateUp`, then siluMul.
-class CublasLtGemm {
-public:
-  CublasLtGemm(cublasLtHandle_t handle, const GemmShape &s,
-               const Operands &ops, int m, void *out, cudaStream_t stream)
-      : handle_(handle), ops_(ops), out_(out) {
-    const int n = s.n * s.numB();
-    CUBLAS_CHECK(
-        cublasLtMatmulDescCreate(&desc_, CUBLAS_COMPUTE_32F, CUDA_R_32F));
-    const cublasOperation_t opT = CUBLAS_OP_T, opN = CUBLAS_OP_N;
-    CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(
-        desc_, CUBLASLT_MATMUL_DESC_TRANSA, &opT, sizeof(opT)));
-    CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(
-        desc_, CUBLASLT_MATMUL_DESC_TRANSB, &opN, sizeof(opN)));
-    const bool biased = s.epi == Epi::kBias || s.epi == Epi::kReluBias;
-    const cublasLtEpilogue_t epilogue =
-        !biased                ? CUBLASLT_EPILOGUE_DEFAULT
-        : s.epi == Epi::kBias ? CUBLASLT_EPILOGUE_BIAS
-                              : CUBLASLT_EPILOGUE_RELU_BIAS;
-    CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(
-        desc_, CUBLASLT_MATMUL_DESC_EPILOGUE, &epilogue, sizeof(epilogue)));
-    if (biased) {
-      const cudaDataType_t biasType = CUDA_R_16BF;
-      const void *bias = ops.bias.data();
-      CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(
-          desc_, CUBLASLT_MATMUL_DESC_BIAS_DATA_TYPE, &biasType,
-          sizeof(biasType)));
-      CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(
-          desc_, CUBLASLT_MATMUL_DESC_BIAS_POINTER, &bias, sizeof(bias)));
-    }
-    CUBLAS_CHECK(cublasLtMatrixLayoutCreate(&aDesc_, CUDA_R_16BF, s.k, n, s.k));
-    CUBLAS_CHECK(cublasLtMatrixLayoutCreate(&bDesc_, CUDA_R_16BF, s.k, m, s.k));
-    CUBLAS_CHECK(cublasLtMatrixLayoutCreate(&cDesc_, CUDA_R_16BF, n, m, n));
-    workspace_ = check(rt::DeviceBuffer::allocate(kWorkspaceBytes));
-    cublasLtMatmulPreference_t pref;
-    CUBLAS_CHECK(cublasLtMatmulPreferenceCreate(&pref));
-    const std::size_t wsBytes = kWorkspaceBytes;
-    CUBLAS_CHECK(cublasLtMatmulPreferenceSetAttribute(
-        pref, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES, &wsBytes,
-        sizeof(wsBytes)));
-    cublasLtMatmulHeuristicResult_t results[kCandidates];
-    int found = 0;
-    CUBLAS_CHECK(cublasLtMatmulAlgoGetHeuristic(handle_, desc_, aDesc_, bDesc_,
-                                                cDesc_, cDesc_, pref,
-                                                kCandidates, results, &found));
-    CUBLAS_CHECK(cublasLtMatmulPreferenceDestroy(pref));
-    if (found == 0)
-      fail("cuBLASLt found no algorithm");
-    float best = INFINITY;
-    for (int i = 0; i < found; ++i) {
-      algo_ = results[i].algo;
-      const float ms = quickTime(stream);
-      if (ms < best) {
-        best = ms;
-        bestAlgo_ = results[i].algo;
-        chosen_ = i;
-      }
-    }
-    algo_ = bestAlgo_;
-    candidates_ = found;
-  }
-  ~CublasLtGemm() {
-    cublasLtMatrixLayoutDestroy(cDesc_);
-    cublasLtMatrixLayoutDestroy(bDesc_);
-    cublasLtMatrixLayoutDestroy(aDesc_);
-    cublasLtMatmulDescDestroy(desc_);
-  }
-  CublasLtGemm(const CublasLtGemm &) = delete;
-  CublasLtGemm &operator=(const CublasLtGemm &) = delete;
-
-  void run(cudaStream_t stream) const {
-    const float alpha = 1.0f, beta = 0.0f;
-    CUBLAS_CHECK(cublasLtMatmul(handle_, desc_, &alpha, ops_.b.data(), aDesc_,
-                                ops_.a.data(), bDesc_, &beta, out_, cDesc_,
-                                out_, cDesc_, &algo_, workspace_.data(),
-                                kWorkspaceBytes, stream));
-  }
-  std::string choice() const {
-    return "#" + std::to_string(chosen_) + "/" + std::to_string(candidates_);
-  }
-
-private:
-  static constexpr std::size_t kWorkspaceBytes = 64 << 20;
-  static constexpr int kCandidates = 8;
-
-  float quickTime(cudaStream_t stream) {
-    run(stream);
-    const rt::Event start = check(rt::Event::create());
-    const rt::Event stop = check(rt::Event::create());
-    check(start.record(stream));
-    for (int i = 0; i < 5; ++i)
-      run(stream);
-    check(stop.record(stream));
-    check(stop.synchronize());
-    return check(stop.millisecondsSince(start));
-  }
-
-  cublasLtHandle_t handle_;
-  const Operands &ops_;
-  void *out_;
-  cublasLtMatmulDesc_t desc_{};
-  cublasLtMatrixLayout_t aDesc_{}, bDesc_{}, cDesc_{};
-  rt::DeviceBuffer workspace_;
-  cublasLtMatmulAlgo_t algo_{}, bestAlgo_{};
-  int chosen_ = 0, candidates_ = 0;
-};
-
-/// out[m, n] = silu(gu[m, n]) * gu[m, N + n], 8 columns per thread.
-__global__ void siluMul(const bf16 *gu, bf16 *out, int m, int n) {
-  const std::size_t groups = std::size_t(m) * n / 8;
-  for (std::size_t g = blockIdx.x * std::size_t(blockDim.x) + threadIdx.x;
-       g < groups; g += std::size_t(gridDim.x) * blockDim.x) {
-    const std::size_t row = g * 8 / n, col = g * 8 % n;
-    const bf16 *gate = gu + row * 2 * n + col;
-    const device::Vec<bf16, 8> gv = device::loadVec<8>(gate);
-    const device::Vec<bf16, 8> uv = device::loadVec<8>(gate + n);
-    device::Vec<bf16, 8> o;
-    for (int i = 0; i < 8; ++i)
-      o[i] = __float2bfloat16_rn(
-          device::activate<device::Activation::kSilu>(__bfloat162float(gv[i])) *
-          __bfloat162float(uv[i]));
-    device::storeVec(out + row * n + col, o);
-  }
 }
 
 // ---- measurement ---------------------------------------------------------------
@@ -807,12 +423,7 @@ int main(int argc, char **argv) {
   CUBLAS_CHECK(cublasLtCreate(&cublas));
   rt::DeviceBuffer sink = check(rt::DeviceBuffer::allocate(4));
 
-  const std::vector<GemmShape> gemms = {
-      {"decode_ffn", "up", 16384, 4096, Epi::kReluBias},
-      {"decode_ffn", "down", 4096, 16384, Epi::kBias},
-      {"llama3_swiglu", "gate_up", 14336, 4096, Epi::kSwiGLU},
-      {"llama3_swiglu", "down", 4096, 14336, Epi::kNone},
-  };
+  const std::vector<GemmShape> &gemms = decodeGemms();
   std::vector<Result> results, floors;
   bool allPass = true;
   for (std::size_t gi = 0; gi < gemms.size(); ++gi) {
@@ -904,19 +515,11 @@ int main(int argc, char **argv) {
           variants.emplace_back(r, tile.make(s, ops, m, splits));
         }
       }
-      auto cublasGemm = std::make_shared<CublasLtGemm>(
-          cublas, s, ops, m,
-          s.epi == Epi::kSwiGLU ? gateUp.data() : ops.c.data(), stream.get());
-      Result cublasResult{s.name(), "cublasLt " + cublasGemm->choice(), m};
-      variants.emplace_back(
-          cublasResult, [&, cublasGemm, m](cudaStream_t st) {
-            cublasGemm->run(st);
-            if (s.epi == Epi::kSwiGLU) {
-              siluMul<<<4 * sms, 256, 0, st>>>(gateUp.as<bf16>(),
-                                               ops.c.as<bf16>(), m, s.n);
-              CUDA_CHECK(cudaGetLastError());
-            }
-          });
+      std::string choice;
+      Launch peer = cublasLtLaunch(cublas, s, ops, m, kCublasLtCandidates,
+                                   gateUp, stream.get(), &choice);
+      variants.emplace_back(Result{s.name(), "cublasLt " + choice, m},
+                            std::move(peer));
       for (auto &[r, launch] : variants) {
         fillNaN<<<1024, 256, 0, stream.get()>>>(ops.c.as<bf16>(),
                                                 std::size_t(m) * s.n);

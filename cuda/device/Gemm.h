@@ -32,6 +32,25 @@ template <typename T, typename OutT, int kNumB> struct GemmParams {
   int m, n, k;
 };
 
+/// nullptr when the operands of `p` suit the Hopper GEMMs' TMA copies
+/// (16-byte aligned rows and bases), else why not.
+template <typename T, typename OutT, int kNumB>
+const char *tmaOperandsUnsupportedReason(const GemmParams<T, OutT, kNumB> &p) {
+  auto misaligned = [](const void *ptr) {
+    return reinterpret_cast<std::uintptr_t>(ptr) % 16 != 0;
+  };
+  if (p.m < 0 || p.n <= 0 || p.k <= 0)
+    return "m must be >= 0, n and k > 0";
+  if (p.n % 8 != 0 || p.k % 8 != 0)
+    return "n and k must be multiples of 8";
+  if (misaligned(p.a) || misaligned(p.c))
+    return "A and C must be 16-byte aligned";
+  for (int i = 0; i < kNumB; ++i)
+    if (misaligned(p.b[i]))
+      return "packed weights must be 16-byte aligned";
+  return nullptr;
+}
+
 /// nullptr when launchGemm<Tile> can run `p`, else why not.
 template <typename Tile, typename T, typename OutT, int kNumB>
 const char *gemmUnsupportedReason(const GemmParams<T, OutT, kNumB> &p) {

@@ -17,8 +17,11 @@ namespace xfuse::gemm {
 /// The main loops of cuda/device:
 ///   kTmaWgmma: Hopper (sm_90a), TMA copies and wgmma (GemmSm90Mainloop);
 ///   kMmaSync:  sm_80 and later, cp.async and mma.sync (GemmSm80Mainloop);
-///   kSimt:     f32 operands on the CUDA cores, f32 all the way (GemmSimt).
-enum class Mainloop { kTmaWgmma, kMmaSync, kSimt };
+///   kSimt:     f32 operands on the CUDA cores, f32 all the way (GemmSimt);
+///   kTmaWgmmaSwapped: Hopper with the operands swapped for a few tokens
+///              (decode): the weights are wgmma's A operand, the tokens its
+///              B operand (Sm90SwapAbGemm.h).
+enum class Mainloop { kTmaWgmma, kMmaSync, kSimt, kTmaWgmmaSwapped };
 
 /// One GEMM block's configuration, as the plan states it.
 struct Config {
@@ -42,6 +45,10 @@ struct Config {
 
 inline constexpr std::int64_t kSm90TileK = 64; // one 128-byte swizzle row
 inline constexpr std::int64_t kSm90MaxSharedBytes = 227 * 1024;
+/// An SM's shared memory, of which each resident block also takes
+/// kSm90ReservedSharedBytes: how many blocks of a size fit on one SM.
+inline constexpr std::int64_t kSm90SharedBytesPerSm = 228 * 1024;
+inline constexpr std::int64_t kSm90ReservedSharedBytes = 1024;
 /// A consumer thread holds its accumulators in registers; past this many,
 /// the rest of its state spills (the consumers get 232-256 registers).
 inline constexpr std::int64_t kSm90MaxAccumulators = 128;
@@ -68,6 +75,29 @@ constexpr std::int64_t sm90StagedStoreBytes(std::int64_t tileM, bool pingPong) {
   const std::int64_t consumers = pingPong ? 2 : tileM / 64;
   return consumers * 2 * sm90ConsumerRows(tileM, pingPong) *
          kSm90StoreBoxCols * 2;
+}
+
+// ---- Hopper with swapped operands: TMA + wgmma, weights as A -----------------
+//
+// A block computes C^T for tile_n output features (one 64-row wgmma slice of
+// each weight operand per 64 features) and all of a call's tile_m tokens
+// (wgmma's N), over one k-slice; the split_k slices of a tile run as one
+// thread-block cluster and sum through distributed shared memory.
+
+/// The token tiles of the swapped main loop: wgmma's N of 8, 16, 32 or 64.
+inline constexpr std::int64_t kSm90SwappedMaxTokens = 64;
+/// Blocks of a split-K cluster: at most the portable cluster size.
+inline constexpr std::int64_t kSm90SwappedMaxSplitK = 8;
+
+/// Dynamic shared memory of the swapped main loop's ring: the stages (one
+/// 64 x tile_n weight tile per product, then the tile_m x 64 token tile),
+/// two mbarriers per stage, and the slack that aligns the stages.
+constexpr std::int64_t sm90SwappedRingBytes(std::int64_t tileM,
+                                            std::int64_t tileN,
+                                            std::int64_t stages,
+                                            int products) {
+  return stages * (products * tileN + tileM) * kSm90TileK * 2 + 2 * stages * 8 +
+         kSm90SmemAlignment;
 }
 
 // ---- sm_80: cp.async + mma.sync --------------------------------------------
@@ -133,6 +163,34 @@ constexpr const char *unsupportedReason(const Config &c) {
              "gated GEMM keeps two per output: tile_n <= 128 there)";
     if (c.stages < 2 ||
         sm90RingBytes(c.tileM, c.tileN, c.stages, c.products) >
+            kSm90MaxSharedBytes)
+      return "the stages do not fit a Hopper block's 227 KiB of shared "
+             "memory (at least 2 are needed)";
+    return nullptr;
+  }
+  case Mainloop::kTmaWgmmaSwapped: {
+    if (c.elementBytes != 2 || c.f16)
+      return "the swapped Hopper main loop multiplies bf16 operands";
+    if (c.tileK != kSm90TileK)
+      return "the swapped Hopper main loop takes k-tiles of 64 (one 128-byte "
+             "swizzle row)";
+    if (c.tileM != 8 && c.tileM != 16 && c.tileM != 32 &&
+        c.tileM != kSm90SwappedMaxTokens)
+      return "the swapped Hopper main loop takes tile_m = 8, 16, 32 or 64 "
+             "tokens (wgmma's n)";
+    if (c.tileN != 64 && c.tileN != 128)
+      return "the swapped Hopper main loop takes tile_n = 64 or 128 output "
+             "features (one or two wgmma slices of 64 weight rows)";
+    if (c.warpgroups != 1 || c.pingPong)
+      return "the swapped Hopper main loop has one consumer warpgroup "
+             "(cooperative)";
+    if (c.splitK > kSm90SwappedMaxSplitK)
+      return "the swapped Hopper main loop runs split_k slices as one "
+             "cluster: at most 8";
+    if (c.products * (c.tileN / 64) * c.tileM / 2 > kSm90MaxAccumulators)
+      return "a consumer thread would hold more than 128 accumulators";
+    if (c.stages < 2 ||
+        sm90SwappedRingBytes(c.tileM, c.tileN, c.stages, c.products) >
             kSm90MaxSharedBytes)
       return "the stages do not fit a Hopper block's 227 KiB of shared "
              "memory (at least 2 are needed)";
@@ -211,6 +269,20 @@ constexpr const char *problemUnsupportedReason(const Config &c, std::int64_t n,
   return nullptr;
 }
 
+/// Whether a block of configuration `c` runs a product of `rows` rows of A
+/// (tokens; negative: known only per call).
+constexpr const char *rowsUnsupportedReason(const Config &c,
+                                            std::int64_t rows) {
+  if (c.mainloop != Mainloop::kTmaWgmmaSwapped)
+    return nullptr;
+  if (rows < 0)
+    return "the swapped Hopper main loop needs a static token count";
+  if (rows > c.tileM)
+    return "the swapped Hopper main loop holds all tokens in one tile: "
+           "tile_m must be at least the token count";
+  return nullptr;
+}
+
 // ---- epilogue RoPE -----------------------------------------------------------
 
 /// Whether a RoPE of heads of `headDim` features, the first `rotaryDim` of
@@ -228,6 +300,9 @@ constexpr const char *epilogueRopeUnsupportedReason(const Config &c,
                                                     bool neox) {
   if (c.mainloop == Mainloop::kSimt)
     return "the SIMT GEMM has no RoPE epilogue";
+  if (c.mainloop == Mainloop::kTmaWgmmaSwapped)
+    return "the swapped Hopper GEMM has no RoPE epilogue (a head's features "
+           "lie across its threads)";
   if (c.splitK != 1)
     return "a split-K GEMM runs its epilogue per warp of partial sums";
   if (rotaryDim <= 0 || rotaryDim % 2 != 0 || rotaryDim > headDim)

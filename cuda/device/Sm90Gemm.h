@@ -58,19 +58,7 @@ template <typename OutT, int kNumB = 1> struct GemmSm90Params {
 template <typename OutT, int kNumB>
 const char *
 gemmSm90UnsupportedReason(const GemmParams<__nv_bfloat16, OutT, kNumB> &p) {
-  auto misaligned = [](const void *ptr) {
-    return reinterpret_cast<std::uintptr_t>(ptr) % 16 != 0;
-  };
-  if (p.m < 0 || p.n <= 0 || p.k <= 0)
-    return "m must be >= 0, n and k > 0";
-  if (p.n % 8 != 0 || p.k % 8 != 0)
-    return "n and k must be multiples of 8";
-  if (misaligned(p.a) || misaligned(p.c))
-    return "A and C must be 16-byte aligned";
-  for (int i = 0; i < kNumB; ++i)
-    if (misaligned(p.b[i]))
-      return "packed weights must be 16-byte aligned";
-  return nullptr;
+  return tmaOperandsUnsupportedReason(p);
 }
 
 /// Encodes the tensor maps of `p` for Tile (no split-K). cudaErrorInvalidValue

@@ -29,9 +29,11 @@ def XKernel_GemmSchedule : I32EnumAttr<"GemmSchedule",
 def XKernel_MainloopTmaWgmma : I32EnumAttrCase<"tma_wgmma", 0>;
 def XKernel_MainloopMmaSync : I32EnumAttrCase<"mma_sync", 1>;
 def XKernel_MainloopSimt : I32EnumAttrCase<"simt", 2>;
+def XKernel_MainloopTmaWgmmaSwapped : I32EnumAttrCase<"tma_wgmma_swapped", 3>;
 def XKernel_GemmMainloop : I32EnumAttr<"GemmMainloop",
     "the main loop of a GEMM block",
-    [XKernel_MainloopTmaWgmma, XKernel_MainloopMmaSync, XKernel_MainloopSimt]> {
+    [XKernel_MainloopTmaWgmma, XKernel_MainloopMmaSync, XKernel_MainloopSimt,
+     XKernel_MainloopTmaWgmmaSwapped]> {
   let genSpecializedAttr = 0;
   let cppNamespace = "::mlir::xfuse::kernel";
 }
@@ -44,8 +46,11 @@ def XKernel_GemmPlanAttr : AttrDef<XKernel_Dialect, "GemmPlan"> {
     `cuda/device`.
 
     `mainloop` is the block's main loop: `tma_wgmma` (Hopper: TMA copies and
-    wgmma, sm_90a only), `mma_sync` (cp.async and mma.sync, sm_80 and
-    later) or `simt` (f32 operands on the CUDA cores, f32 throughout).
+    wgmma, sm_90a only), `tma_wgmma_swapped` (the same with the operands
+    swapped for a few tokens: the weights are wgmma's 64-row side and the
+    tokens its narrow side, so that decode pads no MMA to 64 tokens),
+    `mma_sync` (cp.async and mma.sync, sm_80 and later) or `simt` (f32
+    operands on the CUDA cores, f32 throughout).
     `tile_m x tile_n x tile_k` is the block tile (tokens x output features x
     reduction step) and `stages` the depth of the shared-memory pipeline.
 
@@ -56,13 +61,18 @@ def XKernel_GemmPlanAttr : AttrDef<XKernel_Dialect, "GemmPlan"> {
       warpgroup per 64 rows of each tile, or `ping_pong`, two warpgroups
       taking whole tiles in turn so that one's epilogue runs while the
       other multiplies.
+    * `tma_wgmma_swapped`: one consumer warpgroup (`warpgroups = 1`) and a
+      producer warp; `tile_m` (8, 16, 32 or 64) holds all of the call's
+      tokens, a static count, and `tile_n` (64 or 128) output features.
     * `mma_sync` and `simt`: the warp grid `warps_m x warps_n` over the
       tile; a warp owns `(tile_m / warps_m) x (tile_n / warps_n)` outputs.
       A RoPE in the epilogue needs each warp's columns to hold whole heads.
 
     `split_k` (default 1) is the number of blocks sharing one output tile's
-    reduction, and `cluster_m` (default 1) the thread-block cluster size
-    along M, whose blocks share each weight tile through TMA multicast.
+    reduction (with `tma_wgmma_swapped`, one thread-block cluster of that
+    many blocks, one k-slice each), and `cluster_m` (default 1) the
+    thread-block cluster size along M, whose blocks share each weight tile
+    through TMA multicast.
 
     The plan is checked where the body is known: `xkernel.gemm`'s verifier
     rejects a plan the main loop cannot run for the kernel's products and
@@ -74,6 +84,9 @@ def XKernel_GemmPlanAttr : AttrDef<XKernel_Dialect, "GemmPlan"> {
     #xkernel.gemm_plan<target = sm_90a, mainloop = tma_wgmma, tile_m = 128,
                        tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2,
                        schedule = ping_pong>
+    #xkernel.gemm_plan<target = sm_90a, mainloop = tma_wgmma_swapped,
+                       tile_m = 16, tile_n = 64, tile_k = 64, stages = 12,
+                       warpgroups = 1, split_k = 2>
     #xkernel.gemm_plan<target = sm_80, mainloop = mma_sync, tile_m = 128,
                        tile_n = 128, tile_k = 32, stages = 4, warps_m = 8,
                        warps_n = 1>

@@ -37,13 +37,16 @@ LogicalResult GemmPlanAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                    int64_t, GemmSchedule schedule) {
   // The numbers are checked by the kernel's verifier, which knows the
   // products and element type GemmLimits needs; here, what a plan names.
-  if (mainloop == GemmMainloop::tma_wgmma) {
+  if (mainloop == GemmMainloop::tma_wgmma ||
+      mainloop == GemmMainloop::tma_wgmma_swapped) {
     if (target != Target::sm_90a)
-      return emitError() << "expects mainloop = tma_wgmma only on sm_90a, "
-                            "whose TMA and wgmma it runs";
+      return emitError() << "expects mainloop = "
+                         << stringifyGemmMainloop(mainloop)
+                         << " only on sm_90a, whose TMA and wgmma it runs";
     if (!warpgroups || warpsM || warpsN)
       return emitError() << "expects warpgroups, and no warps_m or warps_n, "
-                            "with mainloop = tma_wgmma";
+                            "with mainloop = "
+                         << stringifyGemmMainloop(mainloop);
     return success();
   }
   if (warpgroups || !warpsM || !warpsN)

@@ -2,12 +2,15 @@
 
 #include "dialect/XFuseOps.h"
 #include "dialect/kernel/GemmConfig.h"
+#include "dialect/kernel/TensorSizes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/TypeUtilities.h"
 
 #include "llvm/ADT/TypeSwitch.h"
+
+#include <limits>
 
 using namespace mlir;
 using namespace mlir::xfuse;
@@ -259,6 +262,8 @@ GemmRoles GemmOp::getRoles() {
     return ::xfuse::gemm::Mainloop::kMmaSync;
   case GemmMainloop::simt:
     return ::xfuse::gemm::Mainloop::kSimt;
+  case GemmMainloop::tma_wgmma_swapped:
+    return ::xfuse::gemm::Mainloop::kTmaWgmmaSwapped;
   }
   llvm_unreachable("unknown main loop");
 }
@@ -316,6 +321,18 @@ static LogicalResult verifyPlan(GemmOp kernel, GemmPlanAttr plan,
     return kernel.emitOpError("has a plan that the ")
            << stringifyGemmMainloop(plan.getMainloop())
            << " main loop cannot run on its product: " << reason;
+  auto input = cast<RankedTensorType>(product.getInput().getType());
+  ArrayRef<int64_t> tokenDims = input.getShape().drop_back();
+  // -1: known only per call; a count past int64 saturates.
+  int64_t rows = -1;
+  if (llvm::none_of(tokenDims, ShapedType::isDynamic))
+    rows = staticProduct(tokenDims).value_or(
+        std::numeric_limits<int64_t>::max());
+  if (const char *reason = ::xfuse::gemm::rowsUnsupportedReason(config, rows))
+    return kernel.emitOpError("has a plan that the ")
+           << stringifyGemmMainloop(plan.getMainloop())
+           << " main loop cannot run on its " << input << " input: "
+           << reason;
   if (roles.rope)
     if (const char *reason = epilogueRopeUnsupportedReason(config, roles.rope))
       return roles.rope.emitOpError("cannot run in the epilogue of its "

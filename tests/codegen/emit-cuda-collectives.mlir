@@ -52,7 +52,7 @@ func.func @prefill(%x: tensor<?x64xbf16>, %w1: tensor<64x512xbf16>, %b1: tensor<
 // slot and one all-reduce on the call's stream follows it.
 // CHECK-LABEL: rt::Status decode(
 // CHECK: // Kernel 1: xkernel.gemm
-// CHECK: device::launchGemmSm90<Tile>
+// CHECK: device::launchGemmSm90SwapAb<Tile>(params, 1, epilogue, stream)
 // CHECK: // Kernel 2: xkernel.all_reduce
 // CHECK-NEXT: XFUSE_RETURN_IF_ERROR(communicator.allReduceSum(
 // CHECK-NEXT: kernel1Result0, result0.data,

@@ -10,6 +10,7 @@
 #out_in = #xkernel.weight_packing<source = out_in>
 
 // CHECK: #include "cuda/device/Sm90Gemm.h"
+// CHECK-NEXT: #include "cuda/device/Sm90SwapAbGemm.h"
 
 // Bias then activation: one chain on the output, in body order. The GEMM's
 // row limit is a check of the sizes alone: the workspace query runs it.
@@ -153,6 +154,36 @@ func.func @split_k(%x: tensor<16x1024xbf16>, %w: tensor<1024x1024xbf16> {xkernel
   ^bb0(%a: tensor<16x1024xbf16>, %wt: tensor<1024x1024xbf16>):
     %l = xfuse.linear %a, %wt : (tensor<16x1024xbf16>, tensor<1024x1024xbf16>) -> tensor<16x1024xbf16>
     xkernel.yield %l : tensor<16x1024xbf16>
+  }
+  return %y : tensor<16x1024xbf16>
+}
+
+// A few static tokens on the swapped Hopper GEMM: its Tile (tokens,
+// features, stages), the same GemmParams and epilogue chains, and split-K as
+// a launch argument (one cluster of slices per tile): no scratch, no
+// counters.
+// CHECK-LABEL: rt::Status swapped_gated(
+// CHECK: // Main loop: the swapped Hopper GEMM (weights as wgmma's A operand), one block per tile and k-slice.
+// CHECK-NEXT: using Tile = device::Sm90SwapAbTile<16, 64, 12>;
+// CHECK-NEXT: const device::GemmParams<__nv_bfloat16, __nv_bfloat16, 2> params{
+// CHECK-NEXT: static_cast<const __nv_bfloat16 *>(arg0.data), {static_cast<const __nv_bfloat16 *>(arg1.data()), static_cast<const __nv_bfloat16 *>(arg2.data())},
+// CHECK-NEXT: static_cast<__nv_bfloat16 *>(result0.data),
+// CHECK-NEXT: static_cast<int>(16), 1024, 4096};
+// CHECK-NEXT: const auto epilogue = device::GatedProductOf<device::ActivatedGate<device::Activation::kSilu>, device::EpilogueChain<>, device::EpilogueChain<>, device::EpilogueChain<>>{
+// CHECK-NOT: Sm90SplitKWorkspace
+// CHECK: XFUSE_CUDA_TRY((device::launchGemmSm90SwapAb<Tile>(params, 4, epilogue, stream)));
+func.func @swapped_gated(%x: tensor<16x4096xbf16>,
+                         %wg: tensor<1024x4096xbf16> {xkernel.weight_packing = #out_in},
+                         %wu: tensor<1024x4096xbf16> {xkernel.weight_packing = #out_in})
+    -> tensor<16x1024xbf16> attributes {xkernel.workspace = #xkernel.workspace<bytes = #static_none>} {
+  %y = xkernel.gemm(%x, %wg, %wu : tensor<16x4096xbf16>, tensor<1024x4096xbf16>, tensor<1024x4096xbf16>)
+      plan <target = sm_90a, mainloop = tma_wgmma_swapped, tile_m = 16, tile_n = 64, tile_k = 64, stages = 12, warpgroups = 1, split_k = 4>
+      -> tensor<16x1024xbf16> {
+  ^bb0(%a: tensor<16x4096xbf16>, %g: tensor<1024x4096xbf16>, %u: tensor<1024x4096xbf16>):
+    %0 = xfuse.linear %a, %g {weight_layout = #xfuse.weight_layout<out_in>} : (tensor<16x4096xbf16>, tensor<1024x4096xbf16>) -> tensor<16x1024xbf16>
+    %1 = xfuse.linear %a, %u {weight_layout = #xfuse.weight_layout<out_in>} : (tensor<16x4096xbf16>, tensor<1024x4096xbf16>) -> tensor<16x1024xbf16>
+    %2 = xfuse.gate %0, %1 : tensor<16x1024xbf16>
+    xkernel.yield %2 : tensor<16x1024xbf16>
   }
   return %y : tensor<16x1024xbf16>
 }

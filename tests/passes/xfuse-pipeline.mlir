@@ -99,15 +99,16 @@
 // PRENORM-NOT: xkernel.
 // PRENORM: return %[[Y]]
 
-// 16 decode tokens through a SwiGLU FFN. sm_90a: the 86 tiles of 64x128
-// of the paired GEMM (gated tiles are at most 128 wide) cannot be split
-// within one wave of 132 SMs; the down projection's 32 tiles of 64x128 are
-// split in 4, one 43-step slice per block of the wave. sm_80: the mma.sync
-// main loop has no split-K, so both GEMMs take its 128x128 tiles whole.
+// 16 decode tokens through a SwiGLU FFN. sm_90a: both GEMMs run with
+// swapped operands (the tokens as wgmma's n = 16); the paired GEMM's 172
+// tiles of 64 features run two per SM with the 6 stages of gate and up
+// tiles that fit, the down projection's 64 tiles in clusters of 2 k-slices,
+// one block per SM. sm_80: the mma.sync main loop has no split-K, so both
+// GEMMs take its 128x128 tiles whole.
 // CHECK-LABEL: func.func @decode_swiglu
-// SM90: xkernel.gemm{{.*}} plan <target = sm_90a, mainloop = tma_wgmma, tile_m = 64, tile_n = 128, tile_k = 64, stages = 5, warpgroups = 1>
+// SM90: xkernel.gemm{{.*}} plan <target = sm_90a, mainloop = tma_wgmma_swapped, tile_m = 16, tile_n = 64, tile_k = 64, stages = 6, warpgroups = 1>
 // SM90: xfuse.gate
-// SM90: xkernel.gemm{{.*}} plan <target = sm_90a, mainloop = tma_wgmma, tile_m = 64, tile_n = 128, tile_k = 64, stages = 9, warpgroups = 1, split_k = 4>
+// SM90: xkernel.gemm{{.*}} plan <target = sm_90a, mainloop = tma_wgmma_swapped, tile_m = 16, tile_n = 64, tile_k = 64, stages = 12, warpgroups = 1, split_k = 2>
 // SM80: xkernel.gemm{{.*}} plan <target = sm_80, mainloop = mma_sync, tile_m = 128, tile_n = 128, tile_k = 32, stages = 4, warps_m = 2, warps_n = 4>
 // SM80: xfuse.gate
 // SM80: xkernel.gemm{{.*}} plan <target = sm_80, mainloop = mma_sync, tile_m = 128, tile_n = 128, tile_k = 32, stages = 4, warps_m = 2, warps_n = 4>

@@ -17,14 +17,13 @@ func.func @prefill(%x: tensor<?x4096xbf16>, %w: tensor<4096x16384xbf16>) -> tens
   return %y : tensor<?x16384xbf16>
 }
 
-// Decode: 16 tokens fit one 64-row tile, and the GEMM streams its weights.
-// The tile width sets how many SMs read them: 64 tiles of 256 columns fill
-// 48% of the 132 SMs, 86 of 192 columns 65%, 128 tiles of 128 columns 97%,
-// 256 of 64 columns (two waves) 97% too, so 128 wins the tie; 128 blocks
-// leave no room for split-K. On sm_80 the 128 tiles of 128 columns already
-// fill the 108 SMs.
+// Decode: 16 tokens run with swapped operands, the tokens as wgmma's n =
+// 16 and 64 weight rows per block: 256 blocks, two per SM, each with the 11
+// stages that fit in half an SM's shared memory; 256 blocks leave no room
+// for split-K. On sm_80 the 128 tiles of 128 columns already fill the 108
+// SMs.
 // CHECK-LABEL: func.func @decode
-// SM90: plan <target = sm_90a, mainloop = tma_wgmma, tile_m = 64, tile_n = 128, tile_k = 64, stages = 8, warpgroups = 1>
+// SM90: plan <target = sm_90a, mainloop = tma_wgmma_swapped, tile_m = 16, tile_n = 64, tile_k = 64, stages = 11, warpgroups = 1>
 // SM80: plan <target = sm_80, mainloop = mma_sync, tile_m = 128, tile_n = 128, tile_k = 32, stages = 4, warps_m = 2, warps_n = 4>
 func.func @decode(%x: tensor<16x4096xbf16>, %w: tensor<16384x4096xbf16>) -> tensor<16x16384xbf16> {
   %y = xkernel.gemm(%x, %w : tensor<16x4096xbf16>, tensor<16384x4096xbf16>) -> tensor<16x16384xbf16> {
@@ -35,13 +34,12 @@ func.func @decode(%x: tensor<16x4096xbf16>, %w: tensor<16384x4096xbf16>) -> tens
   return %y : tensor<16x16384xbf16>
 }
 
-// A single row of 128 output columns takes two 64-wide tiles on sm_90a
-// (twice the SMs reading the weight), and each splits its 4096-deep
-// reduction as far as splits of at least 8 main-loop steps allow: 8 splits
-// of 64-deep steps (whose 8 steps then need no more than 8 stages). The
-// mma.sync main loop has no split-K.
+// 128 output features take two swapped tiles of 64 on sm_90a, and each
+// splits its 4096-deep reduction in a cluster of 8 slices (the most a
+// cluster holds, each of 8 main-loop steps); 16 blocks, one per SM, take
+// a stage per step of their slice. The mma.sync main loop has no split-K.
 // CHECK-LABEL: func.func @one_tile
-// SM90: plan <target = sm_90a, mainloop = tma_wgmma, tile_m = 64, tile_n = 64, tile_k = 64, stages = 8, warpgroups = 1, split_k = 8>
+// SM90: plan <target = sm_90a, mainloop = tma_wgmma_swapped, tile_m = 8, tile_n = 64, tile_k = 64, stages = 8, warpgroups = 1, split_k = 8>
 // SM80: plan <target = sm_80, mainloop = mma_sync, tile_m = 128, tile_n = 128, tile_k = 32, stages = 4, warps_m = 2, warps_n = 4>
 func.func @one_tile(%x: tensor<8x4096xbf16>, %w: tensor<4096x128xbf16>) -> tensor<8x128xbf16> {
   %y = xkernel.gemm(%x, %w : tensor<8x4096xbf16>, tensor<4096x128xbf16>) -> tensor<8x128xbf16> {
@@ -106,10 +104,11 @@ func.func @rope_epilogue(%x: tensor<?x512xbf16>, %w: tensor<512x512xbf16>) -> te
   return %y : tensor<?x8x64xbf16>
 }
 
-// Decode with a RoPE epilogue: heads of 128 need tiles of 128 or 256
-// columns (sm_90a) and no split-K, so the query projection of 16 tokens
-// takes 32 unsplit 64x128 tiles where the plain projection splits them in
-// 4 (@decode_plain); on sm_80 8 x 1 warps give each warp one head.
+// Decode with a RoPE epilogue: the swapped main loop has none, and heads of
+// 128 need tiles of 128 or 256 columns (sm_90a) and no split-K, so the
+// query projection of 16 tokens streams its weights through 32 unsplit
+// 64x128 tiles where the plain projection runs swapped (@decode_plain); on
+// sm_80 8 x 1 warps give each warp one head.
 // CHECK-LABEL: func.func @decode_rope
 // SM90: plan <target = sm_90a, mainloop = tma_wgmma, tile_m = 64, tile_n = 128, tile_k = 64, stages = 8, warpgroups = 1>
 // SM80: plan <target = sm_80, mainloop = mma_sync, tile_m = 128, tile_n = 128, tile_k = 32, stages = 4, warps_m = 8, warps_n = 1>
@@ -124,13 +123,10 @@ func.func @decode_rope(%x: tensor<16x4096xbf16>, %w: tensor<4096x4096xbf16>, %p:
   return %y : tensor<16x32x128xbf16>
 }
 
-// The plain projection: 32 tiles of 64x128 split in 4 and 64 of 64x64 split
-// in 2 give every block of the wave 2048 weight columns of 64-deep steps;
-// the wider tile wins the tie (fewer padded A boxes per weight byte), and
-// its 16-step slices take the 9 stages that fit (split slices keep no store
-// buffers).
+// The plain projection runs swapped: 64 tiles of 64 features, each in a
+// cluster of 2 k-slices (128 blocks, one per SM), with 12 stages.
 // CHECK-LABEL: func.func @decode_plain
-// SM90: plan <target = sm_90a, mainloop = tma_wgmma, tile_m = 64, tile_n = 128, tile_k = 64, stages = 9, warpgroups = 1, split_k = 4>
+// SM90: plan <target = sm_90a, mainloop = tma_wgmma_swapped, tile_m = 16, tile_n = 64, tile_k = 64, stages = 12, warpgroups = 1, split_k = 2>
 // SM80: plan <target = sm_80, mainloop = mma_sync, tile_m = 128, tile_n = 128, tile_k = 32, stages = 4, warps_m = 2, warps_n = 4>
 func.func @decode_plain(%x: tensor<16x4096xbf16>, %w: tensor<4096x4096xbf16>) -> tensor<16x4096xbf16> {
   %y = xkernel.gemm(%x, %w : tensor<16x4096xbf16>, tensor<4096x4096xbf16>) -> tensor<16x4096xbf16> {

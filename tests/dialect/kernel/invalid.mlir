@@ -101,6 +101,80 @@ func.func @gated_accumulators(%x: tensor<?x64xbf16>, %wg: tensor<64x256xbf16>, %
 
 // -----
 
+// The swapped main loop holds all tokens in one tile: a dynamic count,
+// known only per call, cannot be planned for it.
+func.func @swapped_dynamic_tokens(%x: tensor<?x64xbf16>, %w: tensor<64x64xbf16>) -> tensor<?x64xbf16> {
+  // expected-error @+1 {{'xkernel.gemm' op has a plan that the tma_wgmma_swapped main loop cannot run on its 'tensor<?x64xbf16>' input: the swapped Hopper main loop needs a static token count}}
+  %y = xkernel.gemm(%x, %w : tensor<?x64xbf16>, tensor<64x64xbf16>)
+      plan #xkernel.gemm_plan<target = sm_90a, mainloop = tma_wgmma_swapped, tile_m = 16, tile_n = 64, tile_k = 64, stages = 4, warpgroups = 1>
+      -> tensor<?x64xbf16> {
+  ^bb0(%a: tensor<?x64xbf16>, %b: tensor<64x64xbf16>):
+    %0 = xfuse.linear %a, %b : (tensor<?x64xbf16>, tensor<64x64xbf16>) -> tensor<?x64xbf16>
+    xkernel.yield %0 : tensor<?x64xbf16>
+  }
+  return %y : tensor<?x64xbf16>
+}
+
+// -----
+
+func.func @swapped_too_many_tokens(%x: tensor<4x8x64xbf16>, %w: tensor<64x64xbf16>) -> tensor<4x8x64xbf16> {
+  // expected-error @+1 {{'xkernel.gemm' op has a plan that the tma_wgmma_swapped main loop cannot run on its 'tensor<4x8x64xbf16>' input: the swapped Hopper main loop holds all tokens in one tile: tile_m must be at least the token count}}
+  %y = xkernel.gemm(%x, %w : tensor<4x8x64xbf16>, tensor<64x64xbf16>)
+      plan #xkernel.gemm_plan<target = sm_90a, mainloop = tma_wgmma_swapped, tile_m = 16, tile_n = 64, tile_k = 64, stages = 4, warpgroups = 1>
+      -> tensor<4x8x64xbf16> {
+  ^bb0(%a: tensor<4x8x64xbf16>, %b: tensor<64x64xbf16>):
+    %0 = xfuse.linear %a, %b : (tensor<4x8x64xbf16>, tensor<64x64xbf16>) -> tensor<4x8x64xbf16>
+    xkernel.yield %0 : tensor<4x8x64xbf16>
+  }
+  return %y : tensor<4x8x64xbf16>
+}
+
+// -----
+
+// wgmma's n for the tokens: 8, 16, 32 or 64.
+func.func @swapped_token_tile(%x: tensor<4x64xbf16>, %w: tensor<64x64xbf16>) -> tensor<4x64xbf16> {
+  // expected-error @+1 {{has a plan that the tma_wgmma_swapped main loop cannot run: the swapped Hopper main loop takes tile_m = 8, 16, 32 or 64 tokens (wgmma's n)}}
+  %y = xkernel.gemm(%x, %w : tensor<4x64xbf16>, tensor<64x64xbf16>)
+      plan #xkernel.gemm_plan<target = sm_90a, mainloop = tma_wgmma_swapped, tile_m = 4, tile_n = 64, tile_k = 64, stages = 4, warpgroups = 1>
+      -> tensor<4x64xbf16> {
+  ^bb0(%a: tensor<4x64xbf16>, %b: tensor<64x64xbf16>):
+    %0 = xfuse.linear %a, %b : (tensor<4x64xbf16>, tensor<64x64xbf16>) -> tensor<4x64xbf16>
+    xkernel.yield %0 : tensor<4x64xbf16>
+  }
+  return %y : tensor<4x64xbf16>
+}
+
+// -----
+
+// The split-K slices of a swapped tile run as one cluster: at most 8.
+func.func @swapped_split_k(%x: tensor<8x4096xbf16>, %w: tensor<4096x64xbf16>) -> tensor<8x64xbf16> {
+  // expected-error @+1 {{has a plan that the tma_wgmma_swapped main loop cannot run: the swapped Hopper main loop runs split_k slices as one cluster: at most 8}}
+  %y = xkernel.gemm(%x, %w : tensor<8x4096xbf16>, tensor<4096x64xbf16>)
+      plan #xkernel.gemm_plan<target = sm_90a, mainloop = tma_wgmma_swapped, tile_m = 8, tile_n = 64, tile_k = 64, stages = 4, warpgroups = 1, split_k = 16>
+      -> tensor<8x64xbf16> {
+  ^bb0(%a: tensor<8x4096xbf16>, %b: tensor<4096x64xbf16>):
+    %0 = xfuse.linear %a, %b : (tensor<8x4096xbf16>, tensor<4096x64xbf16>) -> tensor<8x64xbf16>
+    xkernel.yield %0 : tensor<8x64xbf16>
+  }
+  return %y : tensor<8x64xbf16>
+}
+
+// -----
+
+func.func @swapped_on_sm80(%x: tensor<8x64xbf16>, %w: tensor<64x64xbf16>) -> tensor<8x64xbf16> {
+  // expected-error @+2 {{expects mainloop = tma_wgmma_swapped only on sm_90a, whose TMA and wgmma it runs}}
+  %y = xkernel.gemm(%x, %w : tensor<8x64xbf16>, tensor<64x64xbf16>)
+      plan #xkernel.gemm_plan<target = sm_80, mainloop = tma_wgmma_swapped, tile_m = 8, tile_n = 64, tile_k = 64, stages = 4, warpgroups = 1>
+      -> tensor<8x64xbf16> {
+  ^bb0(%a: tensor<8x64xbf16>, %b: tensor<64x64xbf16>):
+    %0 = xfuse.linear %a, %b : (tensor<8x64xbf16>, tensor<64x64xbf16>) -> tensor<8x64xbf16>
+    xkernel.yield %0 : tensor<8x64xbf16>
+  }
+  return %y : tensor<8x64xbf16>
+}
+
+// -----
+
 func.func @f32_on_tensor_cores(%x: tensor<?x64xf32>, %w: tensor<64x64xf32>) -> tensor<?x64xf32> {
   // expected-error @+1 {{has a plan that the mma_sync main loop cannot run: the mma.sync main loop multiplies 16-bit operands}}
   %y = xkernel.gemm(%x, %w : tensor<?x64xf32>, tensor<64x64xf32>)
@@ -185,6 +259,23 @@ func.func @rope_split_k(%x: tensor<16x4096xbf16>, %w: tensor<4096x128xbf16>) -> 
     %0 = xfuse.linear %a, %b : (tensor<16x4096xbf16>, tensor<4096x128xbf16>) -> tensor<16x128xbf16>
     %1 = tensor.expand_shape %0 [[0], [1, 2]] output_shape [16, 1, 128] : tensor<16x128xbf16> into tensor<16x1x128xbf16>
     // expected-error @+1 {{cannot run in the epilogue of its GEMM's plan: a split-K GEMM}}
+    %2 = xfuse.rope %1 : tensor<16x1x128xbf16>
+    xkernel.yield %2 : tensor<16x1x128xbf16>
+  }
+  return %y : tensor<16x1x128xbf16>
+}
+
+// -----
+
+// The swapped GEMM's threads hold a head's features across lanes: no RoPE.
+func.func @rope_swapped(%x: tensor<16x4096xbf16>, %w: tensor<4096x128xbf16>) -> tensor<16x1x128xbf16> {
+  %y = xkernel.gemm(%x, %w : tensor<16x4096xbf16>, tensor<4096x128xbf16>)
+      plan #xkernel.gemm_plan<target = sm_90a, mainloop = tma_wgmma_swapped, tile_m = 16, tile_n = 128, tile_k = 64, stages = 8, warpgroups = 1>
+      -> tensor<16x1x128xbf16> {
+  ^bb0(%a: tensor<16x4096xbf16>, %b: tensor<4096x128xbf16>):
+    %0 = xfuse.linear %a, %b : (tensor<16x4096xbf16>, tensor<4096x128xbf16>) -> tensor<16x128xbf16>
+    %1 = tensor.expand_shape %0 [[0], [1, 2]] output_shape [16, 1, 128] : tensor<16x128xbf16> into tensor<16x1x128xbf16>
+    // expected-error @+1 {{cannot run in the epilogue of its GEMM's plan: the swapped Hopper GEMM has no RoPE epilogue}}
     %2 = xfuse.rope %1 : tensor<16x1x128xbf16>
     xkernel.yield %2 : tensor<16x1x128xbf16>
   }

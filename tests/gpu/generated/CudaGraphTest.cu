@@ -130,10 +130,10 @@ TEST(CudaGraph, EncoderFfnReplaysOnFreshInputs) {
 
 TEST(CudaGraph, SplitKFfnReplaysWithItsCounters) {
   XFUSE_GRAPH_TEST_SETUP();
-  Input x = randomInput<bf16>(rng, {16, 1024}, 1.0);
+  Input x = randomInput<bf16>(rng, {72, 1024}, 1.0);
   const BiasedFfn<bf16> ffn = smallFfn(rng);
   const rt::Stream stream = check(rt::Stream::create());
-  Output y = poisoned<bf16>({16, 1024});
+  Output y = poisoned<bf16>({72, 1024});
   const rt::WorkspaceSize size = check(gen::small_ffn_workspace_size());
   // The sm_90a plan splits K on the Hopper GEMM: the query asks for arrival
   // counters too. The sm_80 plan does not split.

@@ -189,9 +189,8 @@ TEST_P(Batches, DynamicNtkRopeBf16) {
   Output y = poisoned<bf16>({b, 16, 4, 64});
   ASSERT_OK(gen::ntk_rope(x.view, pos.view, y.view, workspace, nullptr));
   ref::RopeParameters p;
-  p.scaling.kind = ref::RopeScaling::Kind::DynamicNtk;
-  p.scaling.factor = 2.0;
-  p.scaling.originalMaxPosition = 4096;
+  p.scaling =
+      ref::RopeScaling::of(ref::RopeScaling::Kind::DynamicNtk, 2.0, 4096);
   expectOutput<bf16>(y, ropeReference(x, &pos, p));
 }
 
@@ -202,9 +201,7 @@ TEST_P(Batches, DynamicNtkRopeSequenceBf16) {
   Output y = poisoned<bf16>({b, 16, 4, 64});
   ASSERT_OK(gen::ntk_rope_seq(x.view, y.view, workspace, nullptr));
   ref::RopeParameters p;
-  p.scaling.kind = ref::RopeScaling::Kind::DynamicNtk;
-  p.scaling.factor = 4.0;
-  p.scaling.originalMaxPosition = 8;
+  p.scaling = ref::RopeScaling::of(ref::RopeScaling::Kind::DynamicNtk, 4.0, 8);
   expectOutput<bf16>(y, ropeReference(x, nullptr, p));
 }
 
@@ -237,12 +234,12 @@ TEST_P(Batches, QkNormRopeSiluBf16) {
                                         ref::Activation::Silu));
 }
 
-// 16 tokens: the sm_90a plan splits K in 2 and the Hopper GEMM runs the split.
+// 72 tokens: the sm_90a plan splits K in 2 and the Hopper GEMM runs the split.
 TEST(GeneratedGraph, SplitKSmallFfnBf16) {
   XFUSE_GRAPH_TEST_SETUP();
-  Input x = randomInput<bf16>(rng, {16, 1024}, 1.0);
+  Input x = randomInput<bf16>(rng, {72, 1024}, 1.0);
   const BiasedFfn<bf16> ffn = smallFfn(rng);
-  Output y = poisoned<bf16>({16, 1024});
+  Output y = poisoned<bf16>({72, 1024});
   ASSERT_OK(ffn.call(x.view, y.view, workspace, nullptr));
   expectOutput<bf16>(y, ffn.expected(x.reference, ref::Activation::Silu));
 }
