@@ -17,7 +17,8 @@
 // Prints a table last (per shape: the variant the cost model plans, the
 // best variant, cuBLASLt); writes $OUT/gemm_sm90.json when OUT is set.
 // --rope instead times what RoPE in the epilogue (EpilogueRope.h) adds to
-// a 4096^3 GEMM and to a 16-token (decode) one.
+// a 4096^3 GEMM and to a 16-token (decode) one; --bert1 times bert_pe_ffn's
+// first GEMM on candidate tiles and with PE . W1^T added in the epilogue.
 #include "bench/common/BenchSupport.h"
 #include "cuda/device/EpilogueRope.h"
 #include "cuda/device/Gemm.h"
@@ -499,16 +500,24 @@ struct TableRopeOp {
     return RopeOp::unsupportedReason(c);
   }
 
+  struct State {
+    const float4 *rowTable = nullptr;
+  };
+  static constexpr int kPrepareSteps = 0;
+  __device__ void load(State &state, int row) const {
+    state.rowTable = cosSin + static_cast<std::size_t>(row) * (kRopeHeadDim / 4);
+  }
+  template <int> __device__ void prepare(State &, int) const {}
+
   template <int kBlocks>
-  __device__ void operator()(float2 (&v)[kBlocks], int row,
+  __device__ void operator()(float2 (&v)[kBlocks], const State &state,
                              int firstCol) const {
     constexpr int kHeadBlocks = kRopeHeadDim / 8;
     constexpr int kHalfBlocks = kRopeHeadDim / 16;
     constexpr int kHeads = kBlocks / kHeadBlocks;
     // v[b].x is channel 8b + 2q: pairs 8b + 2q and + 1 are float4 4b + q.
     const int q = firstCol % 8 / 2;
-    const float4 *rowTable =
-        cosSin + static_cast<std::size_t>(row) * (kRopeHeadDim / 4);
+    const float4 *rowTable = state.rowTable;
     float4 cs[kHalfBlocks];
 #pragma unroll
     for (int b = 0; b < kHalfBlocks; ++b)
@@ -534,8 +543,12 @@ struct NoopRowOp {
   static constexpr const char *unsupportedReason(const gemm::Config &c) {
     return RopeOp::unsupportedReason(c);
   }
+  struct State {};
+  static constexpr int kPrepareSteps = 0;
+  __device__ void load(State &, int) const {}
+  template <int> __device__ void prepare(State &, int) const {}
   template <int kBlocks>
-  __device__ void operator()(float2 (&)[kBlocks], int, int) const {}
+  __device__ void operator()(float2 (&)[kBlocks], const State &, int) const {}
 };
 
 /// `gemm` (the float64 GEMM's rows) rotated by RoPE in float64.
@@ -554,6 +567,23 @@ Reference rotated(Reference gemm, const RopeInputs &rope, int n) {
       }
   }
   return gemm;
+}
+
+/// Runs each launch once on operand set 0 into the NaN-poisoned C and
+/// compares C with referenceOf(i); false when a check fails.
+template <typename ReferenceOf>
+bool checkEach(const Problem &p, const std::vector<Launch> &launches,
+               ReferenceOf &&referenceOf, cudaStream_t stream,
+               std::vector<CheckResult> &checks) {
+  bool pass = true;
+  for (std::size_t i = 0; i < launches.size(); ++i) {
+    poison(p, stream);
+    launches[i](0, stream);
+    CUDA_CHECK(cudaStreamSynchronize(stream));
+    checks.push_back(compare(p, referenceOf(i)));
+    pass = pass && checks.back().pass;
+  }
+  return pass;
 }
 
 /// The Hopper GEMM with Tile and a fixed `epilogue`.
@@ -611,18 +641,17 @@ bool timeRope(const char *tile, const Problem &p, const Reference &plain,
        },
        &loaded},
   };
-  bool pass = true;
-  std::vector<CheckResult> checks;
   std::vector<Launch> launches;
-  for (const auto &v : variants) {
-    poison(p, stream);
-    v.launch(0, stream);
-    CUDA_CHECK(cudaStreamSynchronize(stream));
-    checks.push_back(
-        compare(p, v.rope ? rotated(plain, *v.rope, p.shape.n) : plain));
-    pass = pass && checks.back().pass;
+  for (const auto &v : variants)
     launches.push_back(v.launch);
-  }
+  std::vector<CheckResult> checks;
+  const bool pass = checkEach(
+      p, launches,
+      [&](std::size_t i) {
+        return variants[i].rope ? rotated(plain, *variants[i].rope, p.shape.n)
+                                : plain;
+      },
+      stream, checks);
   const std::vector<double> ms = medianMsInterleaved(launches, p, stream);
   for (std::size_t i = 0; i < ms.size(); ++i)
     std::printf("%-20s %-18s relL2 %.2e %s  %.4f ms  %+.2f%%\n", tile,
@@ -672,11 +701,100 @@ bool ropeOverhead(const cudaDeviceProp &prop, std::uint64_t seed,
   return pass;
 }
 
+// ---- --bert1: bert_pe_ffn's first GEMM, tiles and a PE . W fold --------------
+
+/// v + table[row % period, col..col+1]: a [period, n] table that repeats
+/// down the rows, as PE . W1^T of an encoding with implicit positions would
+/// (bert_pe_ffn: the first GEMM's rows are tokens of 512-token sequences).
+struct PeriodicRowsAdd {
+  const bf16 *table;
+  int period, n;
+
+  __device__ float2 operator()(float2 v, int row, int col) const {
+    const device::Vec<bf16, 2> t = device::loadVec<2>(
+        table + static_cast<std::int64_t>(row % period) * n + col);
+    return make_float2(v.x + device::toFloat(t[0]), v.y + device::toFloat(t[1]));
+  }
+};
+
+/// bert_pe_ffn's first GEMM (relu(X W1^T + b1)) on its planned tile
+/// (ping-pong 128x128), on the cooperative 128x256, each also in clusters
+/// of two blocks sharing B tiles, and on the planned tile with a [512, n]
+/// table added before the activation (zeros, so the check is the plain
+/// one), against cuBLASLt; two rounds.
+bool bertFirstGemm(const cudaDeviceProp &prop, std::uint64_t seed,
+                    std::mt19937_64 &rng, cudaStream_t stream) {
+  const Shape s{16384, 3072, 768, Epi::kReluBias, true};
+  const Problem p = makeProblem(s, seed, prop.l2CacheSize);
+  const Reference ref = computeReference(p, sampledRows(s, rng));
+  constexpr int kPeriod = 512;
+  const rt::DeviceBuffer table =
+      check(rt::DeviceBuffer::allocate(std::size_t(kPeriod) * s.n * 2));
+  CUDA_CHECK(cudaMemset(table.data(), 0, std::size_t(kPeriod) * s.n * 2));
+  using device::Activate;
+  using device::Activation;
+  using device::BiasAdd;
+  const bf16 *bias = p.sets[0].bias.as<bf16>();
+  const auto plain = device::makeEpilogueChain(BiasAdd<bf16>{bias},
+                                               Activate<Activation::kRelu>{});
+  const auto folded = device::makeEpilogueChain(
+      BiasAdd<bf16>{bias}, PeriodicRowsAdd{table.as<bf16>(), kPeriod, s.n},
+      Activate<Activation::kRelu>{});
+  constexpr auto kPingPong = device::Sm90Schedule::kPingPong;
+  constexpr auto kCoop = device::Sm90Schedule::kCooperative;
+  constexpr auto kStaged = device::Sm90Store::kStaged;
+  using PingPong = device::Sm90GemmTile<128, 128, 4, kPingPong>;
+  using PingPongC2 = device::Sm90GemmTile<128, 128, 4, kPingPong, kStaged, 2>;
+  using Coop = device::Sm90GemmTile<128, 256, 4>;
+  using CoopC2 = device::Sm90GemmTile<128, 256, 4, kCoop, kStaged, 2>;
+  cublasLtHandle_t cublas;
+  CUBLAS_CHECK(cublasLtCreate(&cublas));
+  auto cublasOperands = [&](int set) {
+    const Operands &ops = p.sets[set];
+    return bench::CublasLtOperands{ops.b.data(), ops.a.data(),
+                                   ops.bias.data(), p.c.data()};
+  };
+  const bench::CublasLtGemm cublasGemm(
+      cublas, s.m, s.n, s.k, cublasLtEpilogue(s.epi), kCublasCandidates,
+      cublasOperands(0), stream);
+  // Every variant reads operand set 0's bias (the table is the same for
+  // every set).
+  const struct {
+    const char *name;
+    Launch launch;
+  } variants[] = {
+      {"pp128x128", sm90LaunchWith<PingPong>(p, plain)},
+      {"pp128x128 +table", sm90LaunchWith<PingPong>(p, folded)},
+      {"pp128x128 c2", sm90LaunchWith<PingPongC2>(p, plain)},
+      {"128x256", sm90LaunchWith<Coop>(p, plain)},
+      {"128x256 c2", sm90LaunchWith<CoopC2>(p, plain)},
+      {"cublaslt",
+       [&](int set, cudaStream_t st) { cublasGemm.run(cublasOperands(set), st); }},
+  };
+  std::vector<Launch> launches;
+  for (const auto &v : variants)
+    launches.push_back(v.launch);
+  std::vector<CheckResult> checks;
+  const bool pass = checkEach(
+      p, launches, [&](std::size_t) { return ref; }, stream, checks);
+  for (int round = 0; round < 2; ++round) {
+    const std::vector<double> ms = medianMsInterleaved(launches, p, stream);
+    for (std::size_t i = 0; i < ms.size(); ++i)
+      std::printf("bert1 %-18s relL2 %.2e %s  %.4f ms  %.3fx cuBLASLt\n",
+                  variants[i].name, checks[i].relL2,
+                  checks[i].pass ? "PASS" : "FAIL", ms[i],
+                  ms[i] / ms.back());
+  }
+  CUBLAS_CHECK(cublasLtDestroy(cublas));
+  return pass;
+}
+
 } // namespace
 
-/// Usage: xfuse_gemm_sm90_bench [--correctness-only | --rope]
+/// Usage: xfuse_gemm_sm90_bench [--correctness-only | --rope | --bert1]
 /// (--correctness-only: the untimed odd-M cases alone, e.g. under
-/// compute-sanitizer; --rope: the cost of RoPE in the epilogue alone).
+/// compute-sanitizer; --rope: the cost of RoPE in the epilogue alone;
+/// --bert1: bert_pe_ffn's first GEMM alone, bertFirstGemm).
 int main(int argc, char **argv) {
   const std::string mode = argc > 1 ? argv[1] : "";
   const bool correctnessOnly = mode == "--correctness-only";
@@ -699,6 +817,8 @@ int main(int argc, char **argv) {
   const rt::Stream stream = check(rt::Stream::create());
   if (mode == "--rope")
     return ropeOverhead(prop, seed, rng, stream.get()) ? 0 : 1;
+  if (mode == "--bert1")
+    return bertFirstGemm(prop, seed, rng, stream.get()) ? 0 : 1;
 
   const std::vector<Shape> shapes = {
       // Odd M, and N, K off the tiles (multiples of 8): correctness only,

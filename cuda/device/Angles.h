@@ -19,7 +19,8 @@ namespace xfuse::device {
 ///
 /// As the positions of a RoPE (RoPE.h, EpilogueRope.h), every rotary pair of
 /// a token turns by its one position: `at(token)` is what a token's pairs
-/// need, `ofPair(at(token), i)` the position of pair i.
+/// need, `ofPair(at(token), i)` the position of pair i. Both kinds of
+/// positions split at() into load() and convert().
 template <typename PosT> struct TokenPositions {
   static_assert(sizeof(PosT) == 4 || sizeof(PosT) == 8, "int32 or int64");
   const PosT *positions = nullptr;
@@ -36,10 +37,16 @@ template <typename PosT> struct TokenPositions {
     return token % seqLen;
   }
 
+  /// at() in two steps: load() reads a token's position, convert() makes
+  /// it what its pairs need, so that a caller can issue the read well
+  /// before it waits for it (the RoPE epilogue, EpilogueRope.h).
+  using Loaded = std::int64_t;
   using Token = float;
-  __device__ Token at(std::int64_t token) const {
-    return static_cast<float>((*this)(token));
+  __device__ Loaded load(std::int64_t token) const { return (*this)(token); }
+  __device__ static Token convert(Loaded position) {
+    return static_cast<float>(position);
   }
+  __device__ Token at(std::int64_t token) const { return convert(load(token)); }
   __device__ static float ofPair(Token position, int) { return position; }
 };
 
@@ -57,14 +64,22 @@ struct MultimodalPositions {
   const PosT *positions;
   std::int64_t rowStride;
 
+  struct Loaded {
+    PosT temporal, height, width;
+  };
   struct Token {
     float temporal, height, width;
   };
-  __device__ Token at(std::int64_t token) const {
-    return {static_cast<float>(positions[token]),
-            static_cast<float>(positions[token + rowStride]),
-            static_cast<float>(positions[token + 2 * rowStride])};
+  __device__ Loaded load(std::int64_t token) const {
+    return {positions[token], positions[token + rowStride],
+            positions[token + 2 * rowStride]};
   }
+  __device__ static Token convert(const Loaded &position) {
+    return {static_cast<float>(position.temporal),
+            static_cast<float>(position.height),
+            static_cast<float>(position.width)};
+  }
+  __device__ Token at(std::int64_t token) const { return convert(load(token)); }
 
   __host__ __device__ static constexpr int rowOfPair(int pair) {
     if constexpr (kInterleaved)

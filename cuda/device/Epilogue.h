@@ -12,20 +12,31 @@
 // (ActivatedGate: act(gate) * up; ClampedSwiGlu: gpt-oss's).
 //
 // An epilogue may also carry a row op (WithRowOp), for what pairs columns
-// one thread holds apart (RoPE, EpilogueRope.h). Once the elementwise ops
-// have run on all of a thread's values of one output row, the GEMM calls
+// one thread holds apart (RoPE, EpilogueRope.h). It works on a State per
+// output row that holds what depends only on the row and the thread's
+// columns, not on the products (RoPE: the rotations):
+//   struct State;                  (default-constructible)
+//   static constexpr int kPrepareSteps;
+//   __device__ void load(State &, int row) const;
+//   template <int kStep> __device__ void prepare(State &, int firstCol) const;
+// load issues the row's loads; the steps 0 .. kPrepareSteps - 1, in order,
+// compute the rest from them, in pieces small enough to run one at a time
+// beside the tile's MMAs (the Hopper GEMM's cooperative tiles,
+// Sm90RowOpStates). Once the elementwise ops have run on all of a thread's
+// values of one output row, the GEMM calls
 //   template <int kBlocks> __device__ void
-//   operator()(float2 (&v)[kBlocks], int row, int firstCol) const;
-// where v[j] holds columns firstCol + 8j and + 1 of `row` (the wgmma and
+//   operator()(float2 (&v)[kBlocks], const State &, int firstCol) const;
+// where v[j] holds columns firstCol + 8j and + 1 of the row (the wgmma and
 // mma.sync D layouts: kBlocks n8 blocks of the thread's span, the tile on
-// Hopper and the warp's columns on sm_80; firstCol % 8 == 2 (lane % 4)),
-// only for rows < m; columns past n hold 0 and are not stored. A row op
-// states which blocks can run it:
+// Hopper and the warp's columns on sm_80; firstCol % 8 == 2 (lane % 4)).
+// load and the rotation run only for rows < m; columns past n hold 0 and
+// are not stored. A row op states which blocks can run it:
 //   static constexpr const char *unsupportedReason(const gemm::Config &);
 // (nullptr: supported), which the GEMMs static_assert.
 #pragma once
 
 #include "cuda/device/GemmLimits.h"
+#include "cuda/device/StaticFor.h"
 #include "cuda/device/Vector.h"
 
 #include <cuda_runtime.h>
@@ -215,15 +226,74 @@ __device__ float2 applyEpilogue(const Epilogue &epilogue, const float2 (&v)[2],
   return epilogue(v[0], v[1], row, col);
 }
 
-/// The epilogue's row op, if it has one, on a thread's values of one
-/// output row (v[j]: columns firstCol + 8j, + 1); rows past m are skipped.
+/// What the epilogue's row op keeps per row (an empty struct without one).
+struct NoRowOpState {};
+template <typename Epilogue> struct RowOpStateOf {
+  using type = NoRowOpState;
+};
+template <typename Epilogue, typename RowOp>
+struct RowOpStateOf<WithRowOp<Epilogue, RowOp>> {
+  using type = typename RowOp::State;
+};
+template <typename Epilogue>
+using RowOpState = typename RowOpStateOf<Epilogue>::type;
+
+/// The prepare steps of the epilogue's row op (0 without one).
+template <typename Epilogue> inline constexpr int kRowOpPrepareSteps = 0;
+template <typename Epilogue, typename RowOp>
+inline constexpr int kRowOpPrepareSteps<WithRowOp<Epilogue, RowOp>> =
+    RowOp::kPrepareSteps;
+
+/// The row op's loads for `row`; a row past m keeps its default state.
+template <typename Epilogue>
+__device__ void loadRowOp(const Epilogue &epilogue, RowOpState<Epilogue> &state,
+                          int row, int m) {
+  if constexpr (kHasRowOp<Epilogue>) {
+    if (row < m)
+      epilogue.rowOp.load(state, row);
+  }
+}
+
+/// Prepare step kStep of the row op's state.
+template <int kStep, typename Epilogue>
+__device__ void prepareRowOpStep(const Epilogue &epilogue,
+                                 RowOpState<Epilogue> &state, int firstCol) {
+  if constexpr (kHasRowOp<Epilogue>)
+    epilogue.rowOp.template prepare<kStep>(state, firstCol);
+}
+
+/// The row op's whole state of `row`, loaded and prepared on the spot.
+template <typename Epilogue>
+__device__ RowOpState<Epilogue> prepareRowOp(const Epilogue &epilogue, int row,
+                                             int firstCol, int m) {
+  RowOpState<Epilogue> state{};
+  loadRowOp(epilogue, state, row, m);
+  staticFor<kRowOpPrepareSteps<Epilogue>>([&](auto step) {
+    prepareRowOpStep<decltype(step)::value>(epilogue, state, firstCol);
+  });
+  return state;
+}
+
+/// The epilogue's row op, if it has one, with `row`'s state on a thread's
+/// values of that row (v[j]: columns firstCol + 8j, + 1); rows past m are
+/// skipped.
+template <typename Epilogue, int kBlocks>
+__device__ void applyRowOp(const Epilogue &epilogue, float2 (&v)[kBlocks],
+                           const RowOpState<Epilogue> &state, int row,
+                           int firstCol, int m) {
+  if constexpr (kHasRowOp<Epilogue>) {
+    if (row < m)
+      epilogue.rowOp(v, state, firstCol);
+  }
+}
+
+/// applyRowOp with the state prepared on the spot.
 template <typename Epilogue, int kBlocks>
 __device__ void applyRowOp(const Epilogue &epilogue, float2 (&v)[kBlocks],
                            int row, int firstCol, int m) {
-  if constexpr (kHasRowOp<Epilogue>) {
-    if (row < m)
-      epilogue.rowOp(v, row, firstCol);
-  }
+  if constexpr (kHasRowOp<Epilogue>)
+    applyRowOp(epilogue, v, prepareRowOp(epilogue, row, firstCol, m), row,
+               firstCol, m);
 }
 
 } // namespace xfuse::device

@@ -37,60 +37,94 @@ struct RopeRowOp {
                                                kStyle == RopeStyle::kNeox);
   }
 
-  /// v[j]: columns firstCol + 8j, + 1 of `row`; the span starts at
-  /// firstCol - firstCol % 8, the first column of a head. The angles depend
-  /// on the row and the channel, not the head: each is computed once and
-  /// applied to every head the thread holds.
+  /// The pairs of a row one thread rotates: neox, channels
+  /// 8b + 2 (lane % 4) + {0, 1} of block b < rd/16, whose partners rd/2
+  /// further are block b + rd/16 of the same thread; gptj, the one pair
+  /// that each block b < rd/8 (rounded up) holds.
+  static constexpr int kThreadPairs =
+      kStyle == RopeStyle::kNeox ? kRotaryDim / 8 : (kRotaryDim + 7) / 8;
+  /// Two pairs' angles per step.
+  static constexpr int kPrepareSteps = (kThreadPairs + 1) / 2;
+
+  /// A row's position, as loaded and as converted by the first step, and
+  /// the rotations of the thread's pairs: cosSin[i] = attnFactor * (cos,
+  /// sin) of pair pairOf(i)'s angle. They depend on the row and the
+  /// channel, not the head: each is computed once and applied to every head
+  /// the thread holds.
+  struct State {
+    typename Positions::Loaded loaded{};
+    typename Positions::Token position;
+    float2 cosSin[kThreadPairs];
+  };
+
+  /// The RoPE pair index of the thread's i-th pair. The thread's span
+  /// starts at firstCol - firstCol % 8, the first column of a head, so
+  /// firstCol % 8 is the channel of its first value in each 8-column block.
+  __device__ static int pairOf(int i, int firstCol) {
+    const int blockChannel = firstCol % 8;
+    if constexpr (kStyle == RopeStyle::kNeox)
+      return 8 * (i / 2) + blockChannel + i % 2;
+    else
+      return 4 * i + blockChannel / 2;
+  }
+
+  /// Whether the thread's i-th pair is rotated: only a last gptj block that
+  /// rd cuts (rd % 8 != 0) holds pairs that are not, tested at run time.
+  __device__ static bool rotates(int i, int firstCol) {
+    if constexpr (kStyle == RopeStyle::kNeox)
+      return true;
+    else
+      return 8 * i + 8 <= kRotaryDim || 8 * i + firstCol % 8 < kRotaryDim;
+  }
+
+  __device__ void load(State &state, int row) const {
+    state.loaded = positions.load(row);
+  }
+
+  template <int kStep>
+  __device__ void prepare(State &state, int firstCol) const {
+    if constexpr (kStep == 0)
+      state.position = Positions::convert(state.loaded);
+#pragma unroll
+    for (int i = 2 * kStep; i < 2 * kStep + 2 && i < kThreadPairs; ++i) {
+      const int pair = pairOf(i, firstCol);
+      if (rotates(i, firstCol))
+        ropeCosSin(invFreq, attnFactor,
+                   Positions::ofPair(state.position, pair), pair,
+                   state.cosSin[i].x, state.cosSin[i].y);
+    }
+  }
+
+  /// v[j]: columns firstCol + 8j, + 1 of a row, rotated by its state.
   template <int kBlocks>
-  __device__ void operator()(float2 (&v)[kBlocks], int row,
+  __device__ void operator()(float2 (&v)[kBlocks], const State &state,
                              int firstCol) const {
     constexpr int kHeadBlocks = kHeadDim / 8;
     static_assert(kBlocks % kHeadBlocks == 0,
                   "a thread's span holds whole heads");
     constexpr int kHeads = kBlocks / kHeadBlocks;
-    // The channel of v[j].x within its 8-column block, 2 (lane % 4).
-    const int blockChannel = firstCol % 8;
-    const typename Positions::Token pos = positions.at(row);
-    if constexpr (kStyle == RopeStyle::kNeox) {
-      // Block b < rd/16 of a head holds channels 8b + blockChannel + {0, 1};
-      // their partners rd/2 further are block b + rd/16 of the same thread.
-      constexpr int kHalfBlocks = kRotaryDim / 16;
 #pragma unroll
-      for (int b = 0; b < kHalfBlocks; ++b) {
-        const int pair0 = 8 * b + blockChannel, pair1 = pair0 + 1;
-        float c0, s0, c1, s1;
-        ropeCosSin(invFreq, attnFactor, Positions::ofPair(pos, pair0), pair0,
-                   c0, s0);
-        ropeCosSin(invFreq, attnFactor, Positions::ofPair(pos, pair1), pair1,
-                   c1, s1);
+    for (int h = 0; h < kHeads; ++h) {
+      float2 *head = v + h * kHeadBlocks;
+      if constexpr (kStyle == RopeStyle::kNeox) {
+        // Pairs 2b and 2b + 1 are v[b].x and .y with v[b + rd/16].x, .y.
+        constexpr int kHalfBlocks = kRotaryDim / 16;
 #pragma unroll
-        for (int h = 0; h < kHeads; ++h) {
-          float2 &lo = v[h * kHeadBlocks + b];
-          float2 &hi = v[h * kHeadBlocks + b + kHalfBlocks];
-          const float2 first = rotatePair(lo.x, hi.x, c0, s0);
-          const float2 second = rotatePair(lo.y, hi.y, c1, s1);
+        for (int b = 0; b < kHalfBlocks; ++b) {
+          float2 &lo = head[b];
+          float2 &hi = head[b + kHalfBlocks];
+          const float2 c0 = state.cosSin[2 * b], c1 = state.cosSin[2 * b + 1];
+          const float2 first = rotatePair(lo.x, hi.x, c0.x, c0.y);
+          const float2 second = rotatePair(lo.y, hi.y, c1.x, c1.y);
           lo = make_float2(first.x, second.x);
           hi = make_float2(first.y, second.y);
         }
-      }
-    } else {
-      // v[j] is one whole pair: channels 8b + blockChannel + {0, 1}, pair
-      // 4b + blockChannel / 2 of block b.
-      constexpr int kRotaryBlocks = (kRotaryDim + 7) / 8;
+      } else {
 #pragma unroll
-      for (int b = 0; b < kRotaryBlocks; ++b) {
-        // Only a last block that rd cuts (rd % 8 != 0) tests at run time.
-        if (8 * b + 8 <= kRotaryDim || 8 * b + blockChannel < kRotaryDim) {
-          const int pairIndex = 4 * b + blockChannel / 2;
-          float c, s;
-          ropeCosSin(invFreq, attnFactor, Positions::ofPair(pos, pairIndex),
-                     pairIndex, c, s);
-#pragma unroll
-          for (int h = 0; h < kHeads; ++h) {
-            float2 &pair = v[h * kHeadBlocks + b];
-            pair = rotatePair(pair.x, pair.y, c, s);
-          }
-        }
+        for (int b = 0; b < kThreadPairs; ++b)
+          if (rotates(b, firstCol))
+            head[b] = rotatePair(head[b].x, head[b].y, state.cosSin[b].x,
+                                 state.cosSin[b].y);
       }
     }
   }

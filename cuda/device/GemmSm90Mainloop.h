@@ -37,11 +37,13 @@
 
 #include "cuda/device/GemmLimits.h"
 #include "cuda/device/Sm90Primitives.h"
+#include "cuda/device/StaticFor.h"
 
 #include <cuda_bf16.h>
 
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 namespace xfuse::device {
 
@@ -256,34 +258,81 @@ struct GemmSm90Mainloop {
       pipe.turn[consumer].arrive();
   }
 
+  /// What a consumer prepares beside its main loop: nothing.
+  struct NoPrepare {
+    static constexpr int kSteps = 0;
+    __device__ void load() const {}
+    template <int kStep> __device__ void run() const {}
+  };
+
   /// A consumer warpgroup (all 128 threads) on one tile: acc = the
   /// consumer's rows (rows [64 consumer, 64 consumer + 64) of the tile when
   /// cooperative, all of them when ping-pong) of A_tile . B_tile^T over the
   /// next kTiles stages. Every stage is released before it returns, so the
   /// producer can load the next tile while the epilogue runs.
+  ///
+  /// `prepare` is work of the tile that needs no accumulators (the
+  /// epilogue's row op states, Sm90RowOpStates): prepare.load() right after
+  /// the first k-tile's wgmmas are issued, then prepare.run<i>() for
+  /// i < Prepare::kSteps, one beside each next k-tile's wgmmas while the
+  /// tensor cores have a group queued; all of it after the main loop when
+  /// there are no more k-tiles than steps.
+  template <typename Prepare = NoPrepare>
   __device__ static void consume(const Pipeline &pipe, int consumer,
                                  int kTiles, Accumulators &acc,
-                                 PipelineState &state) {
+                                 PipelineState &state,
+                                 Prepare &&prepare = Prepare()) {
     zero(acc);
     const int firstRow = Tile::kPingPong ? 0 : 64 * consumer;
     const bool releasesStages = threadIdx.x % 32 == 0;
     int previous = -1; // the stage read by the group still in flight
-    for (int kt = 0; kt < kTiles; ++kt, ++state.iteration) {
+    auto issue = [&] {
       const int s = state.stage();
       pipe.full[s].wait(state.roundParity());
       mmaStage(pipe, s, firstRow, acc);
-      // The group just issued stays in flight; the one before it has
-      // retired, so its stage may be refilled.
+      return s;
+    };
+    // The group just issued from stage s stays in flight; the one before
+    // it has retired, so its stage may be refilled.
+    auto retire = [&](int s) {
       sm90::wgmmaWaitGroup<1>();
       fenceAccumulators(acc);
       if (previous >= 0 && releasesStages)
         release(pipe.empty[previous]);
       previous = s;
+      ++state.iteration;
+    };
+    // Each branch is a whole wgmma pipeline (no wgmma issued under a
+    // condition), which ptxas needs to keep the groups asynchronous.
+    constexpr int kSteps = std::decay_t<Prepare>::kSteps;
+    const bool prepareBeside = kSteps > 0 && kTiles > kSteps;
+    int kt = 0;
+    if constexpr (kSteps > 0) {
+      if (prepareBeside) {
+        const int s = issue();
+        prepare.load();
+        retire(s);
+        staticFor<kSteps>([&](auto step) {
+          const int s = issue();
+          prepare.template run<decltype(step)::value>();
+          retire(s);
+        });
+        kt = kSteps + 1;
+      }
     }
+    for (; kt < kTiles; ++kt)
+      retire(issue());
     sm90::wgmmaWaitGroup<0>();
     fenceAccumulators(acc);
     if (previous >= 0 && releasesStages)
       release(pipe.empty[previous]);
+    if constexpr (kSteps > 0) {
+      if (!prepareBeside) {
+        prepare.load();
+        staticFor<kSteps>(
+            [&](auto step) { prepare.template run<decltype(step)::value>(); });
+      }
+    }
   }
 
 private:

@@ -1,9 +1,10 @@
 // The epilogue of the Hopper GEMM (Sm90Gemm.h) for one consumer warpgroup:
 // the epilogue functors (Epilogue.h) run on its f32 accumulators in
 // registers, then the epilogue's row op if it has one (RoPE:
-// EpilogueRope.h) on whole rows, and the result is rounded to OutT once and
-// stored to C, from registers (kDirect) or through shared memory and TMA
-// stores (kStaged).
+// EpilogueRope.h) on whole rows, with the states that Sm90RowOpStates
+// prepared beside the main loop or prepares on the spot, and the result is
+// rounded to OutT once and stored to C, from registers (kDirect) or through
+// shared memory and TMA stores (kStaged).
 //
 // The wgmma D layout (Sm90Primitives.h) gives consumer thread t, per 64-row
 // slice, rows 16 (t / 32 % 4) + (t % 32) / 4 + {0, 8} and, for each n8
@@ -37,6 +38,12 @@ template <typename OutT> struct Sm90Output {
   /// implies col + 1 < n.
   __device__ bool contains(int row, int col) const {
     return row < m && col < n;
+  }
+  /// Whether rows [row0, row0 + rows) x columns [col0, col0 + cols) lie in
+  /// C.
+  __device__ bool containsBlock(int row0, int rows, int col0,
+                                int cols) const {
+    return row0 + rows <= m && col0 + cols <= n;
   }
 };
 
@@ -119,6 +126,62 @@ struct Sm90FragmentCoords {
   }
 };
 
+/// The row op states (Epilogue.h) of a consumer thread's rows on one tile,
+/// by slice and half. kEarly: loaded and prepared beside the tile's main
+/// loop (GemmSm90Mainloop::consume calls load() and run<i>()), so that the
+/// epilogue only applies them; else each row's is prepared in the epilogue
+/// where the row is rotated, which keeps one row's state live at a time.
+template <typename Mainloop, typename Epilogue, bool kEarly>
+struct Sm90RowOpStates {
+  static constexpr int kRowSteps = kRowOpPrepareSteps<Epilogue>;
+  static_assert(kRowSteps > 0, "a row op without steps prepares on the spot");
+  static constexpr int kSteps = Mainloop::kSlices * 2 * kRowSteps;
+
+  const Epilogue &epilogue;
+  Sm90FragmentCoords at;
+  int firstCol, m;
+  RowOpState<Epilogue> rows[Mainloop::kSlices][2];
+
+  __device__ Sm90RowOpStates(const Epilogue &epilogue, int row0, int col0,
+                             int m)
+      : epilogue(epilogue), at(row0), firstCol(at.col(col0, 0)), m(m) {}
+
+  __device__ void load() {
+#pragma unroll
+    for (int slice = 0; slice < Mainloop::kSlices; ++slice)
+#pragma unroll
+      for (int half = 0; half < 2; ++half)
+        loadRowOp(epilogue, rows[slice][half], at.row(slice, half), m);
+  }
+  template <int kStep> __device__ void run() {
+    constexpr int kRow = kStep / kRowSteps;
+    prepareRowOpStep<kStep % kRowSteps>(epilogue, rows[kRow / 2][kRow % 2],
+                                        firstCol);
+  }
+  __device__ const RowOpState<Epilogue> &of(int slice, int half) const {
+    return rows[slice][half];
+  }
+};
+
+template <typename Mainloop, typename Epilogue>
+struct Sm90RowOpStates<Mainloop, Epilogue, false> {
+  static constexpr int kSteps = 0;
+
+  const Epilogue &epilogue;
+  Sm90FragmentCoords at;
+  int firstCol, m;
+
+  __device__ Sm90RowOpStates(const Epilogue &epilogue, int row0, int col0,
+                             int m)
+      : epilogue(epilogue), at(row0), firstCol(at.col(col0, 0)), m(m) {}
+
+  __device__ void load() {}
+  template <int kStep> __device__ void run() {}
+  __device__ RowOpState<Epilogue> of(int slice, int half) const {
+    return prepareRowOp(epilogue, at.row(slice, half), firstCol, m);
+  }
+};
+
 /// Accumulator pair (half, block) of one slice's accumulators `d`.
 template <int kCount>
 __device__ float2 fragmentPair(const float (&d)[kCount], int half,
@@ -155,40 +218,58 @@ epilogueWord(const typename Mainloop::Accumulators &acc,
 }
 
 /// Row (slice, half) of a consumer thread after the epilogue and its row
-/// op: v[j] holds columns at.col(col0, j) + {0, 1}, 0 outside C.
+/// op (with the row's state from `rowStates`): v[j] holds columns
+/// at.col(col0, j) + {0, 1}, 0 outside C.
 template <typename Mainloop, int kNumB, typename OutT, typename Epilogue,
-          int kBlocks>
+          typename RowStates, int kBlocks>
 __device__ void epilogueRow(const typename Mainloop::Accumulators &acc,
                             const Sm90Output<OutT> &out,
                             const Epilogue &epilogue,
+                            const RowStates &rowStates,
                             const Sm90FragmentCoords &at, int col0, int slice,
                             int half, float2 (&v)[kBlocks]) {
+  // n % 8 == 0: a row whose last pair lies in C lies in C whole, and needs
+  // no select per pair.
+  if (out.contains(at.row(slice, half), at.col(col0, kBlocks - 1))) {
 #pragma unroll
-  for (int block = 0; block < kBlocks; ++block)
-    v[block] = out.contains(at.row(slice, half), at.col(col0, block))
-                   ? epilogueInside<Mainloop, kNumB>(acc, epilogue, at, col0,
-                                                     slice, half, block)
-                   : make_float2(0.0f, 0.0f);
-  applyRowOp(epilogue, v, at.row(slice, half), at.col(col0, 0), out.m);
+    for (int block = 0; block < kBlocks; ++block)
+      v[block] = epilogueInside<Mainloop, kNumB>(acc, epilogue, at, col0,
+                                                 slice, half, block);
+  } else {
+#pragma unroll
+    for (int block = 0; block < kBlocks; ++block)
+      v[block] = out.contains(at.row(slice, half), at.col(col0, block))
+                     ? epilogueInside<Mainloop, kNumB>(acc, epilogue, at,
+                                                       col0, slice, half, block)
+                     : make_float2(0.0f, 0.0f);
+  }
+  applyRowOp(epilogue, v, rowStates.of(slice, half), at.row(slice, half),
+             at.col(col0, 0), out.m);
 }
 
 /// The output words of row (slice, half) of a consumer thread: a row op
 /// needs the whole row's values before any is packed.
 template <typename Mainloop, int kNumB, typename OutT, typename Epilogue,
-          int kBlocks>
+          typename RowStates, int kBlocks>
 __device__ void epilogueRowWords(const typename Mainloop::Accumulators &acc,
                                  const Sm90Output<OutT> &out,
                                  const Epilogue &epilogue,
+                                 const RowStates &rowStates,
                                  const Sm90FragmentCoords &at, int col0,
                                  int slice, int half,
                                  std::uint32_t (&words)[kBlocks]) {
   if constexpr (kHasRowOp<Epilogue>) {
     float2 v[kBlocks];
-    epilogueRow<Mainloop, kNumB>(acc, out, epilogue, at, col0, slice, half,
-                                 v);
+    epilogueRow<Mainloop, kNumB>(acc, out, epilogue, rowStates, at, col0,
+                                 slice, half, v);
 #pragma unroll
     for (int block = 0; block < kBlocks; ++block)
       words[block] = packPair<OutT>(v[block]);
+  } else if (out.contains(at.row(slice, half), at.col(col0, kBlocks - 1))) {
+#pragma unroll
+    for (int block = 0; block < kBlocks; ++block)
+      words[block] = packPair<OutT>(epilogueInside<Mainloop, kNumB>(
+          acc, epilogue, at, col0, slice, half, block));
   } else {
 #pragma unroll
     for (int block = 0; block < kBlocks; ++block)
@@ -206,10 +287,11 @@ __device__ void epilogueRowWords(const typename Mainloop::Accumulators &acc,
 /// so that its operand loads (bias, residual) are in flight together
 /// rather than each behind a store that might alias it.
 template <typename Mainloop, typename Tile, int kNumB, typename OutT,
-          typename Epilogue>
+          typename Epilogue, typename RowStates>
 __device__ void storeSm90Epilogue(const typename Mainloop::Accumulators &acc,
                                   const Sm90Output<OutT> &out,
-                                  const Epilogue &epilogue, int row0,
+                                  const Epilogue &epilogue,
+                                  const RowStates &rowStates, int row0,
                                   int col0) {
   constexpr int kBlocks = Tile::kBlockN / 8;
   static_assert(kBlocks % 4 == 0, "quads of n8 blocks");
@@ -219,8 +301,8 @@ __device__ void storeSm90Epilogue(const typename Mainloop::Accumulators &acc,
 #pragma unroll
     for (int half = 0; half < 2; ++half) {
       std::uint32_t words[kBlocks];
-      epilogueRowWords<Mainloop, kNumB>(acc, out, epilogue, at, col0, slice,
-                                        half, words);
+      epilogueRowWords<Mainloop, kNumB>(acc, out, epilogue, rowStates, at,
+                                        col0, slice, half, words);
       const int row = at.row(slice, half);
 #pragma unroll
       for (int j0 = 0; j0 < kBlocks; j0 += 4) {
@@ -315,12 +397,13 @@ __device__ void storeStagedBoxes(const Sm90Output<OutT> &out,
 /// on whole rows first and its results replace the accumulators of the
 /// first operand, in place (no registers beyond the row's).
 template <typename Mainloop, typename Tile, int kNumB, typename OutT,
-          typename Epilogue>
+          typename Epilogue, typename RowStates>
 __device__ void
 storeSm90EpilogueStaged(typename Mainloop::Accumulators &acc,
                         const Sm90Output<OutT> &out, const Epilogue &epilogue,
-                        int row0, int col0, unsigned char *buffers,
-                        int consumer, int &boxesStored) {
+                        const RowStates &rowStates, int row0, int col0,
+                        unsigned char *buffers, int consumer,
+                        int &boxesStored) {
   const Sm90FragmentCoords at(row0);
   if constexpr (kHasRowOp<Epilogue>) {
     constexpr int kBlocks = Tile::kBlockN / 8;
@@ -329,8 +412,8 @@ storeSm90EpilogueStaged(typename Mainloop::Accumulators &acc,
 #pragma unroll
       for (int half = 0; half < 2; ++half) {
         float2 v[kBlocks];
-        epilogueRow<Mainloop, kNumB>(acc, out, epilogue, at, col0, slice,
-                                     half, v);
+        epilogueRow<Mainloop, kNumB>(acc, out, epilogue, rowStates, at, col0,
+                                     slice, half, v);
 #pragma unroll
         for (int block = 0; block < kBlocks; ++block) {
           acc.d[0][slice][4 * block + 2 * half] = v[block].x;
@@ -341,6 +424,17 @@ storeSm90EpilogueStaged(typename Mainloop::Accumulators &acc,
         out,
         [&](int slice, int half, int block) {
           return packPair<OutT>(fragmentPair(acc.d[0][slice], half, block));
+        },
+        at, row0, col0, buffers, consumer, boxesStored);
+  } else if (out.containsBlock(row0, Tile::kConsumerRows, col0,
+                                Tile::kBlockN)) {
+    // No pair to test: the epilogue's operand loads of a box issue together
+    // instead of each behind its own bounds branch.
+    storeStagedBoxes<Mainloop, Tile, kNumB>(
+        out,
+        [&](int slice, int half, int block) {
+          return packPair<OutT>(epilogueInside<Mainloop, kNumB>(
+              acc, epilogue, at, col0, slice, half, block));
         },
         at, row0, col0, buffers, consumer, boxesStored);
   } else {

@@ -124,6 +124,29 @@ template <typename Tile> struct Sm90RegisterSplit {
   static_assert(128 * (kProducer + Tile::kConsumers * kConsumer) <= 65536);
 };
 
+/// Whether the consumers prepare their rows' row op states (Epilogue.h)
+/// beside the tile's main loop (Sm90RowOpStates) instead of in the
+/// epilogue: for a row op with prepare steps, on cooperative tiles of two
+/// consumers, whose epilogue nothing overlaps, where the states fit in the
+/// registers beside the accumulators (kEpilogueRegisters stay for
+/// addresses, indices and the epilogue's temporaries). A ping-pong tile's
+/// epilogue runs beside the other consumer's MMAs already; a one-consumer
+/// tile is a weight-streaming plan, whose main loop would hold up the
+/// states' loads behind the weights (docs/perf-notes.md, attempt 18).
+template <typename Tile, int kNumB, typename Epilogue>
+struct Sm90RowOpSchedule {
+  static constexpr int kEpilogueRegisters = 32;
+  static constexpr int kStateRegisters =
+      GemmSm90Mainloop<Tile, kNumB>::kSlices * 2 *
+      static_cast<int>(sizeof(RowOpState<Epilogue>) / 4);
+  static constexpr bool kEarly =
+      kRowOpPrepareSteps<Epilogue> > 0 && !Tile::kPingPong &&
+      Tile::kConsumers == 2 &&
+      GemmSm90Mainloop<Tile, kNumB>::kAccumulatorsPerThread +
+              kStateRegisters + kEpilogueRegisters <=
+          Sm90RegisterSplit<Tile>::kConsumer;
+};
+
 /// The blocks of one cluster of a launch of Tile: split-K launches run
 /// without clusters.
 template <typename Tile, bool kSplitK>
@@ -211,15 +234,19 @@ __global__ void __launch_bounds__(Tile::kThreads, 1)
         state.iteration += unit.kTileCount(); // the other consumer's stages
         continue;
       }
+      const int row0 = unit.row0 + (Tile::kPingPong ? 0 : 64 * consumer);
+      Sm90RowOpStates<Mainloop, Epilogue,
+                      Sm90RowOpSchedule<Tile, kNumB, Epilogue>::kEarly>
+          rowStates(epilogue, row0, unit.col0, p.m);
       typename Mainloop::Accumulators acc;
       if constexpr (Tile::kPingPong) {
         Mainloop::awaitTurn(pipe, consumer, round++);
         Mainloop::consume(pipe, consumer, unit.kTileCount(), acc, state);
         Mainloop::passTurn(pipe, consumer);
       } else {
-        Mainloop::consume(pipe, consumer, unit.kTileCount(), acc, state);
+        Mainloop::consume(pipe, consumer, unit.kTileCount(), acc, state,
+                          rowStates);
       }
-      const int row0 = unit.row0 + (Tile::kPingPong ? 0 : 64 * consumer);
       if constexpr (kSplitK) {
         // Cooperative (GemmLimits.h): the tile's threads are the consumers'.
         const int tileThread = threadIdx.x - 128;
@@ -230,11 +257,11 @@ __global__ void __launch_bounds__(Tile::kThreads, 1)
       }
       if constexpr (kStaged)
         storeSm90EpilogueStaged<Mainloop, Tile, kNumB>(
-            acc, output, epilogue, row0, unit.col0, storeBuffers, consumer,
-            boxesStored);
+            acc, output, epilogue, rowStates, row0, unit.col0, storeBuffers,
+            consumer, boxesStored);
       else
-        storeSm90Epilogue<Mainloop, Tile, kNumB>(acc, output, epilogue, row0,
-                                                 unit.col0);
+        storeSm90Epilogue<Mainloop, Tile, kNumB>(acc, output, epilogue,
+                                                 rowStates, row0, unit.col0);
     }
     // The buffers must outlive the stores that read them.
     if (kStaged && threadIdx.x % 128 == 0)

@@ -214,19 +214,26 @@ void ropeSweep(Random &rng, int heads, int k) {
 }
 
 // Two heads per tile share each angle; n = 3 heads leaves the second
-// column tile half past n.
+// column tile half past n. The cooperative tiles prepare the rotations
+// beside the main loop when it has more k-tiles than prepare steps (16
+// here: 2 rows of 8), else after it: k = 392 takes 7 k-tiles, 2056 takes 33
+// (the last one partial).
 TEST(Sm90GemmRope, NeoxHead128StagedBias) {
   XFUSE_REQUIRE_HOPPER();
   Random rng;
-  ropeSweep<Staged128x256, RopeRowOp<128, 128, RopeStyle::kNeox, std::int64_t>,
-            RopeProjection::kBias>(rng, 3, 392);
+  for (int k : {392, 2056})
+    ropeSweep<Staged128x256,
+              RopeRowOp<128, 128, RopeStyle::kNeox, std::int64_t>,
+              RopeProjection::kBias>(rng, 3, k);
 }
 
+// 8 prepare steps (2 rows of 4): k = 200 takes 4 k-tiles, 1032 takes 17.
 TEST(Sm90GemmRope, GptjHead64Direct) {
   XFUSE_REQUIRE_HOPPER();
   Random rng;
-  ropeSweep<Direct128x256, RopeRowOp<64, 64, RopeStyle::kGptj, std::int32_t>,
-            RopeProjection::kPlain>(rng, 6, 200);
+  for (int k : {200, 1032})
+    ropeSweep<Direct128x256, RopeRowOp<64, 64, RopeStyle::kGptj, std::int32_t>,
+              RopeProjection::kPlain>(rng, 6, k);
 }
 
 // Half the head rotated: channels 64..127 pass through.
