@@ -30,7 +30,6 @@
 #include <cuda_bf16.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -64,7 +63,7 @@ using bench::fail;
 
 // ---- problems --------------------------------------------------------------
 
-enum class Epi { kNone, kBias, kReluBias, kSwiGLU };
+using bench::Epi;
 const char *epiName(Epi e) {
   switch (e) {
   case Epi::kNone:
@@ -178,24 +177,9 @@ Reference computeReference(const Problem &p, std::vector<int> rows) {
   for (unsigned w = 0; w < workers; ++w)
     threads.emplace_back([&, w] {
       for (std::size_t i = w; i < ref.rows.size(); i += workers)
-        for (int n = 0; n < s.n; ++n) {
-          const float *a = aRows[i].data();
-          auto dot = [&](int row) {
-            const float *bn = b.data() + std::size_t(row) * s.k;
-            double sum = 0;
-            for (int k = 0; k < s.k; ++k)
-              sum += double(a[k]) * double(bn[k]);
-            return sum;
-          };
-          double sum = dot(n);
-          if (s.epi == Epi::kSwiGLU)
-            sum = sum / (1.0 + std::exp(-sum)) * dot(s.n + n);
-          else if (s.epi != Epi::kNone)
-            sum += bias[n];
-          if (s.epi == Epi::kReluBias)
-            sum = std::max(sum, 0.0);
-          ref.values[i * s.n + n] = sum;
-        }
+        for (int n = 0; n < s.n; ++n)
+          ref.values[i * s.n + n] = bench::referenceOutput(
+              s.epi, aRows[i].data(), b.data(), s.k, s.n, n, bias.data());
     });
   for (std::thread &t : threads)
     t.join();
@@ -800,19 +784,8 @@ int main(int argc, char **argv) {
   const bool correctnessOnly = mode == "--correctness-only";
   // Line-buffered, so that a run killed by a timeout still shows its lines.
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
-  int device = 0;
-  CUDA_CHECK(cudaGetDevice(&device));
-  cudaDeviceProp prop{};
-  CUDA_CHECK(cudaGetDeviceProperties(&prop, device));
-  std::printf("device: %s, %d SMs, L2 %d MiB, cc %d.%d\n", prop.name,
-              prop.multiProcessorCount, prop.l2CacheSize >> 20, prop.major,
-              prop.minor);
-  if (prop.major != 9)
-    fail("the sm_90a kernels need a Hopper GPU");
-
-  const std::uint64_t seed =
-      std::uint64_t(std::chrono::steady_clock::now().time_since_epoch().count());
-  std::printf("seed %llu\n", static_cast<unsigned long long>(seed));
+  const cudaDeviceProp prop = bench::hopperDevice();
+  const std::uint64_t seed = bench::printedSeed();
   std::mt19937_64 rng(seed);
   const rt::Stream stream = check(rt::Stream::create());
   if (mode == "--rope")

@@ -13,6 +13,8 @@
 #include <cublasLt.h>
 #include <cuda_bf16.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -72,6 +74,55 @@ template <typename T> __global__ void fillNaN(T *out, std::size_t count) {
   for (std::size_t i = blockIdx.x * std::size_t(blockDim.x) + threadIdx.x;
        i < count; i += std::size_t(gridDim.x) * blockDim.x)
     out[i] = T(NAN);
+}
+
+/// The Hopper device the bench runs on (the current one), its name and
+/// size printed; fails on any other.
+inline cudaDeviceProp hopperDevice() {
+  int device = 0;
+  CUDA_CHECK(cudaGetDevice(&device));
+  cudaDeviceProp prop{};
+  CUDA_CHECK(cudaGetDeviceProperties(&prop, device));
+  std::printf("device: %s, %d SMs, L2 %d MiB, cc %d.%d\n", prop.name,
+              prop.multiProcessorCount, prop.l2CacheSize >> 20, prop.major,
+              prop.minor);
+  if (prop.major != 9)
+    fail("the sm_90a kernels need a Hopper GPU");
+  return prop;
+}
+
+/// A fresh seed for the run's random inputs, printed so that a failure can
+/// be replayed.
+inline std::uint64_t printedSeed() {
+  const std::uint64_t seed = std::uint64_t(
+      std::chrono::steady_clock::now().time_since_epoch().count());
+  std::printf("seed %llu\n", static_cast<unsigned long long>(seed));
+  return seed;
+}
+
+/// The epilogues of the benches' GEMMs, C = epi(A . B^T); the gated
+/// product's B holds the gate rows [0, N), then the up rows [N, 2N).
+enum class Epi { kNone, kBias, kReluBias, kSwiGLU };
+
+/// Output column n of one row `a` [k] of such a GEMM in float64, B [N or
+/// 2N, k] and bias [N] row-major floats, N = columns.
+inline double referenceOutput(Epi epi, const float *a, const float *b, int k,
+                              int columns, int n, const float *bias) {
+  auto dot = [&](int row) {
+    const float *br = b + std::size_t(row) * k;
+    double sum = 0;
+    for (int i = 0; i < k; ++i)
+      sum += double(a[i]) * double(br[i]);
+    return sum;
+  };
+  double sum = dot(n);
+  if (epi == Epi::kSwiGLU)
+    sum = sum / (1.0 + std::exp(-sum)) * dot(columns + n);
+  else if (epi != Epi::kNone)
+    sum += bias[n];
+  if (epi == Epi::kReluBias)
+    sum = std::max(sum, 0.0);
+  return sum;
 }
 
 /// `count` bf16 values uniform in [lo, hi).

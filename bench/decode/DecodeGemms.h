@@ -35,8 +35,6 @@ inline constexpr int kMaxTokens = 128;
 
 // ---- the GEMMs --------------------------------------------------------------
 
-enum class Epi { kNone, kBias, kReluBias, kSwiGLU };
-
 /// One GEMM of a decode FFN: C[M, N] = epi(A[M, K] . B[N, K]^T); the gated
 /// product's B holds the gate rows [0, N), then the up rows [N, 2N).
 struct GemmShape {
@@ -104,24 +102,10 @@ inline std::vector<double> computeReference(const GemmShape &s,
   for (unsigned w = 0; w < workers; ++w)
     threads.emplace_back([&, w] {
       for (int n = int(w); n < s.n; n += int(workers))
-        for (int r = 0; r < kMaxTokens; ++r) {
-          const float *ar = a.data() + std::size_t(r) * s.k;
-          auto dot = [&](int row) {
-            const float *br = b.data() + std::size_t(row) * s.k;
-            double sum = 0;
-            for (int k = 0; k < s.k; ++k)
-              sum += double(ar[k]) * double(br[k]);
-            return sum;
-          };
-          double sum = dot(n);
-          if (s.epi == Epi::kSwiGLU)
-            sum = sum / (1.0 + std::exp(-sum)) * dot(s.n + n);
-          else if (s.epi != Epi::kNone)
-            sum += bias[n];
-          if (s.epi == Epi::kReluBias)
-            sum = std::max(sum, 0.0);
-          ref[std::size_t(r) * s.n + n] = sum;
-        }
+        for (int r = 0; r < kMaxTokens; ++r)
+          ref[std::size_t(r) * s.n + n] =
+              referenceOutput(s.epi, a.data() + std::size_t(r) * s.k,
+                              b.data(), s.k, s.n, n, bias.data());
     });
   for (std::thread &t : threads)
     t.join();

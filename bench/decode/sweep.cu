@@ -31,7 +31,6 @@
 #include <cuda_bf16.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -406,18 +405,9 @@ void writeJson(const std::string &path, const cudaDeviceProp &prop,
 int main(int argc, char **argv) {
   const std::string only = argc > 1 ? argv[1] : "";
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
-  int device = 0;
-  CUDA_CHECK(cudaGetDevice(&device));
-  cudaDeviceProp prop{};
-  CUDA_CHECK(cudaGetDeviceProperties(&prop, device));
+  const cudaDeviceProp prop = hopperDevice();
   const int sms = prop.multiProcessorCount;
-  std::printf("device: %s, %d SMs, L2 %d MiB, cc %d.%d\n", prop.name, sms,
-              prop.l2CacheSize >> 20, prop.major, prop.minor);
-  if (prop.major != 9)
-    fail("the sm_90a kernels need a Hopper GPU");
-  const std::uint64_t seed = std::uint64_t(
-      std::chrono::steady_clock::now().time_since_epoch().count());
-  std::printf("seed %llu\n", static_cast<unsigned long long>(seed));
+  const std::uint64_t seed = printedSeed();
   const rt::Stream stream = check(rt::Stream::create());
   cublasLtHandle_t cublas;
   CUBLAS_CHECK(cublasLtCreate(&cublas));
