@@ -570,11 +570,16 @@ bool checkEach(const Problem &p, const std::vector<Launch> &launches,
   return pass;
 }
 
-/// The Hopper GEMM with Tile and a fixed `epilogue`.
-template <typename Tile, typename Epilogue>
-Launch sm90LaunchWith(const Problem &p, Epilogue epilogue) {
+/// The Hopper GEMM with Tile and a fixed `epilogue`, its parameters of each
+/// operand set changed by `configure` after they are prepared.
+template <typename Tile, typename Epilogue,
+          typename Configure = void (*)(device::GemmSm90Params<bf16, 1> *)>
+Launch sm90LaunchWith(const Problem &p, Epilogue epilogue,
+                      Configure configure = [](auto *) {}) {
   auto prepared = std::make_shared<std::vector<device::GemmSm90Params<bf16, 1>>>(
       prepareSm90<Tile, 1>(p));
+  for (auto &params : *prepared)
+    configure(&params);
   return [prepared, epilogue](int set, cudaStream_t stream) {
     CUDA_CHECK((device::launchGemmSm90<Tile>((*prepared)[set], epilogue,
                                              stream)));
@@ -705,7 +710,8 @@ struct PeriodicRowsAdd {
 /// (ping-pong 128x128), on the cooperative 128x256, each also in clusters
 /// of two blocks sharing B tiles, and on the planned tile with a [512, n]
 /// table added before the activation (zeros, so the check is the plain
-/// one), against cuBLASLt; two rounds.
+/// one), loaded in the epilogue or staged as a periodic source, against
+/// cuBLASLt; two rounds.
 bool bertFirstGemm(const cudaDeviceProp &prop, std::uint64_t seed,
                     std::mt19937_64 &rng, cudaStream_t stream) {
   const Shape s{16384, 3072, 768, Epi::kReluBias, true};
@@ -749,6 +755,13 @@ bool bertFirstGemm(const cudaDeviceProp &prop, std::uint64_t seed,
   } variants[] = {
       {"pp128x128", sm90LaunchWith<PingPong>(p, plain)},
       {"pp128x128 +table", sm90LaunchWith<PingPong>(p, folded)},
+      {"pp128x128 +source",
+       sm90LaunchWith<PingPong>(
+           p, device::WithPeriodicSource<decltype(plain)>{plain},
+           [&](device::GemmSm90Params<bf16, 1> *params) {
+             CUDA_CHECK((device::setGemmSm90PeriodicSource<PingPong>(
+                 params, table.as<bf16>(), kPeriod)));
+           })},
       {"pp128x128 c2", sm90LaunchWith<PingPongC2>(p, plain)},
       {"128x256", sm90LaunchWith<Coop>(p, plain)},
       {"128x256 c2", sm90LaunchWith<CoopC2>(p, plain)},

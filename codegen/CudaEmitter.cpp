@@ -126,6 +126,7 @@ LogicalResult CudaEmitter::emitSource(ModuleOp module,
        << "#include \"cuda/device/Sm90SwapAbGemm.h\"\n";
   os << "#include \"cuda/device/DynamicNtk.h\"\n"
      << "#include \"cuda/device/EpilogueRope.h\"\n"
+     << "#include \"cuda/device/FoldedEncoding.h\"\n"
      << "#include \"cuda/device/GemmSimt.h\"\n"
      << "#include \"cuda/device/LongRope.h\"\n"
      << "#include \"cuda/device/RowChain.h\"\n"

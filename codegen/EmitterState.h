@@ -122,6 +122,9 @@ struct Signature {
 inline constexpr StringLiteral kParameterNameAttr =
     XFuseDialect::getParameterNameAttrName();
 
+/// The name of the helper that packs weight argument `arg` of `sig`.
+std::string packHelperName(const Signature &sig, const Parameter &arg);
+
 /// The signature of `func`, or a located error when generated code cannot
 /// take its parameters (or their names) or it has no workspace plan.
 FailureOr<Signature> analyzeSignature(func::FuncOp func);
@@ -176,6 +179,10 @@ public:
   SmallVector<std::string> counters;
   std::string tables; // namespace-scope __device__ tables
   int tableCount = 0;
+  /// Per weight argument whose GEMM folds a positional encoding: the
+  /// statement of its pack helper that makes the encoding's table (in a
+  /// scope holding `packed`, the PackedWeight, and `stream`).
+  llvm::DenseMap<unsigned, std::string> foldedEncodings;
   bool usesPlannedWorkspace = false;
   bool usesSm90Gemm = false; // some GEMM runs on a Hopper block
 
@@ -240,6 +247,18 @@ void emitShardHelper(const Signature &sig, const Parameter &arg,
 LogicalResult emitPointwise(kernel::PointwiseOp op, const Buffer &result,
                             FunctionScope &scope);
 
+/// The frequency table of a sinusoidal encoding: the name of its __device__
+/// table and its device::SinusoidalLayout.
+struct SinusoidalTable {
+  std::string name;
+  std::string layout;
+};
+
+/// Declares the frequency table of the sinusoidal encoding `pe` of rows of
+/// `dim` features (PointwiseEmitter.cpp).
+FailureOr<SinusoidalTable> addSinusoidalTable(SinusoidalPeOp pe, int64_t dim,
+                                              FunctionScope &scope);
+
 /// What a device RoPE (a RowChain stage or a GEMM epilogue row op) takes
 /// of an xfuse.rope: its sizes and style, the name of its frequency table,
 /// the attention factor and the token positions, as C++.
@@ -277,7 +296,10 @@ private:
   // Entry points (EntryPoints.cpp).
   void emitDeclarations(ArrayRef<Signature> sigs);
   LogicalResult emitFunction(func::FuncOp func, const Signature &sig);
-  void emitPackHelper(const Signature &sig, const Parameter &arg);
+  /// `foldedEncoding`: the statement that makes the table of an encoding
+  /// folded into the weight (FunctionScope::foldedEncodings), or null.
+  void emitPackHelper(const Signature &sig, const Parameter &arg,
+                      const std::string *foldedEncoding);
   void emitPositionCheck(const Signature &sig, const Parameter &arg);
   void emitWorkspaceQuery(
       const FunctionScope &scope,

@@ -193,7 +193,7 @@ static void forEachDynamicSize(
 // Declarations
 //===----------------------------------------------------------------------===//
 
-static std::string packHelperName(const Signature &sig, const Parameter &arg) {
+std::string packHelperName(const Signature &sig, const Parameter &arg) {
   return sig.name + "_pack_" + arg.name;
 }
 
@@ -326,8 +326,11 @@ void CudaEmitter::emitDeclarations(ArrayRef<Signature> sigs) {
         os << "/// Packs " << arg.name << " of @" << sig.name << " (given as "
            << typeText(arg.type) << ", "
            << stringifyWeightLayout(arg.packing.getSource())
-           << ") into the layout its GEMM reads.\n";
-        os << packSignature(sig, arg) << ";\n\n";
+           << ") into the layout its GEMM reads";
+        if (int64_t positions = arg.packing.getFoldedPositions())
+          os << ",\n/// with the positional encoding of " << positions
+             << " positions its GEMM folds into it";
+        os << ".\n" << packSignature(sig, arg) << ";\n\n";
       }
       if (arg.positions) {
         os << "/// Checks that every position in " << arg.name << " of @"
@@ -343,7 +346,8 @@ void CudaEmitter::emitDeclarations(ArrayRef<Signature> sigs) {
   }
 }
 
-void CudaEmitter::emitPackHelper(const Signature &sig, const Parameter &arg) {
+void CudaEmitter::emitPackHelper(const Signature &sig, const Parameter &arg,
+                                 const std::string *foldedEncoding) {
   SmallVector<std::string> dims;
   for (int64_t d : arg.type.getShape())
     dims.push_back(std::to_string(d));
@@ -352,11 +356,17 @@ void CudaEmitter::emitPackHelper(const Signature &sig, const Parameter &arg) {
   os << fmt::format("XFUSE_RETURN_IF_ERROR(rt::expectShape(weight, \"{}\", "
                     "{{{}}}, rt::Role::kWeight));\n",
                     arg.name, llvm::join(dims, ", "));
-  os << fmt::format(
-      "return rt::PackedWeight::pack(weight, rt::WeightLayout::{}, {}, "
-      "stream);\n",
+  std::string pack = fmt::format(
+      "rt::PackedWeight::pack(weight, rt::WeightLayout::{}, {}, stream)",
       arg.packing.getSource() == WeightLayout::in_out ? "kInOut" : "kOutIn",
       *rtDType(arg.type.getElementType()));
+  if (!foldedEncoding) {
+    os << "return " << pack << ";\n";
+  } else {
+    os << "XFUSE_ASSIGN_OR_RETURN(rt::PackedWeight packed, " << pack
+       << ");\n"
+       << *foldedEncoding << "return packed;\n";
+  }
   os.unindent();
   os << "}\n\n";
 }
@@ -756,9 +766,19 @@ LogicalResult CudaEmitter::emitFunction(func::FuncOp func,
   os.unindent();
   os << "}\n\n";
   usesSm90Gemm |= scope.usesSm90Gemm;
-  for (const Parameter &arg : sig.args) {
-    if (arg.packing)
-      emitPackHelper(sig, arg);
+  for (auto [index, arg] : llvm::enumerate(sig.args)) {
+    if (arg.packing) {
+      auto folded = scope.foldedEncodings.find(index);
+      const bool folds = folded != scope.foldedEncodings.end();
+      if (folds != (arg.packing.getFoldedPositions() > 0))
+        return func.emitError("cannot emit the pack helper of ")
+               << arg.name << ": its packing " << arg.packing
+               << (folds ? " makes no" : " makes a")
+               << " folded encoding, but "
+               << (folds ? "a GEMM folds one into it"
+                         : "no GEMM folds one into it");
+      emitPackHelper(sig, arg, folds ? &folded->second : nullptr);
+    }
     if (arg.positions)
       emitPositionCheck(sig, arg);
     if (arg.shard)

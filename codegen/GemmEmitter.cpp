@@ -5,8 +5,10 @@
 // tokens (Sm90SwapAbGemm.h), the mma.sync one (Gemm.h) or the f32 one
 // (GemmSimt.h). Its body's roles (kernel::GemmRoles: one linear or a
 // gate/up pair, an elementwise epilogue, a RoPE of the output) become
-// epilogue functors and a row op (EpilogueRope.h); the plan gives the tile,
-// warps and split-K, and the verifier has checked that the block runs them.
+// epilogue functors and a row op (EpilogueRope.h), and a positional
+// encoding the plan folds into the weight a table its pack helper makes
+// (FoldedEncoding.h); the plan gives the tile, warps and split-K, and the
+// verifier has checked that the block runs them.
 //
 //===----------------------------------------------------------------------===//
 
@@ -172,20 +174,72 @@ static std::string elementwiseEpilogue(const EpilogueChains &chains,
 }
 
 /// Declares `epilogue`: the elementwise epilogue, followed on each output
-/// row by the RoPE of `rope` (cuda/device/EpilogueRope.h) when present.
+/// row by the RoPE of `rope` (cuda/device/EpilogueRope.h) when present,
+/// after a folded encoding's table is added to the accumulators (`folds`,
+/// cuda/device/Sm90Epilogue.h's WithPeriodicSource).
 static void emitEpilogue(const EpilogueChains &chains, GateOp gate,
-                         const RopeOperands *rope, raw_indented_ostream &out) {
-  std::string elementwise = elementwiseEpilogue(chains, gate);
-  if (!rope) {
-    out << "const auto epilogue = " << elementwise << ";\n";
-    return;
-  }
-  out << fmt::format("const auto epilogue = device::makeWithRowOp(\n    {},"
-                     "\n    device::RopeRowOp<{}, {}, {}, {}>{{\n        {}, "
-                     "{}, {}}});\n",
-                     elementwise, rope->headDim, rope->rotaryDim, rope->style,
-                     rope->posType, rope->frequencies, rope->attnFactor,
-                     rope->positions);
+                         const RopeOperands *rope, bool folds,
+                         raw_indented_ostream &out) {
+  std::string epilogue = elementwiseEpilogue(chains, gate);
+  if (rope)
+    epilogue = fmt::format("device::makeWithRowOp(\n    {},"
+                           "\n    device::RopeRowOp<{}, {}, {}, {}>{{\n"
+                           "        {}, {}, {}}})",
+                           epilogue, rope->headDim, rope->rotaryDim,
+                           rope->style, rope->posType, rope->frequencies,
+                           rope->attnFactor, rope->positions);
+  if (folds)
+    epilogue = "device::withPeriodicSource(" + epilogue + ")";
+  out << "const auto epilogue = " << epilogue << ";\n";
+}
+
+//===----------------------------------------------------------------------===//
+// Folded encoding
+//===----------------------------------------------------------------------===//
+
+/// The table of the encoding that `op`'s plan folds into the weight of its
+/// product, `n` features wide: the pack helper of the weight argument makes
+/// it (FunctionScope::foldedEncodings), and the entry point checks that the
+/// weight it is given carries it. Returns the C++ pointer to the table.
+static FailureOr<std::string> foldEncoding(kernel::GemmOp op,
+                                           const kernel::GemmRoles &roles,
+                                           const Buffer &a, int64_t n,
+                                           FunctionScope &scope) {
+  auto pe = cast<SinusoidalPeOp>(roles.prologue);
+  LinearOp product = roles.products.front();
+  auto weight = dyn_cast<BlockArgument>(
+      op.getInputs()[cast<BlockArgument>(product.getWeight()).getArgNumber()]);
+  const int64_t positions = kernel::foldedPositions(pe);
+  // Weights are function arguments (emitGemm has checked that it is packed).
+  const Parameter &param = scope.sig.args[weight.getArgNumber()];
+  if (param.packing.getFoldedPositions() != positions)
+    return pe.emitError("cannot emit this encoding folded into its GEMM: "
+                        "weight ")
+           << param.name << " is packed as " << param.packing
+           << ", not with the table of " << positions
+           << " positions; run xfuse-opt --xfuse-pipeline";
+  FailureOr<SinusoidalTable> table = addSinusoidalTable(pe, a.lastDim(), scope);
+  if (failed(table))
+    return failure();
+  const std::string T = *cppElementType(a.elementType());
+  scope.foldedEncodings[weight.getArgNumber()] = fmt::format(
+      "// {} at {} folded into the weight: F = PE W^T for\n"
+      "// {} positions, which its GEMM adds to its accumulators.\n"
+      "XFUSE_ASSIGN_OR_RETURN(void *folded, "
+      "packed.allocateFoldedEncoding({}));\n"
+      "XFUSE_ASSIGN_OR_RETURN(const float2 *frequencies, deviceAddress({}));\n"
+      "XFUSE_CUDA_TRY((device::launchFoldSinusoidal<{}, {}>(\n"
+      "    frequencies, static_cast<const {} *>(packed.data()),\n"
+      "    static_cast<{} *>(folded), {}, {}, stream)));\n",
+      pe->getName().getStringRef().str(), locationText(pe.getLoc()),
+      positions, positions, table->name, a.lastDim(), table->layout, T, T,
+      positions, n);
+  scope.addCheck(fmt::format(
+      "XFUSE_RETURN_IF_ERROR(expectFoldedEncoding({}, \"{}\", {}, \"{}\"));",
+      param.identifier, param.name, positions,
+      packHelperName(scope.sig, param)));
+  return fmt::format("static_cast<const {} *>({}.foldedEncoding())", T,
+                     param.identifier);
 }
 
 //===----------------------------------------------------------------------===//
@@ -197,7 +251,8 @@ static void emitEpilogue(const EpilogueChains &chains, GateOp gate,
 /// `outType`.
 static void emitSm90Launch(kernel::GemmPlanAttr plan, StringRef outType,
                            StringRef m, int64_t n, size_t numB,
-                           const RowBlock *rows, FunctionScope &scope) {
+                           const RowBlock *rows, const std::string *folded,
+                           int64_t foldedPositions, FunctionScope &scope) {
   raw_indented_ostream &out = scope.launches();
   // The TMA maps hold A's address and m, both known only per call, so
   // they are encoded on every call: host work alone (two
@@ -206,6 +261,10 @@ static void emitSm90Launch(kernel::GemmPlanAttr plan, StringRef outType,
                      outType.str(), numB);
   out << "XFUSE_CUDA_TRY((device::prepareGemmSm90<Tile>(params, "
          "&sm90Params)));\n";
+  if (folded)
+    out << fmt::format("XFUSE_CUDA_TRY((device::setGemmSm90PeriodicSource<"
+                       "Tile>(\n    &sm90Params, {}, {})));\n",
+                       *folded, foldedPositions);
   const int64_t splits = plan.getSplitK();
   if (splits > 1) {
     // The slices add f32 partials in scratch and count their arrivals in
@@ -262,7 +321,7 @@ LogicalResult emitGemm(kernel::GemmOp op, const Buffer &result,
   // runs them (cuda/device/GemmLimits.h).
   kernel::GemmRoles roles = op.getRoles();
   LinearOp product = roles.products.front();
-  FailureOr<Buffer> a = scope.lookup(roles.getA(), op);
+  FailureOr<Buffer> a = scope.lookup(roles.getLoadedA(), op);
   if (failed(a))
     return failure();
   Type element = a->elementType();
@@ -300,6 +359,15 @@ LogicalResult emitGemm(kernel::GemmOp op, const Buffer &result,
     rope = *operands;
   }
 
+  const bool folds = plan.getPrologue() == kernel::GemmPrologue::folded;
+  std::optional<std::string> folded;
+  if (folds) {
+    FailureOr<std::string> table = foldEncoding(op, roles, *a, n, scope);
+    if (failed(table))
+      return failure();
+    folded = *table;
+  }
+
   raw_indented_ostream &out = scope.launches();
   emitTile(plan, out);
   std::string m = rowsText(*a);
@@ -328,10 +396,12 @@ LogicalResult emitGemm(kernel::GemmOp op, const Buffer &result,
                      aRows, llvm::join(weights, ", "), cRows, launchedRows, n,
                      k);
   out.unindent();
-  emitEpilogue(*chains, roles.gate, rope ? &*rope : nullptr, out);
+  emitEpilogue(*chains, roles.gate, rope ? &*rope : nullptr, folds, out);
   switch (plan.getMainloop()) {
   case kernel::GemmMainloop::tma_wgmma:
-    emitSm90Launch(plan, *outType, m, n, weights.size(), rows, scope);
+    emitSm90Launch(plan, *outType, m, n, weights.size(), rows,
+                   folded ? &*folded : nullptr,
+                   folds ? kernel::foldedPositions(roles.prologue) : 0, scope);
     break;
   case kernel::GemmMainloop::tma_wgmma_swapped:
     // One block per tile and k-slice, each retiring after its unit: no

@@ -370,6 +370,20 @@ static StringRef sinusoidalLayout(PeLayout layout) {
   llvm_unreachable("unknown sinusoidal layout");
 }
 
+FailureOr<SinusoidalTable> addSinusoidalTable(SinusoidalPeOp pe, int64_t dim,
+                                              FunctionScope &scope) {
+  if (failed(checkFrequencyTableSize(pe, dim / 2)))
+    return failure();
+  double base = pe.getBase().convertToDouble();
+  std::string formula = pe.getLayout() == PeLayout::fairseq
+                            ? fmt::format("base^(-i/{})", dim / 2 - 1)
+                            : fmt::format("base^(-2i/{})", dim);
+  return SinusoidalTable{
+      addFrequencyTable(pe, sinusoidalFrequencies(base, dim, pe.getLayout()),
+                        fmt::format("{} for base {}", formula, base), scope),
+      sinusoidalLayout(pe.getLayout()).str()};
+}
+
 /// The RowChain stage of `link`, stage number `index` of a chain over rows
 /// of `rowLength` features.
 static FailureOr<std::string> chainStage(const ChainLink &link,
@@ -414,24 +428,18 @@ static FailureOr<std::string> chainStage(const ChainLink &link,
       })
       .Case<SinusoidalPeOp>([&](SinusoidalPeOp pe) -> FailureOr<std::string> {
         const int64_t dim = chain.lastDim();
-        if (failed(checkFrequencyTableSize(op, dim / 2)))
+        FailureOr<SinusoidalTable> table = addSinusoidalTable(pe, dim, scope);
+        if (failed(table))
           return failure();
-        double base = pe.getBase().convertToDouble();
-        std::string formula =
-            pe.getLayout() == PeLayout::fairseq
-                ? fmt::format("base^(-i/{})", dim / 2 - 1)
-                : fmt::format("base^(-2i/{})", dim);
-        std::string table = addFrequencyTable(
-            op, sinusoidalFrequencies(base, dim, pe.getLayout()),
-            fmt::format("{} for base {}", formula, base), scope);
         std::string posType;
         std::string positions =
             positionsText(op, pe.getPositions(), chain, 1, scope, posType);
-        emitTableAddress(fmt::format("frequencies{}", index), table, scope);
+        emitTableAddress(fmt::format("frequencies{}", index), table->name,
+                         scope);
         return fmt::format(
             "device::SinusoidalStage<{}, {}, {}>{{\n        frequencies{}, "
             "{}, {}}}",
-            dim, sinusoidalLayout(pe.getLayout()), posType, index, positions,
+            dim, table->layout, posType, index, positions,
             floatLiteral(pe.getScale().convertToDouble()));
       })
       .Case<LearnedPeOp>([&](LearnedPeOp pe) -> FailureOr<std::string> {

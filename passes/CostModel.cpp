@@ -17,7 +17,7 @@ using kernel::GemmPlanAttr;
 namespace gemm = ::xfuse::gemm;
 
 GemmProblem GemmProblem::get(ArrayRef<LinearOp> products,
-                             RopeOp epilogueRope) {
+                             RopeOp epilogueRope, Operation *prologue) {
   LinearOp product = products.front();
   auto input = cast<RankedTensorType>(product.getInput().getType());
   GemmProblem problem;
@@ -31,6 +31,8 @@ GemmProblem GemmProblem::get(ArrayRef<LinearOp> products,
   problem.elementType = input.getElementType();
   problem.products = products.size();
   problem.epilogueRope = epilogueRope;
+  if (prologue)
+    problem.foldedPositions = kernel::foldedPositions(prologue);
   return problem;
 }
 
@@ -58,7 +60,7 @@ GemmMainloop TargetCostModel::gemmMainloop(Type elementType) const {
 namespace {
 
 /// Whether the main loop of `plan` runs `problem`, its epilogue RoPE
-/// included.
+/// included (a folded encoding is checked by planGemm).
 bool runs(GemmPlanAttr plan, const GemmProblem &problem) {
   gemm::Config config =
       kernel::getGemmConfig(plan, problem.products, problem.elementType);
@@ -133,7 +135,8 @@ GemmPlanAttr tmaWgmmaPlan(MLIRContext *context, const GemmProblem &problem,
       gemm::kSm90TileK, stages, /*warpgroups=*/pingPong ? 2 : tileM / 64,
       std::nullopt, std::nullopt, split, /*cluster_m=*/1,
       pingPong ? kernel::GemmSchedule::ping_pong
-               : kernel::GemmSchedule::cooperative);
+               : kernel::GemmSchedule::cooperative,
+      kernel::GemmPrologue::none);
 }
 
 /// Up to this many tokens (one row of 128-row tiles) a GEMM streams its
@@ -220,7 +223,8 @@ GemmPlanAttr swappedPlan(MLIRContext *context, const GemmProblem &problem,
   return GemmPlanAttr::get(
       context, kernel::Target::sm_90a, GemmMainloop::tma_wgmma_swapped, tileM,
       tileN, gemm::kSm90TileK, stages, /*warpgroups=*/1, std::nullopt,
-      std::nullopt, split, /*cluster_m=*/1, kernel::GemmSchedule::cooperative);
+      std::nullopt, split, /*cluster_m=*/1, kernel::GemmSchedule::cooperative,
+      kernel::GemmPrologue::none);
 }
 
 /// The plans of the Hopper main loop (TMA + wgmma): for a few tokens the
@@ -322,7 +326,8 @@ SmallVector<GemmPlanAttr> mmaSyncPlans(MLIRContext *context,
       plans.push_back(GemmPlanAttr::get(
           context, target, GemmMainloop::mma_sync, tileM, shape.tileN, tileK,
           stages, std::nullopt, warps / shape.warpsN, shape.warpsN,
-          /*split_k=*/1, /*cluster_m=*/1, kernel::GemmSchedule::cooperative));
+          /*split_k=*/1, /*cluster_m=*/1, kernel::GemmSchedule::cooperative,
+          kernel::GemmPrologue::none));
     }
   return plans;
 }
@@ -333,13 +338,46 @@ GemmPlanAttr simtPlan(MLIRContext *context, kernel::Target target) {
                            gemm::kSimtTileM, gemm::kSimtTileN,
                            gemm::kSimtTileK, gemm::kSimtStages, std::nullopt,
                            gemm::kSimtWarpsM, gemm::kSimtWarpsN, /*split_k=*/1,
-                           /*cluster_m=*/1, kernel::GemmSchedule::cooperative);
+                           /*cluster_m=*/1, kernel::GemmSchedule::cooperative,
+                           kernel::GemmPrologue::none);
+}
+
+/// A folded encoding's table is read once per output tile beside the
+/// GEMM's operands; up to this size it stays in L2 (50 MB on H100 and
+/// H200). bert_pe_ffn's first GEMM with its 3 MiB table ran 0.006-0.009 ms
+/// longer, where the pointwise encoding kernel it replaces took 0.018 ms
+/// (docs/perf-notes.md, "The PE folded into the first GEMM"); gpt_pe_ffn's
+/// table would be 64 MiB, read from DRAM.
+constexpr int64_t kMaxFoldedTableBytes = 8 << 20;
+
+/// `plan` with `prologue`.
+GemmPlanAttr withPrologue(GemmPlanAttr plan, kernel::GemmPrologue prologue) {
+  return GemmPlanAttr::get(
+      plan.getContext(), plan.getTarget(), plan.getMainloop(),
+      plan.getTileM(), plan.getTileN(), plan.getTileK(), plan.getStages(),
+      plan.getWarpgroups(), plan.getWarpsM(), plan.getWarpsN(),
+      plan.getSplitK(), plan.getClusterM(), plan.getSchedule(), prologue);
 }
 
 } // namespace
 
 GemmPlanAttr TargetCostModel::planGemm(MLIRContext *context,
                                        const GemmProblem &problem) const {
+  if (problem.foldedPositions > 0) {
+    // The fold pays where its table stays in L2 and the plan of the
+    // unfolded GEMM adds it: it never costs the GEMM its best tile.
+    GemmProblem unfolded = problem;
+    unfolded.foldedPositions = 0;
+    GemmPlanAttr plan = planGemm(context, unfolded);
+    int64_t tableBytes = problem.foldedPositions * problem.outFeatures *
+                         problem.elementType.getIntOrFloatBitWidth() / 8;
+    if (!plan || tableBytes > kMaxFoldedTableBytes ||
+        gemm::periodicSourceUnsupportedReason(
+            kernel::getGemmConfig(plan, problem.products, problem.elementType),
+            problem.foldedPositions))
+      return {};
+    return withPrologue(plan, kernel::GemmPrologue::folded);
+  }
   SmallVector<GemmPlanAttr> plans;
   switch (gemmMainloop(problem.elementType)) {
   case GemmMainloop::tma_wgmma:

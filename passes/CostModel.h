@@ -22,18 +22,24 @@ struct GemmProblem {
   int products;
   /// The RoPE of the epilogue, or null.
   RopeOp epilogueRope;
+  /// The positions of a positional encoding of A folded into the weight
+  /// (kernel::foldedPositions), or 0.
+  int64_t foldedPositions = 0;
 
   /// The problem of a GEMM kernel computing `products` (one projection, or
   /// a gate and an up projection) with `epilogueRope` (or null) in its
-  /// epilogue.
-  static GemmProblem get(ArrayRef<LinearOp> products, RopeOp epilogueRope);
+  /// epilogue and the foldable positional encoding `prologue` (or null) of
+  /// its input folded into its weight.
+  static GemmProblem get(ArrayRef<LinearOp> products, RopeOp epilogueRope,
+                         Operation *prologue = nullptr);
 };
 
 /// What fusion and launch planning need to know about a GPU. Its GEMM plans
 /// are among those cuda/device/GemmLimits.h accepts; the choice among them
 /// is this model's. No GEMM main loop applies a prologue to its A tile (TMA
-/// and cp.async copy A straight into shared memory), so the model plans
-/// none: a positional encoding of the A operand runs before the GEMM.
+/// and cp.async copy A straight into shared memory): a positional encoding
+/// of the A operand either runs before the GEMM, or, where the model finds
+/// that it pays, is folded into the weight (prologue = folded).
 struct TargetCostModel {
   kernel::Target target;
   int64_t multiprocessors;
@@ -44,7 +50,8 @@ struct TargetCostModel {
   kernel::GemmMainloop gemmMainloop(Type elementType) const;
 
   /// The launch plan of a GEMM kernel, or null when no plan the model
-  /// considers runs its epilogue RoPE.
+  /// considers runs its epilogue RoPE, or folds its encoding where that
+  /// pays.
   kernel::GemmPlanAttr planGemm(MLIRContext *context,
                                 const GemmProblem &problem) const;
 

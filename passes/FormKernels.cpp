@@ -50,6 +50,8 @@ enum class KernelKind { Gemm, Pointwise };
 struct KernelGroup {
   KernelKind kind;
   llvm::SetVector<Operation *> ops;
+  /// A GEMM's positional encoding of its input, folded into its weight.
+  Operation *prologue = nullptr;
 };
 
 using kernel::isReshape;
@@ -124,7 +126,32 @@ private:
   void formGemm(ArrayRef<LinearOp> products, ArrayRef<Operation *> core) {
     KernelGroup &group = newGroup(KernelKind::Gemm);
     add(group, core);
+    if (Operation *encoding = foldedEncoding(products)) {
+      add(group, encoding);
+      group.prologue = encoding;
+    }
     growEpilogue(group, products, core.back()->getResult(0));
+  }
+
+  /// The positional encoding of the one product's input, where the cost
+  /// model folds it into the weight: it encodes a value only the product
+  /// reads, and the weight is a function argument only the product reads,
+  /// which is packed once with the encoding's table.
+  Operation *foldedEncoding(ArrayRef<LinearOp> products) const {
+    if (products.size() != 1)
+      return nullptr;
+    LinearOp linear = products.front();
+    Operation *encoding = linear.getInput().getDefiningOp();
+    auto weight = dyn_cast<BlockArgument>(linear.getWeight());
+    if (!encoding || !isa<SinusoidalPeOp, LearnedPeOp>(encoding) ||
+        groupOf.count(encoding) || !linear.getInput().hasOneUse() ||
+        kernel::foldUnsupportedReason(encoding) || !weight ||
+        weight.getOwner() != &block || !weight.getOwner()->isEntryBlock() ||
+        !isa<func::FuncOp>(weight.getOwner()->getParentOp()) ||
+        !weight.hasOneUse())
+      return nullptr;
+    GemmProblem problem = GemmProblem::get(products, nullptr, encoding);
+    return costs.planGemm(linear.getContext(), problem) ? encoding : nullptr;
   }
 
   /// Whether `op` continues a GEMM epilogue on the accumulator tile from
@@ -171,7 +198,8 @@ private:
     Operation *next = ungroupedSoleUser(endOf(reshapes, value));
     auto rope = dyn_cast_or_null<RopeOp>(next);
     if (rope && rope.getInput() == endOf(reshapes, value) &&
-        costs.planGemm(rope.getContext(), GemmProblem::get(products, rope))) {
+        costs.planGemm(rope.getContext(),
+                       GemmProblem::get(products, rope, group.prologue))) {
       add(group, reshapes);
       add(group, rope.getOperation());
       value = rope.getOutput();

@@ -69,10 +69,16 @@ def XFuseFormKernels : Pass<"xfuse-form-kernels", "::mlir::func::FuncOp"> {
       result ends in (before a return, another GEMM, or several users) are
       views the epilogue writes for free and join it too. The bias stays
       part of the linear.
-    * A positional encoding never joins a GEMM as its prologue: no GEMM
-      main loop applies one to its A tile (TMA and cp.async copy A straight
-      into shared memory), so it runs in a pointwise kernel, where it costs
-      one pass over the activations.
+    * No GEMM main loop applies a positional encoding to its A tile (TMA
+      and cp.async copy A straight into shared memory). An encoding joins
+      the GEMM reading it as its prologue only where the cost model folds
+      it into the weight (`prologue = folded`: `(X + PE) W^T = X W^T +
+      PE W^T`, the second term a table made when the weight is packed): a
+      sinusoidal encoding of scale 1 and implicit positions over a static
+      sequence, whose value and weight (a function argument) only that one
+      linear reads, on a target and plan that add the table (see
+      `--xfuse-plan-launch`). Otherwise it runs in a pointwise kernel, where
+      it costs one pass over the activations.
     * The remaining ops (norms, adds, activations, gates, positional
       encodings, RoPEs that no GEMM epilogue runs) form bandwidth-bound
       `xkernel.pointwise` kernels: an op joins the kernel of its producer
@@ -143,6 +149,16 @@ def XFusePlanLaunch : Pass<"xfuse-plan-launch", "::mlir::func::FuncOp"> {
       steps, that fit in shared memory beside the staged stores.
     * `mma_sync`: 128x128x32 tiles of 8 warps (`warps_m = 2, warps_n = 4`),
       up to 4 stages, no split-K (the main loop has none), no clusters.
+    * A GEMM whose body encodes its A operand (its prologue) takes the plan
+      the same GEMM gets without it, with `prologue = folded`, where that
+      plan adds the encoding's table in its epilogue (GemmLimits.h: the
+      Hopper main loop, one product, no split-K, `tile_n <= 128`, a
+      sequence that is a multiple of a consumer's rows) and the table
+      (sequence x N) is at most 8 MiB, so that it stays in L2 beside the
+      operands: measured on bert_pe_ffn's first GEMM (a 3 MiB table) at
+      0.006-0.009 ms against the 0.018 ms encoding kernel it replaces.
+      Where none does, the kernel is an error: `--xfuse-form-kernels` only
+      forms such a kernel where the fold pays.
     * A RoPE epilogue needs whole heads per tile (sm_90a) or per warp's
       columns (sm_80), and no split-K: the first plan above that holds them,
       then tiles sized to the heads (192 for heads of 96 on sm_90a; 4 x 2
@@ -211,9 +227,12 @@ def XFusePlanWeightPacking
     on the function argument that provides it: `source` is the argument's
     layout (`out_in` weights are `[N, K]` already, `in_out` ones need a
     transpose). The gate and up weights of a gated GEMM are packed each on
-    its own: the main loops load one B tile per product. The runtime packs
-    each argument once, when the weights are loaded; this pass only plans
-    it.
+    its own: the main loops load one B tile per product. A GEMM whose plan
+    folds the encoding of its input into its weight (`prologue = folded`)
+    also asks for the encoding's table for its sequence's positions
+    (`folded_positions`), which the weight's pack helper makes. The runtime
+    packs each argument once, when the weights are loaded; this pass only
+    plans it.
 
     A weight is traced from the kernel operand to the function argument. A
     weight that is not a function argument (a constant, or a value computed

@@ -85,10 +85,14 @@ LogicalResult checkPinnedTarget(Operation *kernel, PlanAttr plan,
 LogicalResult planGemm(kernel::GemmOp kernel, const TargetCostModel &costs) {
   kernel::GemmRoles roles = kernel.getRoles();
   if (roles.prologue)
-    return roles.prologue->emitOpError(
-        "cannot run as the prologue of a GEMM: no GEMM main loop applies one "
-        "to its A tile; --xfuse-form-kernels keeps encodings out of GEMMs");
-  GemmProblem problem = GemmProblem::get(roles.products, roles.rope);
+    if (const char *reason = kernel::foldUnsupportedReason(roles.prologue))
+      return roles.prologue->emitOpError(
+                 "cannot run as the prologue of a GEMM: no GEMM main loop "
+                 "applies one to its A tile, and it cannot be folded into "
+                 "the weight: ")
+             << reason;
+  GemmProblem problem =
+      GemmProblem::get(roles.products, roles.rope, roles.prologue);
   // The SIMT main loop (f32) reads rows of any length; the cost model
   // reports what else it needs (GemmLimits).
   bool aligned = true;
@@ -103,6 +107,13 @@ LogicalResult planGemm(kernel::GemmOp kernel, const TargetCostModel &costs) {
   if (kernel::GemmPlanAttr pinned = kernel.getPlanAttr())
     return checkPinnedTarget(kernel, pinned, costs);
   kernel::GemmPlanAttr plan = costs.planGemm(kernel.getContext(), problem);
+  if (!plan && roles.prologue)
+    return roles.prologue->emitOpError(
+               "cannot be folded into the weight of its GEMM on this target: "
+               "no plan adds its table of ")
+           << problem.foldedPositions
+           << " positions where that pays; --xfuse-form-kernels keeps such "
+              "an encoding out of the GEMM";
   if (!plan && !roles.rope) {
     ::xfuse::gemm::Config config{};
     config.mainloop =

@@ -27,12 +27,21 @@ public:
   explicit WeightPackingPlanner(func::FuncOp func) : func(func) {}
 
   LogicalResult plan(kernel::GemmOp kernel) {
-    for (LinearOp linear : kernel.getRoles().products) {
+    kernel::GemmRoles roles = kernel.getRoles();
+    // A folded encoding's table is made when the weight is packed.
+    int64_t foldedPositions =
+        kernel.getPlanAttr() &&
+                kernel.getPlanAttr().getPrologue() ==
+                    kernel::GemmPrologue::folded
+            ? kernel::foldedPositions(roles.prologue)
+            : 0;
+    for (LinearOp linear : roles.products) {
       FailureOr<unsigned> argument = weightArgument(kernel, linear);
       if (failed(argument) ||
           failed(want(*argument,
-                      kernel::WeightPackingAttr::get(
-                          kernel.getContext(), linear.getWeightLayout()),
+                      kernel::WeightPackingAttr::get(kernel.getContext(),
+                                                     linear.getWeightLayout(),
+                                                     foldedPositions),
                       linear)))
         return failure();
     }

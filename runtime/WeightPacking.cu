@@ -139,6 +139,17 @@ StatusOr<PackedWeight> PackedWeight::pack(const TensorView &weight,
   return packed;
 }
 
+StatusOr<void *> PackedWeight::allocateFoldedEncoding(std::int64_t positions) {
+  if (positions <= 0 || positions > (std::int64_t{1} << 40) / n_)
+    return invalid("a folded encoding needs 1 to 2^40 / n positions, got " +
+                   std::to_string(positions));
+  XFUSE_ASSIGN_OR_RETURN(folded_,
+                         DeviceBuffer::allocate(static_cast<std::size_t>(
+                             positions * n_ * dtypeSize(dtype_))));
+  foldedPositions_ = positions;
+  return folded_.data();
+}
+
 TensorView PackedWeight::view() const {
   return TensorView{storage_.data(), dtype_, Shape{n_, k_}};
 }

@@ -47,11 +47,23 @@ public:
   /// The packed matrix as a [n, k] view.
   TensorView view() const;
 
+  /// The product F = PE W^T of a positional encoding of the first
+  /// foldedPositions() positions with this weight ([positions, n] of
+  /// dtype()), for a GEMM that folds the encoding of its input into its
+  /// epilogue (cuda/device/FoldedEncoding.h); null when none was made.
+  const void *foldedEncoding() const { return folded_.data(); }
+  std::int64_t foldedPositions() const { return foldedPositions_; }
+  /// Allocates F for `positions` positions, for the generated pack helper
+  /// to write on its stream; returns its address.
+  StatusOr<void *> allocateFoldedEncoding(std::int64_t positions);
+
 private:
   DeviceBuffer storage_;
   DType dtype_ = DType::kBF16;
   std::int64_t n_ = 0;
   std::int64_t k_ = 0;
+  DeviceBuffer folded_;
+  std::int64_t foldedPositions_ = 0;
 };
 
 } // namespace xfuse::rt

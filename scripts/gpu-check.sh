@@ -67,16 +67,17 @@ readonly memcheck_filter='Gemm.*:GemmRope.*:GemmSimt.*:LearnedPE.*:RoPE.InPlace:
 # The Hopper GEMM: both staged-store schedules (shared-memory buffers
 # handed between the consumers and the TMA unit), the cluster pairs
 # (multicast into each other's stages, arrivals on each other's barriers),
-# the 192-wide tiles and the RoPE epilogue.
-readonly hopper_filter='Sm90Gemm.StagedStores*:Sm90Gemm.StagedPingPong*:Sm90Gemm.Cluster*:Sm90Gemm.Tile192*:Sm90GemmRope.NeoxHead128StagedBias:Sm90GemmRope.PartialGptjHead192PingPongTile192'
+# the 192-wide tiles, the RoPE epilogue and the periodic source (copied by
+# TMA into the store buffers the epilogue then writes).
+readonly hopper_filter='Sm90Gemm.StagedStores*:Sm90Gemm.StagedPingPong*:Sm90Gemm.Cluster*:Sm90Gemm.Tile192*:Sm90GemmRope.NeoxHead128StagedBias:Sm90GemmRope.PartialGptjHead192PingPongTile192:Sm90GemmPeriodicSource.*'
 readonly racecheck_filter='Gemm.GeGluNarrowTileF16ToF32:Gemm.PlainBf16ToF32:PackedWeight.*'
 # Generated kernels: one small case per graph (RowChain's block reduction is
 # new shared-memory code; of the wiring tables, the RoPE rows with per-call
 # tables or three position rows, the f16 FFNs and the PE rows), CUDA-graph
-# replays, the rejected calls and the swapped decode GEMMs (split-K summed
-# through distributed shared memory); not the capture that is meant to fail on a
+# replays, the rejected calls, the swapped decode GEMMs (split-K summed
+# through distributed shared memory) and the folded encoding; not the capture that is meant to fail on a
 # cudaMalloc, which memcheck reports as an API error.
-readonly generated_filter='*/TokenCount.*/1:*/BatchCount.*/1:*/Rows.*/1:*/Batches.*/1:PlanContract/Tokens.*/1:PlanContract.Decode16*:PlanContract.ReshapeRopeStatic:*/RopeScalingBatches.*/1:*/ModelVariantBatches.*/1:CudaGraph.*:ArgumentChecks.*:Positions.*:Wiring/RopeWiring.*/longrope_*_1:Wiring/RopeWiring.*/mrope_*_1:Wiring/*FfnWiring.*/*_f16_*_1:Wiring/PeWiring.*/*_1:DecodeSwapped.SixteenTokenFfn:DecodeSwapped.EightTokenGatedFfn-CudaGraph.UnsizedWorkspaceFailsCapture'
+readonly generated_filter='*/TokenCount.*/1:*/BatchCount.*/1:*/Rows.*/1:*/Batches.*/1:PlanContract/Tokens.*/1:PlanContract.Decode16*:PlanContract.ReshapeRopeStatic:PlanContract.FoldedEncodingFfn:*/RopeScalingBatches.*/1:*/ModelVariantBatches.*/1:CudaGraph.*:ArgumentChecks.*:Positions.*:Wiring/RopeWiring.*/longrope_*_1:Wiring/RopeWiring.*/mrope_*_1:Wiring/*FfnWiring.*/*_f16_*_1:Wiring/PeWiring.*/*_1:DecodeSwapped.SixteenTokenFfn:DecodeSwapped.EightTokenGatedFfn-CudaGraph.UnsizedWorkspaceFailsCapture'
 
 declare -a rows=()
 failed=0

@@ -62,12 +62,12 @@ constexpr std::int64_t sm90ConsumerRows(std::int64_t tileM, bool pingPong) {
 }
 
 /// Dynamic shared memory of the main loop's ring: the stages (an A tile and
-/// one B tile per product), two mbarriers per stage and two turn barriers,
-/// and the slack that aligns the stages.
+/// one B tile per product), two mbarriers per stage, two turn barriers and
+/// two epilogue source barriers, and the slack that aligns the stages.
 constexpr std::int64_t sm90RingBytes(std::int64_t tileM, std::int64_t tileN,
                                      std::int64_t stages, int products) {
   return stages * (tileM + products * tileN) * kSm90TileK * 2 +
-         (2 * stages + 2) * 8 + kSm90SmemAlignment;
+         (2 * stages + 4) * 8 + kSm90SmemAlignment;
 }
 
 /// The staged epilogue's buffers: two boxes per consumer warpgroup.
@@ -280,6 +280,38 @@ constexpr const char *rowsUnsupportedReason(const Config &c,
   if (rows > c.tileM)
     return "the swapped Hopper main loop holds all tokens in one tile: "
            "tile_m must be at least the token count";
+  return nullptr;
+}
+
+// ---- epilogue periodic source ---------------------------------------------
+/// Whether a block of configuration `c` can add a periodic source
+/// S[row % period] to its accumulators before its epilogue
+/// (Sm90Epilogue.h's WithPeriodicSource): the source of a consumer's rows
+/// comes by TMA into the consumer's staged store buffers, so those must
+/// exist and hold its whole share of the tile, and no consumer's rows may
+/// wrap around S.
+constexpr const char *periodicSourceUnsupportedReason(const Config &c,
+                                                      std::int64_t period) {
+  if (c.mainloop != Mainloop::kTmaWgmma)
+    return "only the Hopper main loop (tma_wgmma) adds a periodic source: "
+           "TMA stages it in shared memory";
+  if (c.products != 1)
+    return "a periodic source is added to one product, not to a gate/up pair";
+  if (c.splitK != 1)
+    return "a split-K GEMM has no staged store buffers, where the source "
+           "lands";
+  if (c.tileN > 2 * kSm90StoreBoxCols)
+    return "a consumer's two staged store buffers hold the source of at most "
+           "128 columns (tile_n <= 128)";
+  if (sm90RingBytes(c.tileM, c.tileN, c.stages, c.products) +
+          sm90StagedStoreBytes(c.tileM, c.pingPong) >
+      kSm90MaxSharedBytes)
+    return "the staged store buffers, where the source lands, do not fit "
+           "beside the stages";
+  if (period <= 0 || period % sm90ConsumerRows(c.tileM, c.pingPong) != 0)
+    return "the period must be a positive multiple of the rows a consumer "
+           "stores (tile_m when ping-pong, else 64), so that no consumer's "
+           "rows wrap around the source";
   return nullptr;
 }
 

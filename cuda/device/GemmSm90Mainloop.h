@@ -121,9 +121,9 @@ struct GemmSm90Mainloop {
   // repeats every 8 rows of 128 bytes).
   static_assert(kATileBytes % 1024 == 0 && kBBoxBytes % 1024 == 0);
   static constexpr int kSmemAlignment = gemm::kSm90SmemAlignment;
-  static constexpr int kBarriers = 2 * Tile::kStages + 2;
-  /// Dynamic shared memory the ring needs: the barriers (two per stage and
-  /// the two turn barriers), slack to align the stages (dynamic shared
+  static constexpr int kBarriers = 2 * Tile::kStages + 4;
+  /// Dynamic shared memory the ring needs: the barriers (two per stage, the
+  /// two turn barriers and the two source barriers), slack to align the stages (dynamic shared
   /// memory is only 16-byte aligned), and the stages. Pipeline::end() is
   /// 1024-byte aligned: a kernel may place more buffers there.
   static constexpr std::size_t kSmemBytes =
@@ -149,6 +149,9 @@ struct GemmSm90Mainloop {
     /// Ping-pong only: turn[c] completes a phase each time consumer c has
     /// waited for every stage of its tile's main loop.
     sm90::Mbarrier *turn;
+    /// source[c] completes a phase each time consumer c's epilogue source
+    /// tile (WithPeriodicSource, Sm90Epilogue.h) has landed.
+    sm90::Mbarrier *source;
 
     __device__ unsigned char *aTile(int s) const {
       return stages + s * kStageBytes;
@@ -182,6 +185,7 @@ struct GemmSm90Mainloop {
     pipe.full = reinterpret_cast<sm90::Mbarrier *>(smem);
     pipe.empty = pipe.full + Tile::kStages;
     pipe.turn = pipe.empty + Tile::kStages;
+    pipe.source = pipe.turn + 2;
     unsigned char *const afterBarriers =
         reinterpret_cast<unsigned char *>(pipe.full + kBarriers);
     const std::uint32_t misalignment =
@@ -193,8 +197,10 @@ struct GemmSm90Mainloop {
         pipe.full[s].init(1);
         pipe.empty[s].init(4 * Tile::kTileConsumers * kCluster);
       }
-      for (int c = 0; c < 2; ++c)
+      for (int c = 0; c < 2; ++c) {
         pipe.turn[c].init(4);
+        pipe.source[c].init(1);
+      }
       sm90::fenceBarrierInit();
     }
     if constexpr (kCluster > 1)

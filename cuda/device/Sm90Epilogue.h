@@ -126,6 +126,103 @@ struct Sm90FragmentCoords {
   }
 };
 
+/// An epilogue that adds a periodic source to the accumulators before
+/// `epilogue`'s ops: C = epilogue(A . B + S[row % period]) for a bf16
+/// S [period, n] (setGemmSm90PeriodicSource). A linear map of a sum with a
+/// positional encoding of implicit positions folds the encoding so:
+/// (X + PE) W^T = X W^T + (PE W^T)[row % sequence], with PE W^T made when W
+/// is packed, instead of a pass over X before the GEMM.
+template <typename Epilogue> struct WithPeriodicSource {
+  Epilogue epilogue;
+};
+
+template <typename Epilogue>
+WithPeriodicSource<Epilogue> withPeriodicSource(Epilogue epilogue) {
+  return {epilogue};
+}
+
+template <typename Epilogue> struct PeriodicSourceOf {
+  static constexpr bool kPresent = false;
+  using Elementwise = Epilogue;
+  __device__ static const Epilogue &elementwise(const Epilogue &e) {
+    return e;
+  }
+};
+template <typename Epilogue>
+struct PeriodicSourceOf<WithPeriodicSource<Epilogue>> {
+  static constexpr bool kPresent = true;
+  using Elementwise = Epilogue;
+  __device__ static const Epilogue &
+  elementwise(const WithPeriodicSource<Epilogue> &e) {
+    return e.epilogue;
+  }
+};
+
+/// The source of a WithPeriodicSource epilogue, for one consumer warpgroup:
+/// its issuing thread copies the consumer's rows of the tile's source by
+/// TMA into the consumer's store buffers before the main loop (the copy
+/// lands while the MMAs run), and the epilogue reads each value where the
+/// staged store will write the output that replaces it (the buffers' box
+/// layout), so a thread reads only what it overwrites. Box b of a tile
+/// goes to buffer (boxesStored + b) % 2, as storeStagedBoxes stages it.
+template <typename Mainloop, typename Tile> struct Sm90PeriodicSource {
+  using Staged = Sm90StagedStore<Tile, 1>;
+  static constexpr int kBoxes = Tile::kBlockN / Staged::kBoxCols;
+  static constexpr int kBoxBlocks = Staged::kBoxCols / 8;
+
+  __device__ static unsigned char *buffer(unsigned char *buffers,
+                                          int boxesStored, int box) {
+    return buffers + ((boxesStored + box) & 1) * Staged::kBufferBytes;
+  }
+
+  /// Run by the consumer's issuing thread, before the tile's main loop:
+  /// once the stores of the consumer's previous tile have read the buffers.
+  __device__ static void load(const CUtensorMap *source, int period,
+                              sm90::Mbarrier &landed, unsigned char *buffers,
+                              int boxesStored, int row0, int col0) {
+    sm90::bulkWaitGroupRead<0>();
+    landed.arriveExpectTx(kBoxes * Staged::kBufferBytes);
+#pragma unroll
+    for (int box = 0; box < kBoxes; ++box)
+      sm90::tmaLoad2d(buffer(buffers, boxesStored, box), source, &landed,
+                      col0 + Staged::kBoxCols * box, row0 % period);
+  }
+
+  /// Adds the source to the consumer's accumulators once it has landed
+  /// (the consumer's `tile`-th load); all 128 threads.
+  __device__ static void add(typename Mainloop::Accumulators &acc,
+                             sm90::Mbarrier &landed, int tile,
+                             unsigned char *buffers, int boxesStored,
+                             int row0) {
+    const Sm90FragmentCoords at(row0);
+    // The thread's word of n8 block j of each box in its first row (row r's
+    // 16-byte chunk c lies at chunk c ^ (r % 8), r % 8 == lane / 4); its
+    // other rows lie whole 8-row multiples further, at constant offsets.
+    const int firstRow = at.row(0, 0) - row0;
+    const unsigned char *words[kBoxes][kBoxBlocks];
+#pragma unroll
+    for (int box = 0; box < kBoxes; ++box)
+#pragma unroll
+      for (int j = 0; j < kBoxBlocks; ++j)
+        words[box][j] = buffer(buffers, boxesStored, box) + firstRow * 128 +
+                        4 * at.q + ((j ^ (at.lane / 4)) << 4);
+    landed.wait(tile & 1);
+#pragma unroll
+    for (int slice = 0; slice < Mainloop::kSlices; ++slice)
+#pragma unroll
+      for (int half = 0; half < 2; ++half)
+#pragma unroll
+        for (int block = 0; block < Tile::kBlockN / 8; ++block) {
+          const Vec<__nv_bfloat16, 2> s =
+              *reinterpret_cast<const Vec<__nv_bfloat16, 2> *>(
+                  words[block / kBoxBlocks][block % kBoxBlocks] +
+                  (64 * slice + 8 * half) * 128);
+          acc.d[0][slice][4 * block + 2 * half] += toFloat(s[0]);
+          acc.d[0][slice][4 * block + 2 * half + 1] += toFloat(s[1]);
+        }
+  }
+};
+
 /// The row op states (Epilogue.h) of a consumer thread's rows on one tile,
 /// by slice and half. kEarly: loaded and prepared beside the tile's main
 /// loop (GemmSm90Mainloop::consume calls load() and run<i>()), so that the

@@ -52,6 +52,10 @@ template <typename OutT, int kNumB = 1> struct GemmSm90Params {
   // At most this many blocks (0: as many as are resident), leaving SMs to a
   // kernel that runs beside this one: NCCL's (cuda/host/Collectives.h).
   int maxBlocks = 0;
+  // The source of a WithPeriodicSource epilogue (setGemmSm90PeriodicSource):
+  // S [sourcePeriod, n], boxes of kConsumerRows x 64; period 0 when unset.
+  CUtensorMap source;
+  int sourcePeriod = 0;
 };
 
 /// nullptr when prepareGemmSm90<Tile> accepts `p`, else why not.
@@ -116,6 +120,24 @@ cudaError_t setGemmSm90SplitK(GemmSm90Params<OutT, kNumB> *p, int splits,
   return cudaSuccess;
 }
 
+/// Sets the source S [period, n] (bf16, 16-byte aligned) of launches with a
+/// WithPeriodicSource epilogue: C = epilogue(A . B + S[row % period]).
+/// cudaErrorInvalidValue where gemm::periodicSourceUnsupportedReason
+/// (GemmLimits.h) rejects Tile or the period, or Tile stores directly.
+template <typename Tile, typename OutT, int kNumB>
+cudaError_t setGemmSm90PeriodicSource(GemmSm90Params<OutT, kNumB> *p,
+                                      const __nv_bfloat16 *source,
+                                      int period) {
+  if (gemm::periodicSourceUnsupportedReason(Tile::config(kNumB), period) ||
+      !Sm90StagedStore<Tile, kNumB>::enabled(false) || p->n <= 0)
+    return cudaErrorInvalidValue;
+  p->sourcePeriod = period;
+  return sm90::encodeSwizzledTensorMap(
+      &p->source, sm90::tensorMapDataType<__nv_bfloat16>(), source,
+      static_cast<std::uint64_t>(period), static_cast<std::uint64_t>(p->n),
+      Tile::kConsumerRows);
+}
+
 /// Registers per thread after setmaxnreg: the producer needs few; the
 /// consumers get the rest of the 64K-register file (multiples of 8).
 template <typename Tile> struct Sm90RegisterSplit {
@@ -158,11 +180,22 @@ template <typename Tile, int kNumB, bool kSplitK>
 inline constexpr gemm::Config kSm90KernelConfig =
     Tile::config(kNumB, kSplitK ? 2 : 1);
 
+/// Whether the kSplitK variant of Tile's kernel can add the periodic source
+/// of Epilogue, if it has one: in staged store buffers (GemmLimits.h).
+template <typename Tile, int kNumB, bool kSplitK, typename Epilogue>
+inline constexpr bool kSm90SourceSupported =
+    !PeriodicSourceOf<Epilogue>::kPresent ||
+    (Sm90StagedStore<Tile, kNumB>::enabled(kSplitK) &&
+     gemm::periodicSourceUnsupportedReason(
+         kSm90KernelConfig<Tile, kNumB, kSplitK>, Tile::kConsumerRows) ==
+         nullptr);
+
 /// Whether the kSplitK variant of Tile's kernel can run Epilogue.
 template <typename Tile, int kNumB, bool kSplitK, typename Epilogue>
 inline constexpr bool kSm90KernelSupported =
     gemm::unsupportedReason(kSm90KernelConfig<Tile, kNumB, kSplitK>) ==
         nullptr &&
+    kSm90SourceSupported<Tile, kNumB, kSplitK, Epilogue> &&
     epilogueUnsupportedReason<Epilogue>(
         kSm90KernelConfig<Tile, kNumB, kSplitK>) == nullptr;
 
@@ -174,13 +207,17 @@ __global__ void __launch_bounds__(Tile::kThreads, 1)
     gemmSm90Kernel(const __grid_constant__ GemmSm90Params<OutT, kNumB> p,
                    const Epilogue epilogue) {
   static_assert(kSm90KernelSupported<Tile, kNumB, kSplitK, Epilogue>,
-                "GemmLimits.h rejects this tile, split-K variant or "
-                "epilogue row op (gemm::unsupportedReason, and the row op's "
-                "unsupportedReason)");
+                "GemmLimits.h rejects this tile, split-K variant, "
+                "epilogue row op or periodic source (gemm::unsupportedReason, "
+                "the row op's unsupportedReason, "
+                "gemm::periodicSourceUnsupportedReason)");
   constexpr int kCluster = kSm90Cluster<Tile, kSplitK>;
   using Mainloop = GemmSm90Mainloop<Tile, kNumB, kCluster>;
   using Staged = Sm90StagedStore<Tile, kNumB>;
   constexpr bool kStaged = Staged::enabled(kSplitK);
+  using SourceOf = PeriodicSourceOf<Epilogue>;
+  using Source = Sm90PeriodicSource<Mainloop, Tile>;
+  const auto &elementwise = SourceOf::elementwise(epilogue);
   extern __shared__ unsigned char gemmSm90Smem[];
   const typename Mainloop::Pipeline pipe =
       Mainloop::initPipeline(gemmSm90Smem);
@@ -227,6 +264,7 @@ __global__ void __launch_bounds__(Tile::kThreads, 1)
     // Ping-pong: this block's units alternate between the two consumers;
     // `round` counts the units this consumer ran.
     int round = 0;
+    int sourceTiles = 0;
     for (int u = cluster, i = 0; u < units; u += clusters, ++i) {
       const Unit unit(u, grid, tiles, p.splitK.splits, kTiles, rank,
                         p.raster);
@@ -235,9 +273,15 @@ __global__ void __launch_bounds__(Tile::kThreads, 1)
         continue;
       }
       const int row0 = unit.row0 + (Tile::kPingPong ? 0 : 64 * consumer);
-      Sm90RowOpStates<Mainloop, Epilogue,
-                      Sm90RowOpSchedule<Tile, kNumB, Epilogue>::kEarly>
-          rowStates(epilogue, row0, unit.col0, p.m);
+      using Elementwise = typename SourceOf::Elementwise;
+      Sm90RowOpStates<Mainloop, Elementwise,
+                      Sm90RowOpSchedule<Tile, kNumB, Elementwise>::kEarly>
+          rowStates(elementwise, row0, unit.col0, p.m);
+      if constexpr (SourceOf::kPresent) {
+        if (threadIdx.x % 128 == 0)
+          Source::load(&p.source, p.sourcePeriod, pipe.source[consumer],
+                       storeBuffers, boxesStored, row0, unit.col0);
+      }
       typename Mainloop::Accumulators acc;
       if constexpr (Tile::kPingPong) {
         Mainloop::awaitTurn(pipe, consumer, round++);
@@ -255,12 +299,15 @@ __global__ void __launch_bounds__(Tile::kThreads, 1)
                 row0 + 16 * (threadIdx.x / 32 % 4) < p.m))
           continue;
       }
+      if constexpr (SourceOf::kPresent)
+        Source::add(acc, pipe.source[consumer], sourceTiles++, storeBuffers,
+                    boxesStored, row0);
       if constexpr (kStaged)
         storeSm90EpilogueStaged<Mainloop, Tile, kNumB>(
-            acc, output, epilogue, rowStates, row0, unit.col0, storeBuffers,
-            consumer, boxesStored);
+            acc, output, elementwise, rowStates, row0, unit.col0,
+            storeBuffers, consumer, boxesStored);
       else
-        storeSm90Epilogue<Mainloop, Tile, kNumB>(acc, output, epilogue,
+        storeSm90Epilogue<Mainloop, Tile, kNumB>(acc, output, elementwise,
                                                  rowStates, row0, unit.col0);
     }
     // The buffers must outlive the stores that read them.
@@ -343,6 +390,9 @@ cudaError_t launchGemmSm90(const GemmSm90Params<OutT, kNumB> &p,
                            const Epilogue &epilogue, cudaStream_t stream) {
   if (p.m == 0)
     return cudaSuccess;
+  if (PeriodicSourceOf<Epilogue>::kPresent &&
+      (p.sourcePeriod == 0 || p.splitK.splits != 1))
+    return cudaErrorInvalidValue;
   if (p.splitK.splits == 1)
     return launchGemmSm90Variant<Tile, false>(p, epilogue, stream);
   // Only split-K variants the limits accept are instantiated.

@@ -146,6 +146,28 @@ inline rt::Status expectPacked(const rt::PackedWeight &weight,
                          : std::string("an empty PackedWeight")));
 }
 
+/// A weight whose GEMM folds a positional encoding must carry the encoding
+/// folded for `positions` positions, which its pack helper makes: "weight
+/// 'w1': expected the encoding of 512 positions folded into it (pack it
+/// with bert_pack_w1) but it has none".
+inline rt::Status expectFoldedEncoding(const rt::PackedWeight &weight,
+                                       std::string_view name,
+                                       std::int64_t positions,
+                                       std::string_view packHelper) {
+  if (weight.foldedEncoding() != nullptr &&
+      weight.foldedPositions() == positions)
+    return rt::Status::ok();
+  return rt::Status::error(
+      rt::StatusCode::kInvalidArgument,
+      "weight '" + std::string(name) + "': expected the encoding of " +
+          std::to_string(positions) +
+          " positions folded into it (pack it with " +
+          std::string(packHelper) + ") but it has " +
+          (weight.foldedEncoding()
+               ? "one of " + std::to_string(weight.foldedPositions())
+               : std::string("none")));
+}
+
 /// Two dynamic sizes the graph requires to be equal: "dynamic size
 /// mismatch: 'arg2' dim 0 (3) must equal 'arg0' dim 0 (4)".
 inline rt::Status expectSameSize(std::int64_t size, std::string_view what,

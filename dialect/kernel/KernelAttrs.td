@@ -25,6 +25,15 @@ def XKernel_GemmSchedule : I32EnumAttr<"GemmSchedule",
   let cppNamespace = "::mlir::xfuse::kernel";
 }
 
+def XKernel_PrologueNone : I32EnumAttrCase<"none", 0>;
+def XKernel_PrologueFolded : I32EnumAttrCase<"folded", 1>;
+def XKernel_GemmPrologue : I32EnumAttr<"GemmPrologue",
+    "how a GEMM block runs the positional encoding of its A operand",
+    [XKernel_PrologueNone, XKernel_PrologueFolded]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::mlir::xfuse::kernel";
+}
+
 // The cases of xfuse::gemm::Mainloop (cuda/device/GemmLimits.h).
 def XKernel_MainloopTmaWgmma : I32EnumAttrCase<"tma_wgmma", 0>;
 def XKernel_MainloopMmaSync : I32EnumAttrCase<"mma_sync", 1>;
@@ -74,6 +83,20 @@ def XKernel_GemmPlanAttr : AttrDef<XKernel_Dialect, "GemmPlan"> {
     thread-block cluster size along M, whose blocks share each weight tile
     through TMA multicast.
 
+    `prologue` (default `none`) says how the block runs a positional
+    encoding of its A operand, the body's prologue: `folded` adds
+    `F[row % positions]` to the accumulators, where `F = PE W^T` is the
+    encoding's product with the weight, made once when the weight is packed
+    (`#xkernel.weight_packing`'s `folded_positions`), so that
+    `(X + PE) W^T = X W^T + F` needs no pass over X. It takes a sinusoidal
+    encoding of scale 1 and implicit positions over a static sequence, and
+    on `tma_wgmma` a tile whose store buffers hold a consumer's source
+    (`tile_n <= 128`) of a sequence that is a multiple of its rows. No
+    main loop applies an encoding to its A tile, so a body with a prologue
+    takes a plan only with `prologue = folded`. The encoding's sum is not
+    rounded to the element type before the product, as the unfused graph's
+    is: the fold is closer to the exact value.
+
     The plan is checked where the body is known: `xkernel.gemm`'s verifier
     rejects a plan the main loop cannot run for the kernel's products and
     element type, or whose epilogue cannot apply the kernel's RoPE, with the
@@ -84,6 +107,9 @@ def XKernel_GemmPlanAttr : AttrDef<XKernel_Dialect, "GemmPlan"> {
     #xkernel.gemm_plan<target = sm_90a, mainloop = tma_wgmma, tile_m = 128,
                        tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2,
                        schedule = ping_pong>
+    #xkernel.gemm_plan<target = sm_90a, mainloop = tma_wgmma, tile_m = 128,
+                       tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2,
+                       schedule = ping_pong, prologue = folded>
     #xkernel.gemm_plan<target = sm_90a, mainloop = tma_wgmma_swapped,
                        tile_m = 16, tile_n = 64, tile_k = 64, stages = 12,
                        warpgroups = 1, split_k = 2>
@@ -106,7 +132,10 @@ def XKernel_GemmPlanAttr : AttrDef<XKernel_Dialect, "GemmPlan"> {
                         DefaultValuedParameter<"int64_t", "1">:$cluster_m,
                         DefaultValuedParameter<
                             "::mlir::xfuse::kernel::GemmSchedule",
-                            "::mlir::xfuse::kernel::GemmSchedule::cooperative">:$schedule);
+                            "::mlir::xfuse::kernel::GemmSchedule::cooperative">:$schedule,
+                        DefaultValuedParameter<
+                            "::mlir::xfuse::kernel::GemmPrologue",
+                            "::mlir::xfuse::kernel::GemmPrologue::none">:$prologue);
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
 }
@@ -145,13 +174,24 @@ def XKernel_WeightPackingAttr : AttrDef<XKernel_Dialect, "WeightPacking"> {
     `source` is the layout of the argument as given: `out_in` is already
     `[N, K]`, `in_out` (`[K, N]`) is transposed.
 
+    `folded_positions` (default 0: none) is set when the GEMM reading the
+    weight folds the positional encoding of its input (`#xkernel.gemm_plan`
+    `prologue = folded`): packing also makes that encoding's product with
+    the weight for this many positions, the `[positions, N]` table the GEMM
+    adds.
+
     ```mlir
     func.func @f(%x: tensor<?x256xbf16>,
                  %w: tensor<256x688xbf16> {xkernel.weight_packing =
                    #xkernel.weight_packing<source = in_out>})
+    func.func @g(%x: tensor<?x512x768xbf16>,
+                 %w: tensor<3072x768xbf16> {xkernel.weight_packing =
+                   #xkernel.weight_packing<source = out_in,
+                                           folded_positions = 512>})
     ```
   }];
-  let parameters = (ins "::mlir::xfuse::WeightLayout":$source);
+  let parameters = (ins "::mlir::xfuse::WeightLayout":$source,
+                        DefaultValuedParameter<"int64_t", "0">:$folded_positions);
   let assemblyFormat = "`<` struct(params) `>`";
 }
 

@@ -34,7 +34,8 @@ LogicalResult GemmPlanAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                    std::optional<int64_t> warpgroups,
                                    std::optional<int64_t> warpsM,
                                    std::optional<int64_t> warpsN, int64_t,
-                                   int64_t, GemmSchedule schedule) {
+                                   int64_t, GemmSchedule schedule,
+                                   GemmPrologue) {
   // The numbers are checked by the kernel's verifier, which knows the
   // products and element type GemmLimits needs; here, what a plan names.
   if (mainloop == GemmMainloop::tma_wgmma ||

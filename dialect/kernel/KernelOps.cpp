@@ -298,14 +298,45 @@ kernel::epilogueRopeUnsupportedReason(const ::xfuse::gemm::Config &config,
       rope.getEffectiveRotaryDim(), rope.getStyle() == RopeStyle::neox);
 }
 
+const char *kernel::foldUnsupportedReason(Operation *prologue) {
+  auto encoding = dyn_cast<SinusoidalPeOp>(prologue);
+  if (!encoding)
+    return "only a sinusoidal encoding folds: a learned table is an input of "
+           "each call";
+  if (encoding.getPositions())
+    return "an encoding of explicit positions differs per call";
+  if (encoding.getScale().convertToDouble() != 1.0)
+    return "an encoding that scales its input (scale != 1) does not fold";
+  ArrayRef<int64_t> shape = encoding.getInput().getType().getShape();
+  if (shape.size() < 2 || ShapedType::isDynamic(shape[shape.size() - 2]))
+    return "the sequence length (the input's dimension -2) must be static: "
+           "the table holds one row per position";
+  return nullptr;
+}
+
+int64_t kernel::foldedPositions(Operation *prologue) {
+  ArrayRef<int64_t> shape =
+      cast<RankedTensorType>(prologue->getOperand(0).getType()).getShape();
+  return shape[shape.size() - 2];
+}
+
 /// The plan runs the body: the main loop takes its products and element
-/// type, and its epilogue the RoPE.
+/// type, its epilogue the RoPE, and it folds the prologue.
 static LogicalResult verifyPlan(GemmOp kernel, GemmPlanAttr plan,
                                 GemmRoles roles) {
-  if (roles.prologue)
+  const bool folds = plan.getPrologue() == GemmPrologue::folded;
+  if (roles.prologue && !folds)
     return roles.prologue->emitOpError(
-        "cannot run as the prologue of a planned GEMM: no GEMM main loop "
-        "applies one to its A tile");
+        "cannot run as the prologue of a GEMM whose plan does not fold it "
+        "(prologue = folded): no GEMM main loop applies one to its A tile");
+  if (folds && !roles.prologue)
+    return kernel.emitOpError("has a plan that folds a prologue "
+                              "(prologue = folded), but its body has none");
+  if (folds)
+    if (const char *reason = foldUnsupportedReason(roles.prologue))
+      return roles.prologue->emitOpError("cannot be folded into its GEMM's "
+                                         "weight: ")
+             << reason;
   ::xfuse::gemm::Config config =
       getGemmConfig(plan, roles.numProducts(), roles.elementType());
   if (const char *reason = ::xfuse::gemm::unsupportedReason(config))
@@ -338,6 +369,12 @@ static LogicalResult verifyPlan(GemmOp kernel, GemmPlanAttr plan,
       return roles.rope.emitOpError("cannot run in the epilogue of its "
                                     "GEMM's plan: ")
              << reason;
+  if (folds)
+    if (const char *reason = ::xfuse::gemm::periodicSourceUnsupportedReason(
+            config, foldedPositions(roles.prologue)))
+      return kernel.emitOpError("has a plan whose epilogue cannot add the "
+                                "folded encoding of ")
+             << foldedPositions(roles.prologue) << " positions: " << reason;
   return success();
 }
 

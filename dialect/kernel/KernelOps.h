@@ -48,6 +48,11 @@ struct GemmRoles {
   int numProducts() const { return products.size(); }
   /// The A operand the products read (after the prologue).
   Value getA() const { return LinearOp(products.front()).getInput(); }
+  /// The A operand the main loop loads: the encoded input where a prologue
+  /// is folded into the weight, else getA().
+  Value getLoadedA() const {
+    return prologue ? prologue->getOperand(0) : getA();
+  }
   /// The element type of A and B.
   Type elementType() const;
 };
@@ -55,6 +60,17 @@ struct GemmRoles {
 /// Whether the heads `rope` rotates lie within rows of `outFeatures`, the
 /// output features of a GEMM whose epilogue would apply it.
 bool ropeHeadsWithinRows(RopeOp rope, int64_t outFeatures);
+
+/// Why the positional encoding `prologue` of a GEMM's A operand cannot be
+/// folded into the GEMM's weight (#xkernel.gemm_plan<prologue = folded>),
+/// or nullptr: the fold makes one table row per position when the weight is
+/// packed, so the encoding must depend on the token's index in a static
+/// sequence alone, and add to its input unscaled.
+const char *foldUnsupportedReason(Operation *prologue);
+
+/// The positions the table of a foldable `prologue` holds: its sequence
+/// length.
+int64_t foldedPositions(Operation *prologue);
 
 /// Whether `op` reshapes a tensor (tensor.expand_shape or collapse_shape):
 /// a view of the same memory, which kernel bodies absorb anywhere.

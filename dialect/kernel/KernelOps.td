@@ -48,8 +48,9 @@ def XKernel_GemmOp : XKernel_KernelOp<"gemm", XKernel_GemmPlanAttr, [{
     The body holds, in order:
 
     * an optional prologue applied to the A operand (a positional encoding
-      of the tokens; no main loop of `cuda/device` runs one, so a kernel
-      with a prologue takes no plan);
+      of the tokens; no main loop of `cuda/device` applies one to its A
+      tile, so a kernel with a prologue takes only a plan that folds it
+      into the weight, `prologue = folded`);
     * the products: one `xfuse.linear`, or two sharing their input whose
       results meet in one `xfuse.gate` (gate and up projections computed as
       paired accumulators);
@@ -63,7 +64,7 @@ def XKernel_GemmOp : XKernel_KernelOp<"gemm", XKernel_GemmPlanAttr, [{
     The kernel yields the last of these. Shape computations of the reshapes
     (`tensor.dim`, index arithmetic) may appear anywhere. The verifier
     rejects a body that does not fit these roles, and a plan the main loop
-    cannot run for the body's products, element type and RoPE.
+    cannot run for the body's products, element type, RoPE and prologue.
 
     ```mlir
     %h = xkernel.gemm(%x, %w1, %b1 : tensor<?x768xbf16>, tensor<768x3072xbf16>,

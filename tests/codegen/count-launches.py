@@ -34,15 +34,24 @@ LAUNCH = re.compile(r"XFUSE_CUDA_TRY\(\(?device::launch")
 UNFUSED = "Not fused yet"
 
 
-def per_function(text, function_start, count):
+# The closing brace of a top-level definition: what follows an entry point
+# (its weight-packing helpers, whose launches run once, when the weights are
+# packed) is not part of it.
+DEFINITION_END = re.compile(r"^}\n", re.MULTILINE)
+
+
+def per_function(text, function_start, count, ends_at_brace=False):
     """{function name: count(text of the function)}, a function's text
-    running to the start of the next."""
+    running to the start of the next, or to its closing brace."""
     starts = list(function_start.finditer(text))
-    return {
-        match.group(1): count(text[match.end():(starts[i + 1].start()
-                                                 if i + 1 < len(starts) else len(text))])
-        for i, match in enumerate(starts)
-    }
+    result = {}
+    for i, match in enumerate(starts):
+        end = starts[i + 1].start() if i + 1 < len(starts) else len(text)
+        if ends_at_brace:
+            brace = DEFINITION_END.search(text, match.end(), end)
+            end = brace.start() if brace else end
+        result[match.group(1)] = count(text[match.end():end])
+    return result
 
 
 class EmitterError(Exception):
@@ -66,7 +75,9 @@ def check_target(opt, translate, graph, target):
     ops = per_function(plan.stdout, FUNC_IR,
                        lambda body: len(KERNEL_OP.findall(body)) +
                        len(PER_CALL_FREQUENCIES.findall(body)))
-    launches = per_function(cuda.stdout, FUNC_CUDA, lambda body: len(LAUNCH.findall(body)))
+    launches = per_function(cuda.stdout, FUNC_CUDA,
+                            lambda body: len(LAUNCH.findall(body)),
+                            ends_at_brace=True)
     unfused = per_function(cuda.stdout, FUNC_CUDA, lambda body: body.count(UNFUSED))
     problems = []
     for name, count in ops.items():

@@ -378,3 +378,45 @@ func.func @rope_epilogue_sm80(%x: tensor<?x512xf16>, %w: tensor<512x1024xf16> {x
   }
   return %y : tensor<?x8x128xf16>
 }
+
+// A positional encoding folded into the weight (prologue = folded): the
+// GEMM loads the encoding's input as A and adds the table its weight
+// carries, which the entry point checks and the weight's pack helper makes
+// from the encoding's frequency table.
+// CHECK: __device__ const float2 folded_pe_frequencies0[64] = {
+// CHECK-LABEL: rt::Status folded_pe(
+// CHECK: XFUSE_RETURN_IF_ERROR(expectFoldedEncoding(arg1, "arg1", 128, "folded_pe_pack_arg1"));
+// CHECK: // Kernel 0: xkernel.gemm
+// CHECK: //   xfuse.sinusoidal_pe at
+// CHECK: using Tile = device::Sm90GemmTile<128, 128, 4, device::Sm90Schedule::kPingPong>;
+// CHECK-NEXT: const device::GemmParams<__nv_bfloat16, __nv_bfloat16, 1> params{
+// CHECK-NEXT: static_cast<const __nv_bfloat16 *>(arg0.data), {static_cast<const __nv_bfloat16 *>(arg1.data())},
+// CHECK: const auto epilogue = device::withPeriodicSource(device::EpilogueChain<device::Activate<device::Activation::kRelu>>(
+// CHECK-NEXT: device::Activate<device::Activation::kRelu>{}));
+// CHECK-NEXT: device::GemmSm90Params<__nv_bfloat16, 1> sm90Params;
+// CHECK-NEXT: XFUSE_CUDA_TRY((device::prepareGemmSm90<Tile>(params, &sm90Params)));
+// CHECK-NEXT: XFUSE_CUDA_TRY((device::setGemmSm90PeriodicSource<Tile>(
+// CHECK-NEXT: &sm90Params, static_cast<const __nv_bfloat16 *>(arg1.foldedEncoding()), 128)));
+// CHECK-NEXT: XFUSE_CUDA_TRY((device::launchGemmSm90<Tile>(sm90Params, epilogue, stream)));
+// CHECK-LABEL: rt::StatusOr<rt::PackedWeight> folded_pe_pack_arg1(
+// CHECK: XFUSE_ASSIGN_OR_RETURN(rt::PackedWeight packed, rt::PackedWeight::pack(weight, rt::WeightLayout::kOutIn, rt::DType::kBF16, stream));
+// CHECK: XFUSE_ASSIGN_OR_RETURN(void *folded, packed.allocateFoldedEncoding(128));
+// CHECK-NEXT: XFUSE_ASSIGN_OR_RETURN(const float2 *frequencies, deviceAddress(folded_pe_frequencies0));
+// CHECK-NEXT: XFUSE_CUDA_TRY((device::launchFoldSinusoidal<128, device::SinusoidalLayout::kInterleaved>(
+// CHECK-NEXT: frequencies, static_cast<const __nv_bfloat16 *>(packed.data()),
+// CHECK-NEXT: static_cast<__nv_bfloat16 *>(folded), 128, 256, stream)));
+// CHECK-NEXT: return packed;
+func.func @folded_pe(%x: tensor<?x128x128xbf16>,
+                     %w: tensor<256x128xbf16> {xkernel.weight_packing = #xkernel.weight_packing<source = out_in, folded_positions = 128>})
+    -> tensor<?x128x256xbf16> attributes {xkernel.workspace = #xkernel.workspace<bytes = #none>} {
+  %y = xkernel.gemm(%x, %w : tensor<?x128x128xbf16>, tensor<256x128xbf16>)
+      plan <target = sm_90a, mainloop = tma_wgmma, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2, schedule = ping_pong, prologue = folded>
+      -> tensor<?x128x256xbf16> {
+  ^bb0(%a: tensor<?x128x128xbf16>, %wt: tensor<256x128xbf16>):
+    %pe = xfuse.sinusoidal_pe %a : tensor<?x128x128xbf16>
+    %l = xfuse.linear %pe, %wt {weight_layout = #xfuse.weight_layout<out_in>} : (tensor<?x128x128xbf16>, tensor<256x128xbf16>) -> tensor<?x128x256xbf16>
+    %r = xfuse.activation %l {kind = #xfuse.activation<relu>} : tensor<?x128x256xbf16>
+    xkernel.yield %r : tensor<?x128x256xbf16>
+  }
+  return %y : tensor<?x128x256xbf16>
+}

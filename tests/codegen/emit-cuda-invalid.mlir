@@ -113,3 +113,40 @@ func.func @duplicate(%x: tensor<?x256xbf16>,
     attributes {xkernel.workspace = #xkernel.workspace<bytes = #map>} {
   return %x : tensor<?x256xbf16>
 }
+
+// -----
+
+// A weight packed with a folded encoding that no GEMM adds, and one whose
+// GEMM folds an encoding into a weight packed without it.
+#none0 = affine_map<()[s0] -> (0)>
+// expected-error @+1 {{cannot emit the pack helper of arg1: its packing #xkernel.weight_packing<source = out_in, folded_positions = 128> makes a folded encoding, but no GEMM folds one into it}}
+func.func @fold_unused(%x: tensor<?x128xbf16>,
+                       %w: tensor<128x128xbf16> {xkernel.weight_packing = #xkernel.weight_packing<source = out_in, folded_positions = 128>})
+    -> tensor<?x128xbf16> attributes {xkernel.workspace = #xkernel.workspace<bytes = #none0>} {
+  %y = xkernel.gemm(%x, %w : tensor<?x128xbf16>, tensor<128x128xbf16>)
+      plan <target = sm_90a, mainloop = tma_wgmma, tile_m = 128, tile_n = 128, tile_k = 64, stages = 2, warpgroups = 2>
+      -> tensor<?x128xbf16> {
+  ^bb0(%a: tensor<?x128xbf16>, %wt: tensor<128x128xbf16>):
+    %l = xfuse.linear %a, %wt {weight_layout = #xfuse.weight_layout<out_in>} : (tensor<?x128xbf16>, tensor<128x128xbf16>) -> tensor<?x128xbf16>
+    xkernel.yield %l : tensor<?x128xbf16>
+  }
+  return %y : tensor<?x128xbf16>
+}
+
+// -----
+
+#none1 = affine_map<()[s0] -> (0)>
+func.func @fold_unpacked(%x: tensor<?x128x128xbf16>,
+                         %w: tensor<128x128xbf16> {xkernel.weight_packing = #xkernel.weight_packing<source = out_in>})
+    -> tensor<?x128x128xbf16> attributes {xkernel.workspace = #xkernel.workspace<bytes = #none1>} {
+  %y = xkernel.gemm(%x, %w : tensor<?x128x128xbf16>, tensor<128x128xbf16>)
+      plan <target = sm_90a, mainloop = tma_wgmma, tile_m = 128, tile_n = 128, tile_k = 64, stages = 2, warpgroups = 2, schedule = ping_pong, prologue = folded>
+      -> tensor<?x128x128xbf16> {
+  ^bb0(%a: tensor<?x128x128xbf16>, %wt: tensor<128x128xbf16>):
+    // expected-error @+1 {{cannot emit this encoding folded into its GEMM: weight arg1 is packed as #xkernel.weight_packing<source = out_in>, not with the table of 128 positions; run xfuse-opt --xfuse-pipeline}}
+    %pe = xfuse.sinusoidal_pe %a : tensor<?x128x128xbf16>
+    %l = xfuse.linear %pe, %wt {weight_layout = #xfuse.weight_layout<out_in>} : (tensor<?x128x128xbf16>, tensor<128x128xbf16>) -> tensor<?x128x128xbf16>
+    xkernel.yield %l : tensor<?x128x128xbf16>
+  }
+  return %y : tensor<?x128x128xbf16>
+}

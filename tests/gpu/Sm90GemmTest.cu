@@ -1,7 +1,8 @@
 // The Hopper GEMM (TMA + wgmma, Sm90Gemm.h) with its epilogues against the
 // float64 reference (GemmCheck.h): both epilogue stores (staged through
 // shared memory + TMA, and direct), both schedules, the gated product,
-// split-K, tiles 64 to 256 wide, and RoPE as the epilogue's row op. m covers
+// split-K, tiles 64 to 256 wide, RoPE as the epilogue's row op, and a
+// periodic source added before the epilogue (a folded encoding). m covers
 // 1, 3, 127 and 4097 tokens (1, 37 and 300 under RoPE); n is a multiple of 8
 // but not of the tile, so the TMA stores clip both edges. Built for sm_90a
 // alone; skips on other devices.
@@ -10,8 +11,10 @@
 #include "runtime/Workspace.h"
 #include "tests/gpu/GemmCheck.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace xfuse::test {
 namespace {
@@ -290,6 +293,92 @@ TEST(Sm90GemmRope, RejectsSplitK) {
                     EpilogueChain<device::BiasAdd<bf16>>(
                         device::BiasAdd<bf16>{operands.as<bf16>()}),
                     rope),
+                nullptr),
+            cudaErrorInvalidValue);
+}
+
+/// relu(x.W + bias + S[row % period]) through a WithPeriodicSource epilogue,
+/// against float64: the source of each consumer's rows staged by TMA in its
+/// store buffers while its main loop runs. m and n off the tile, so that
+/// the source boxes and the stores clip.
+template <typename Tile>
+void checkPeriodicSource(Random &rng, int m, int n, int k, int period) {
+  SCOPED_TRACE("m=" + std::to_string(m) + " n=" + std::to_string(n) +
+               " k=" + std::to_string(k) + " period=" + std::to_string(period));
+  const std::vector<bf16> x =
+      rng.values<bf16>(static_cast<std::size_t>(m) * k, -1, 1);
+  const std::vector<bf16> bias = rng.values<bf16>(n, -0.5, 0.5);
+  const std::vector<bf16> source =
+      rng.values<bf16>(static_cast<std::size_t>(period) * n, -1, 1);
+  const Weight<bf16> w = makeWeight<bf16>(rng, n, k, WeightLayout::kOutIn);
+  const rt::DeviceBuffer dx = upload(x), dbias = upload(bias),
+                         dsource = upload(source);
+  const rt::DeviceBuffer y =
+      poisonedOutput<bf16>(static_cast<std::size_t>(m) * n);
+  const device::GemmParams<bf16, bf16, 1> params{
+      dx.as<bf16>(), {static_cast<const bf16 *>(w.packed.data())}, y.as<bf16>(),
+      m, n, k};
+  device::GemmSm90Params<bf16, 1> prepared;
+  ASSERT_EQ(device::prepareGemmSm90<Tile>(params, &prepared), cudaSuccess);
+  ASSERT_EQ(device::setGemmSm90PeriodicSource<Tile>(
+                &prepared, dsource.as<bf16>(), period),
+            cudaSuccess);
+  const auto epilogue = device::withPeriodicSource(device::makeEpilogueChain(
+      device::BiasAdd<bf16>{dbias.as<bf16>()},
+      device::Activate<Activation::kRelu>{}));
+  ASSERT_EQ(device::launchGemmSm90<Tile>(prepared, epilogue, nullptr),
+            cudaSuccess);
+  synchronizeAndCheck();
+
+  std::vector<bf16> repeated(static_cast<std::size_t>(m) * n);
+  for (int row = 0; row < m; ++row)
+    std::copy_n(source.begin() + static_cast<std::size_t>(row % period) * n,
+                n, repeated.begin() + static_cast<std::size_t>(row) * n);
+  const reference::Tensor refBias = toReference(bias, {n});
+  const reference::Tensor expected = reference::activation(
+      reference::add(reference::linear(toReference(x, {m, k}), w.reference,
+                                       &refBias, reference::WeightLayout::OutIn),
+                     toReference(repeated, {m, n})),
+      reference::Activation::Relu);
+  expectMatches(download<bf16>(y, static_cast<std::size_t>(m) * n), expected,
+                gemmTolerance<bf16>());
+}
+
+// Ping-pong (one consumer per 128-row tile), cooperative (64 rows each, a
+// period that is not a multiple of the tile), and 64-wide tiles (one box a
+// tile: the buffers alternate between tiles).
+TEST(Sm90GemmPeriodicSource, PingPongCooperativeAndNarrow) {
+  XFUSE_REQUIRE_HOPPER();
+  Random rng;
+  for (int m : {1, 300, 4097}) {
+    checkPeriodicSource<StagedPingPong>(rng, m, 200, 392, 256);
+    checkPeriodicSource<Sm90GemmTile<128, 128, 4>>(rng, m, 200, 392, 192);
+    checkPeriodicSource<Staged64x64>(rng, m, 200, 1032, 64);
+  }
+}
+
+TEST(Sm90GemmPeriodicSource, RejectsWhatTheBuffersCannotHold) {
+  XFUSE_REQUIRE_HOPPER();
+  const rt::DeviceBuffer operands = check(rt::DeviceBuffer::allocate(1 << 20));
+  device::GemmParams<bf16, bf16, 1> params{
+      operands.as<bf16>(), {operands.as<bf16>()}, operands.as<bf16>(),
+      256, 256, 256};
+  device::GemmSm90Params<bf16, 1> pingPong, wide;
+  ASSERT_EQ(device::prepareGemmSm90<StagedPingPong>(params, &pingPong),
+            cudaSuccess);
+  ASSERT_EQ(device::prepareGemmSm90<Staged128x256>(params, &wide),
+            cudaSuccess);
+  // A ping-pong consumer stores 128 rows: a period of 64 would wrap.
+  EXPECT_EQ(device::setGemmSm90PeriodicSource<StagedPingPong>(
+                &pingPong, operands.as<bf16>(), 64),
+            cudaErrorInvalidValue);
+  // 256 columns do not fit a consumer's two 64-column buffers.
+  EXPECT_EQ(device::setGemmSm90PeriodicSource<Staged128x256>(
+                &wide, operands.as<bf16>(), 128),
+            cudaErrorInvalidValue);
+  // A launch whose epilogue adds a source that was never set.
+  EXPECT_EQ(device::launchGemmSm90<StagedPingPong>(
+                pingPong, device::withPeriodicSource(EpilogueChain<>()),
                 nullptr),
             cudaErrorInvalidValue);
 }

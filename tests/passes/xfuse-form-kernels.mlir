@@ -3,9 +3,11 @@
 // RUN: not xfuse-opt %s --xfuse-form-kernels="target=sm_70" 2>&1 | FileCheck %s --check-prefix=BAD-TARGET
 // BAD-TARGET: for the --target option: Cannot find option named 'sm_70'!
 
-// PE + FFN(relu): no GEMM main loop applies a prologue to its A tile, so
-// the encoding is a pointwise kernel on both targets; bias and activation
-// are epilogues. Three kernels, and nothing else in the function.
+// PE + FFN(relu): no GEMM main loop applies a prologue to its A tile, and
+// a sequence of 16 is too short for a Hopper tile to fold the encoding into
+// the weight, so it is a pointwise kernel on both targets; bias and
+// activation are epilogues. Three kernels, and nothing else in the
+// function.
 // CHECK-LABEL: func.func @pe_ffn
 // CHECK-SAME: (%[[X:.*]]: tensor<?x16x256xbf16>, %[[W1:.*]]: tensor<256x512xbf16>, %[[B1:.*]]: tensor<512xbf16>, %[[W2:.*]]: tensor<512x256xbf16>, %[[B2:.*]]: tensor<256xbf16>)
 // CHECK-NEXT: %[[PE:.*]] = xkernel.pointwise(%[[X]] :
@@ -52,6 +54,49 @@ func.func @pe_also_residual(%x: tensor<?x64xf16>, %w1: tensor<64x128xf16>, %w2: 
   %y = xfuse.linear %a, %w2 : (tensor<?x128xf16>, tensor<128x64xf16>) -> tensor<?x64xf16>
   %r = xfuse.add %y, %pe : tensor<?x64xf16>, tensor<?x64xf16>
   return %r : tensor<?x64xf16>
+}
+
+// -----
+
+// On sm_90a the encoding of 128-token sequences folds into the weight of
+// the first GEMM, which holds it as its prologue: two kernels. sm_80 has no
+// fold: the encoding is a pointwise kernel.
+// CHECK-LABEL: func.func @pe_folded
+// CHECK-SAME: (%[[X:[^:]*]]: tensor<?x128x256xbf16>, %[[W1:[^:]*]]: tensor<512x256xbf16>
+// SM90-NEXT: %[[H:.*]] = xkernel.gemm(%[[X]], %[[W1]] :
+// SM90-NEXT: ^bb0(%[[A:[^:]*]]: tensor<?x128x256xbf16>, %[[WA:[^:]*]]: tensor<512x256xbf16>):
+// SM90-NEXT: %[[E:.*]] = xfuse.sinusoidal_pe %[[A]]
+// SM90-NEXT: %[[L:.*]] = xfuse.linear %[[E]], %[[WA]]
+// SM90-NEXT: xfuse.activation %[[L]]
+// SM90-NOT: xkernel.pointwise
+// SM80-NEXT: %[[PE:.*]] = xkernel.pointwise(%[[X]] :
+// SM80-NEXT: ^bb0
+// SM80-NEXT: xfuse.sinusoidal_pe
+// SM80: xkernel.gemm(%[[PE]], %[[W1]] :
+func.func @pe_folded(%x: tensor<?x128x256xbf16>, %w1: tensor<512x256xbf16>,
+                     %w2: tensor<256x512xbf16>) -> tensor<?x128x256xbf16> {
+  %pe = xfuse.sinusoidal_pe %x : tensor<?x128x256xbf16>
+  %h = xfuse.linear %pe, %w1 {weight_layout = #xfuse.weight_layout<out_in>} : (tensor<?x128x256xbf16>, tensor<512x256xbf16>) -> tensor<?x128x512xbf16>
+  %a = xfuse.activation %h {kind = #xfuse.activation<relu>} : tensor<?x128x512xbf16>
+  %y = xfuse.linear %a, %w2 {weight_layout = #xfuse.weight_layout<out_in>} : (tensor<?x128x512xbf16>, tensor<256x512xbf16>) -> tensor<?x128x256xbf16>
+  return %y : tensor<?x128x256xbf16>
+}
+
+// -----
+
+// A weight another GEMM also reads is packed once, without the table of
+// one GEMM's encoding: the encoding stays a pointwise kernel.
+// CHECK-LABEL: func.func @pe_weight_shared
+// CHECK: %[[PE:.*]] = xkernel.pointwise
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: xfuse.sinusoidal_pe
+// CHECK: xkernel.gemm(%[[PE]],
+func.func @pe_weight_shared(%x: tensor<?x128x256xbf16>, %y: tensor<?x256xbf16>,
+                            %w: tensor<256x256xbf16>) -> (tensor<?x128x256xbf16>, tensor<?x256xbf16>) {
+  %pe = xfuse.sinusoidal_pe %x : tensor<?x128x256xbf16>
+  %h = xfuse.linear %pe, %w : (tensor<?x128x256xbf16>, tensor<256x256xbf16>) -> tensor<?x128x256xbf16>
+  %g = xfuse.linear %y, %w : (tensor<?x256xbf16>, tensor<256x256xbf16>) -> tensor<?x256xbf16>
+  return %h, %g : tensor<?x128x256xbf16>, tensor<?x256xbf16>
 }
 
 // -----

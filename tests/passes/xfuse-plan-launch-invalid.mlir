@@ -63,12 +63,26 @@ func.func @rope_heads_80(%x: tensor<?x2560xbf16>, %w: tensor<2560x2560xbf16>) ->
 func.func @prologue(%x: tensor<?x64xbf16>, %w: tensor<64x64xbf16>) -> tensor<?x64xbf16> {
   %y = xkernel.gemm(%x, %w : tensor<?x64xbf16>, tensor<64x64xbf16>) -> tensor<?x64xbf16> {
   ^bb0(%a: tensor<?x64xbf16>, %b: tensor<64x64xbf16>):
-    // expected-error @+1 {{cannot run as the prologue of a GEMM: no GEMM main loop applies one to its A tile; --xfuse-form-kernels keeps encodings out of GEMMs}}
+    // expected-error @+1 {{cannot run as the prologue of a GEMM: no GEMM main loop applies one to its A tile, and it cannot be folded into the weight: the sequence length (the input's dimension -2) must be static: the table holds one row per position}}
     %pe = xfuse.sinusoidal_pe %a : tensor<?x64xbf16>
     %0 = xfuse.linear %pe, %b : (tensor<?x64xbf16>, tensor<64x64xbf16>) -> tensor<?x64xbf16>
     xkernel.yield %0 : tensor<?x64xbf16>
   }
   return %y : tensor<?x64xbf16>
+}
+
+// -----
+
+// Foldable, but its table of 2048 x 8192 bf16 would not stay in L2.
+func.func @fold_too_large(%x: tensor<?x2048x256xbf16>, %w: tensor<256x8192xbf16>) -> tensor<?x2048x8192xbf16> {
+  %y = xkernel.gemm(%x, %w : tensor<?x2048x256xbf16>, tensor<256x8192xbf16>) -> tensor<?x2048x8192xbf16> {
+  ^bb0(%a: tensor<?x2048x256xbf16>, %b: tensor<256x8192xbf16>):
+    // expected-error @+1 {{cannot be folded into the weight of its GEMM on this target: no plan adds its table of 2048 positions where that pays; --xfuse-form-kernels keeps such an encoding out of the GEMM}}
+    %pe = xfuse.sinusoidal_pe %a : tensor<?x2048x256xbf16>
+    %0 = xfuse.linear %pe, %b : (tensor<?x2048x256xbf16>, tensor<256x8192xbf16>) -> tensor<?x2048x8192xbf16>
+    xkernel.yield %0 : tensor<?x2048x8192xbf16>
+  }
+  return %y : tensor<?x2048x8192xbf16>
 }
 
 // -----

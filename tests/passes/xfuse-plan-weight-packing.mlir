@@ -45,3 +45,20 @@ func.func @gated(%x: tensor<?x64xbf16>, %wu: tensor<128x64xbf16>, %wg: tensor<12
   }
   return %y, %z : tensor<?x64xbf16>, tensor<?x64xbf16>
 }
+
+// A GEMM whose plan folds the encoding of its input into the weight: the
+// weight is packed with the encoding's table for its 128 positions.
+// CHECK-LABEL: func.func @folded
+// CHECK-SAME: %{{[^:]*}}: tensor<?x128x64xbf16>,
+// CHECK-SAME: %{{[^:]*}}: tensor<128x64xbf16> {xkernel.weight_packing = #xkernel.weight_packing<source = out_in, folded_positions = 128>})
+func.func @folded(%x: tensor<?x128x64xbf16>, %w: tensor<128x64xbf16>) -> tensor<?x128x128xbf16> {
+  %y = xkernel.gemm(%x, %w : tensor<?x128x64xbf16>, tensor<128x64xbf16>)
+      plan #xkernel.gemm_plan<target = sm_90a, mainloop = tma_wgmma, tile_m = 128, tile_n = 128, tile_k = 64, stages = 2, warpgroups = 2, schedule = ping_pong, prologue = folded>
+      -> tensor<?x128x128xbf16> {
+  ^bb0(%a: tensor<?x128x64xbf16>, %wa: tensor<128x64xbf16>):
+    %pe = xfuse.sinusoidal_pe %a : tensor<?x128x64xbf16>
+    %0 = xfuse.linear %pe, %wa {weight_layout = #xfuse.weight_layout<out_in>} : (tensor<?x128x64xbf16>, tensor<128x64xbf16>) -> tensor<?x128x128xbf16>
+    xkernel.yield %0 : tensor<?x128x128xbf16>
+  }
+  return %y : tensor<?x128x128xbf16>
+}

@@ -308,12 +308,86 @@ func.func @planned_prologue(%x: tensor<?x64xbf16>, %w: tensor<64x64xbf16>) -> te
       plan #xkernel.gemm_plan<target = sm_90a, mainloop = tma_wgmma, tile_m = 128, tile_n = 128, tile_k = 64, stages = 2, warpgroups = 2>
       -> tensor<?x64xbf16> {
   ^bb0(%a: tensor<?x64xbf16>, %b: tensor<64x64xbf16>):
-    // expected-error @+1 {{cannot run as the prologue of a planned GEMM: no GEMM main loop applies one to its A tile}}
+    // expected-error @+1 {{cannot run as the prologue of a GEMM whose plan does not fold it (prologue = folded): no GEMM main loop applies one to its A tile}}
     %pe = xfuse.sinusoidal_pe %a : tensor<?x64xbf16>
     %0 = xfuse.linear %pe, %b : (tensor<?x64xbf16>, tensor<64x64xbf16>) -> tensor<?x64xbf16>
     xkernel.yield %0 : tensor<?x64xbf16>
   }
   return %y : tensor<?x64xbf16>
+}
+
+// -----
+
+func.func @folded_without_prologue(%x: tensor<?x128x64xbf16>, %w: tensor<64x64xbf16>) -> tensor<?x128x64xbf16> {
+  // expected-error @+1 {{has a plan that folds a prologue (prologue = folded), but its body has none}}
+  %y = xkernel.gemm(%x, %w : tensor<?x128x64xbf16>, tensor<64x64xbf16>)
+      plan #xkernel.gemm_plan<target = sm_90a, mainloop = tma_wgmma, tile_m = 128, tile_n = 128, tile_k = 64, stages = 2, warpgroups = 2, schedule = ping_pong, prologue = folded>
+      -> tensor<?x128x64xbf16> {
+  ^bb0(%a: tensor<?x128x64xbf16>, %b: tensor<64x64xbf16>):
+    %0 = xfuse.linear %a, %b : (tensor<?x128x64xbf16>, tensor<64x64xbf16>) -> tensor<?x128x64xbf16>
+    xkernel.yield %0 : tensor<?x128x64xbf16>
+  }
+  return %y : tensor<?x128x64xbf16>
+}
+
+// -----
+
+func.func @folded_scaled(%x: tensor<?x128x64xbf16>, %w: tensor<64x64xbf16>) -> tensor<?x128x64xbf16> {
+  %y = xkernel.gemm(%x, %w : tensor<?x128x64xbf16>, tensor<64x64xbf16>)
+      plan #xkernel.gemm_plan<target = sm_90a, mainloop = tma_wgmma, tile_m = 128, tile_n = 128, tile_k = 64, stages = 2, warpgroups = 2, schedule = ping_pong, prologue = folded>
+      -> tensor<?x128x64xbf16> {
+  ^bb0(%a: tensor<?x128x64xbf16>, %b: tensor<64x64xbf16>):
+    // expected-error @+1 {{cannot be folded into its GEMM's weight: an encoding that scales its input (scale != 1) does not fold}}
+    %pe = xfuse.sinusoidal_pe %a {scale = 8.0 : f64} : tensor<?x128x64xbf16>
+    %0 = xfuse.linear %pe, %b : (tensor<?x128x64xbf16>, tensor<64x64xbf16>) -> tensor<?x128x64xbf16>
+    xkernel.yield %0 : tensor<?x128x64xbf16>
+  }
+  return %y : tensor<?x128x64xbf16>
+}
+
+// -----
+
+func.func @folded_learned(%x: tensor<?x128x64xbf16>, %t: tensor<512x64xbf16>, %w: tensor<64x64xbf16>) -> tensor<?x128x64xbf16> {
+  %y = xkernel.gemm(%x, %t, %w : tensor<?x128x64xbf16>, tensor<512x64xbf16>, tensor<64x64xbf16>)
+      plan #xkernel.gemm_plan<target = sm_90a, mainloop = tma_wgmma, tile_m = 128, tile_n = 128, tile_k = 64, stages = 2, warpgroups = 2, schedule = ping_pong, prologue = folded>
+      -> tensor<?x128x64xbf16> {
+  ^bb0(%a: tensor<?x128x64xbf16>, %table: tensor<512x64xbf16>, %b: tensor<64x64xbf16>):
+    // expected-error @+1 {{cannot be folded into its GEMM's weight: only a sinusoidal encoding folds: a learned table is an input of each call}}
+    %pe = xfuse.learned_pe %a, %table : tensor<?x128x64xbf16>, tensor<512x64xbf16>
+    %0 = xfuse.linear %pe, %b : (tensor<?x128x64xbf16>, tensor<64x64xbf16>) -> tensor<?x128x64xbf16>
+    xkernel.yield %0 : tensor<?x128x64xbf16>
+  }
+  return %y : tensor<?x128x64xbf16>
+}
+
+// -----
+
+func.func @folded_wide_tile(%x: tensor<?x128x64xbf16>, %w: tensor<64x256xbf16>) -> tensor<?x128x256xbf16> {
+  // expected-error @+1 {{has a plan whose epilogue cannot add the folded encoding of 128 positions: a consumer's two staged store buffers hold the source of at most 128 columns (tile_n <= 128)}}
+  %y = xkernel.gemm(%x, %w : tensor<?x128x64xbf16>, tensor<64x256xbf16>)
+      plan #xkernel.gemm_plan<target = sm_90a, mainloop = tma_wgmma, tile_m = 128, tile_n = 256, tile_k = 64, stages = 2, warpgroups = 2, prologue = folded>
+      -> tensor<?x128x256xbf16> {
+  ^bb0(%a: tensor<?x128x64xbf16>, %b: tensor<64x256xbf16>):
+    %pe = xfuse.sinusoidal_pe %a : tensor<?x128x64xbf16>
+    %0 = xfuse.linear %pe, %b : (tensor<?x128x64xbf16>, tensor<64x256xbf16>) -> tensor<?x128x256xbf16>
+    xkernel.yield %0 : tensor<?x128x256xbf16>
+  }
+  return %y : tensor<?x128x256xbf16>
+}
+
+// -----
+
+func.func @folded_short_sequence(%x: tensor<?x96x64xbf16>, %w: tensor<64x128xbf16>) -> tensor<?x96x128xbf16> {
+  // expected-error @+1 {{has a plan whose epilogue cannot add the folded encoding of 96 positions: the period must be a positive multiple of the rows a consumer stores (tile_m when ping-pong, else 64), so that no consumer's rows wrap around the source}}
+  %y = xkernel.gemm(%x, %w : tensor<?x96x64xbf16>, tensor<64x128xbf16>)
+      plan #xkernel.gemm_plan<target = sm_90a, mainloop = tma_wgmma, tile_m = 128, tile_n = 128, tile_k = 64, stages = 2, warpgroups = 2, schedule = ping_pong, prologue = folded>
+      -> tensor<?x96x128xbf16> {
+  ^bb0(%a: tensor<?x96x64xbf16>, %b: tensor<64x128xbf16>):
+    %pe = xfuse.sinusoidal_pe %a : tensor<?x96x64xbf16>
+    %0 = xfuse.linear %pe, %b : (tensor<?x96x64xbf16>, tensor<64x128xbf16>) -> tensor<?x96x128xbf16>
+    xkernel.yield %0 : tensor<?x96x128xbf16>
+  }
+  return %y : tensor<?x96x128xbf16>
 }
 
 // -----

@@ -195,3 +195,21 @@ func.func @sequence_parallel(%p: tensor<8x64xbf16>, %q: tensor<?x64xbf16>)
   %all = xkernel.all_gather %part {ranks = 2} : tensor<?x64xbf16> -> tensor<?x64xbf16>
   return %rows, %all : tensor<4x64xbf16>, tensor<?x64xbf16>
 }
+
+// A positional encoding folded into the weight: the body keeps the
+// encoding as its prologue, the plan says how it runs.
+// CHECK-LABEL: func.func @folded_prologue
+// CHECK: plan <target = sm_90a, mainloop = tma_wgmma, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2, schedule = ping_pong, prologue = folded>
+// CHECK: xfuse.sinusoidal_pe
+// CHECK-NEXT: xfuse.linear
+func.func @folded_prologue(%x: tensor<?x512x768xbf16>, %w: tensor<3072x768xbf16>) -> tensor<?x512x3072xbf16> {
+  %y = xkernel.gemm(%x, %w : tensor<?x512x768xbf16>, tensor<3072x768xbf16>)
+      plan #xkernel.gemm_plan<target = sm_90a, mainloop = tma_wgmma, tile_m = 128, tile_n = 128, tile_k = 64, stages = 4, warpgroups = 2, schedule = ping_pong, prologue = folded>
+      -> tensor<?x512x3072xbf16> {
+  ^bb0(%a: tensor<?x512x768xbf16>, %b: tensor<3072x768xbf16>):
+    %pe = xfuse.sinusoidal_pe %a : tensor<?x512x768xbf16>
+    %0 = xfuse.linear %pe, %b {weight_layout = #xfuse.weight_layout<out_in>} : (tensor<?x512x768xbf16>, tensor<3072x768xbf16>) -> tensor<?x512x3072xbf16>
+    xkernel.yield %0 : tensor<?x512x3072xbf16>
+  }
+  return %y : tensor<?x512x3072xbf16>
+}

@@ -11,6 +11,7 @@
 #include <cuda_bf16.h>
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace xfuse::test {
@@ -171,6 +172,39 @@ TEST_P(Tokens, ProjectionDynamicNtk) {
   // Beyond the training context of 512, so the base grows with this call.
   checkProjectedRope(GetParam(), {256, 64, p, 3000}, gen::ntk_q_rope_pack_arg1,
                      gen::ntk_q_rope);
+}
+
+// The encoding folded into the first GEMM's weight on sm_90a: the pack
+// helper made its table, the entry point refuses a weight packed without
+// it, and the result matches float64 (which adds the encoding unrounded, as
+// the fold does).
+TEST(PlanContract, FoldedEncodingFfn) {
+  XFUSE_GRAPH_TEST_SETUP();
+  const BiasedFfn<bf16> ffn(rng, XFUSE_FFN_ENTRY(folded_pe_ffn), 256, 512,
+                            ref::WeightLayout::OutIn, 1.0 / 16, 1.0 / 22, 0.1);
+  EXPECT_EQ(ffn.w1p.foldedPositions(), XFUSE_TEST_PLAN_SM90A ? 128 : 0);
+  EXPECT_EQ(ffn.w2p.foldedPositions(), 0);
+  for (std::int64_t batch : {1, 3}) {
+    Input x = randomInput<bf16>(rng, {batch, 128, 256}, 1.0);
+    Output y = poisoned<bf16>({batch, 128, 256});
+    ASSERT_OK(ffn.call(x.view, y.view, workspace, nullptr));
+    expectOutput<bf16>(
+        y, ffn.expected(ref::sinusoidalPe(x.reference, nullptr, 10000.0, 1.0,
+                                          ref::PeLayout::Interleaved),
+                        ref::Activation::Relu));
+  }
+  if (XFUSE_TEST_PLAN_SM90A) {
+    const rt::PackedWeight unfolded = check(rt::PackedWeight::pack(
+        ffn.w1.view, rt::WeightLayout::kOutIn, rt::DType::kBF16, nullptr));
+    Input x = randomInput<bf16>(rng, {1, 128, 256}, 1.0);
+    Output y = poisoned<bf16>({1, 128, 256});
+    const rt::Status status =
+        gen::folded_pe_ffn(x.view, unfolded, ffn.b1.view, ffn.w2p,
+                           ffn.b2.view, y.view, workspace, nullptr);
+    EXPECT_EQ(status.code(), rt::StatusCode::kInvalidArgument);
+    EXPECT_NE(status.message().find("folded into it"), std::string::npos)
+        << status.message();
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(PlanContract, Tokens, ::testing::Values(1, 37, 300));

@@ -127,3 +127,20 @@ func.func @ffn_f32(%x: tensor<?x96xf32>, %w1: tensor<96x200xf32>,
          tensor<200x96xf32>, tensor<96xf32>) -> tensor<?x96xf32>
   return %y : tensor<?x96xf32>
 }
+
+// BERT's input block in small: a sinusoidal encoding of implicit positions
+// (128-token sequences, scale 1) feeding a ReLU FFN with nn.Linear weights.
+// On sm_90a the first GEMM folds the encoding into its weight
+// (prologue = folded): the weight's pack helper makes PE . W1^T for 128
+// positions and no encoding kernel runs; on sm_80 the encoding is a
+// pointwise kernel.
+func.func @folded_pe_ffn(%x: tensor<?x128x256xbf16>, %w1: tensor<512x256xbf16>,
+                         %b1: tensor<512xbf16>, %w2: tensor<256x512xbf16>,
+                         %b2: tensor<256xbf16>) -> tensor<?x128x256xbf16> {
+  %h = xfuse.sinusoidal_pe %x : tensor<?x128x256xbf16>
+  %y = xfuse.ffn %h, %w1 bias %b1, %w2 bias %b2
+      {weight_layout = #xfuse.weight_layout<out_in>}
+      : (tensor<?x128x256xbf16>, tensor<512x256xbf16>, tensor<512xbf16>,
+         tensor<256x512xbf16>, tensor<256xbf16>) -> tensor<?x128x256xbf16>
+  return %y : tensor<?x128x256xbf16>
+}
