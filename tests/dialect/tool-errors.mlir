@@ -4,6 +4,7 @@
 
 // RUN: not xfuse-opt %s -split-input-file 2>&1 | FileCheck %s
 // RUN: not xfuse-opt %s -split-input-file 2>&1 | FileCheck %s --check-prefix=NOCRASH
+// RUN: not xfuse-translate --emit-cuda %s -split-input-file 2>&1 | FileCheck %s --check-prefixes=NOCRASH,TRANSLATE
 
 // NOCRASH-NOT: PLEASE submit a bug report
 // NOCRASH-NOT: Stack dump
@@ -195,4 +196,14 @@ func.func @generic_property_kind(%x: tensor<2x4x2x8xf32>) {
   // CHECK: tool-errors.mlir:[[@LINE+1]]:{{.*}} error: invalid properties {rotary_dim = 2.000000e+00 : f64} for op xfuse.rope
   %0 = "xfuse.rope"(%x) <{rotary_dim = 2.0}> : (tensor<2x4x2x8xf32>) -> tensor<2x4x2x8xf32>
   return
+}
+
+// -----
+
+// MLIR 22's own verifier crashes on an empty group (tools/common/ToolInput.h).
+func.func @expand_shape_empty_group(%x: tensor<4x8xf32>) -> tensor<4x2x4xf32> {
+  // CHECK: tool-errors.mlir:[[@LINE+2]]:{{.*}} error: 'tensor.expand_shape' op expects every reassociation group to hold at least one result dimension, but group 1 is empty
+  // TRANSLATE: error: 'tensor.expand_shape' op expects every reassociation group to hold at least one result dimension, but group 1 is empty
+  %0 = tensor.expand_shape %x [[0], []] output_shape [4, 2, 4] : tensor<4x8xf32> into tensor<4x2x4xf32>
+  return %0 : tensor<4x2x4xf32>
 }

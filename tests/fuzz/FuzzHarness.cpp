@@ -2,19 +2,10 @@
 
 #include "tests/fuzz/FuzzHarness.h"
 
-#include "dialect/XFuseDialect.h"
-#include "dialect/kernel/KernelDialect.h"
+#include "tools/common/ToolInput.h"
 
-#include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
-#include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/Linalg/IR/Linalg.h"
-#include "mlir/Dialect/Math/IR/Math.h"
-#include "mlir/Dialect/SCF/IR/SCF.h"
-#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Verifier.h"
-#include "mlir/Parser/Parser.h"
 #include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassInstrumentation.h"
 #include "llvm/Support/SourceMgr.h"
@@ -39,10 +30,7 @@ extern "C" const char *__asan_default_options() {
 
 static DialectRegistry toolDialects() {
   DialectRegistry registry;
-  registry.insert<XFuseDialect, kernel::XKernelDialect, arith::ArithDialect,
-                  bufferization::BufferizationDialect, func::FuncDialect,
-                  linalg::LinalgDialect, math::MathDialect, scf::SCFDialect,
-                  tensor::TensorDialect>();
+  registerToolDialects(registry);
   return registry;
 }
 
@@ -56,7 +44,7 @@ OwningOpRef<ModuleOp> FuzzContext::parse(llvm::StringRef text) {
   llvm::SourceMgr sourceMgr;
   sourceMgr.AddNewSourceBuffer(
       llvm::MemoryBuffer::getMemBufferCopy(text, "fuzz-input"), llvm::SMLoc());
-  return parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&context));
+  return parseToolInput(sourceMgr, &context);
 }
 
 namespace {

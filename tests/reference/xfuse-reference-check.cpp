@@ -38,6 +38,7 @@
 #include "dialect/XFuseOps.h"
 #include "dialect/kernel/KernelDialect.h"
 #include "passes/Passes.h"
+#include "tools/common/ToolInput.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -544,12 +545,12 @@ int main(int argc, char **argv) {
 
   mlir::xfuse::registerXFusePasses();
   registerCanonicalizerPass();
-  MLIRContext context;
-  context.loadDialect<mlir::xfuse::XFuseDialect,
-                      mlir::xfuse::kernel::XKernelDialect, arith::ArithDialect,
-                      bufferization::BufferizationDialect, func::FuncDialect,
-                      linalg::LinalgDialect, math::MathDialect,
-                      memref::MemRefDialect, tensor::TensorDialect>();
+  DialectRegistry registry;
+  mlir::xfuse::registerToolDialects(registry);
+  // The reference lowering's buffers.
+  registry.insert<memref::MemRefDialect>();
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
 
   std::string errorMessage;
   std::unique_ptr<llvm::MemoryBuffer> file =
@@ -561,7 +562,8 @@ int main(int argc, char **argv) {
   llvm::SourceMgr sourceMgr;
   sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
   SourceMgrDiagnosticHandler diagnosticHandler(sourceMgr, &context);
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module =
+      mlir::xfuse::parseToolInput(sourceMgr, &context);
   if (!module)
     return 1;
 

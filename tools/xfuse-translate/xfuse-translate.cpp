@@ -10,23 +10,20 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/CudaEmitter.h"
-#include "dialect/XFuseDialect.h"
-#include "dialect/kernel/KernelDialect.h"
 #include "passes/Passes.h"
+#include "tools/common/ToolInput.h"
 
-#include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
-#include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/Linalg/IR/Linalg.h"
-#include "mlir/Dialect/Math/IR/Math.h"
-#include "mlir/Dialect/SCF/IR/SCF.h"
-#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/SourceMgr.h"
+
+#include <functional>
 
 using namespace mlir;
 
@@ -43,51 +40,53 @@ static llvm::cl::opt<std::string> pipelineTarget(
                    "before emitting: the input is then an xfuse graph"),
     llvm::cl::init(""));
 
-static void registerDialects(DialectRegistry &registry) {
-  // The pipeline's intermediate forms use the upstream dialects too.
-  registry.insert<xfuse::XFuseDialect, xfuse::kernel::XKernelDialect,
-                  arith::ArithDialect, bufferization::BufferizationDialect,
-                  func::FuncDialect, linalg::LinalgDialect, math::MathDialect,
-                  scf::SCFDialect, tensor::TensorDialect>();
-}
-
-/// The module of `op` after the optional pipeline, or null after reporting
-/// why not.
-static ModuleOp prepare(Operation *op) {
-  auto module = dyn_cast<ModuleOp>(op);
-  if (!module) {
-    op->emitError("expected a builtin.module");
-    return nullptr;
-  }
-  if (pipelineTarget.empty())
+/// The module `sourceMgr` holds, parsed as xfuse's tools parse
+/// (ToolInput.h), after the optional pipeline; null after reporting why
+/// not.
+static OwningOpRef<ModuleOp>
+prepare(const std::shared_ptr<llvm::SourceMgr> &sourceMgr,
+        MLIRContext *context) {
+  DialectRegistry registry;
+  xfuse::registerToolDialects(registry);
+  context->appendDialectRegistry(registry);
+  OwningOpRef<ModuleOp> module = xfuse::parseToolInput(*sourceMgr, context);
+  if (!module || pipelineTarget.empty())
     return module;
-  PassManager pm(module->getContext());
+  PassManager pm(context);
   if (failed(parsePassPipeline("xfuse-pipeline{target=" + pipelineTarget +
                                    "}",
                                pm)) ||
-      failed(pm.run(module)))
+      failed(pm.run(*module)))
     return nullptr;
   return module;
 }
 
+/// Registers the translation `name`, which prints the prepared module with
+/// `emit`.
+static void
+registerEmission(llvm::StringRef name, llvm::StringRef description,
+                 std::function<LogicalResult(ModuleOp, raw_ostream &)> emit) {
+  TranslateRegistration registration(
+      name, description,
+      [emit](const std::shared_ptr<llvm::SourceMgr> &sourceMgr,
+             raw_ostream &os, MLIRContext *context) -> LogicalResult {
+        OwningOpRef<ModuleOp> module = prepare(sourceMgr, context);
+        return success(module && succeeded(emit(*module, os)));
+      });
+}
+
 int main(int argc, char **argv) {
   xfuse::registerXFusePasses();
-  TranslateFromMLIRRegistration source(
+  registerEmission(
       "emit-cuda", "translate xfuse kernel IR to CUDA C++ (.cu)",
-      [](Operation *op, raw_ostream &os) -> LogicalResult {
-        ModuleOp module = prepare(op);
-        return success(module &&
-                       succeeded(xfuse::emitCudaSource(module, os,
-                                                       headerInclude)));
-      },
-      registerDialects);
-  TranslateFromMLIRRegistration header(
+      [](ModuleOp module, raw_ostream &os) {
+        return xfuse::emitCudaSource(module, os, headerInclude);
+      });
+  registerEmission(
       "emit-cuda-header",
       "declare the entry points of xfuse kernel IR in a C++ header (.h)",
-      [](Operation *op, raw_ostream &os) -> LogicalResult {
-        ModuleOp module = prepare(op);
-        return success(module && succeeded(xfuse::emitCudaHeader(module, os)));
-      },
-      registerDialects);
+      [](ModuleOp module, raw_ostream &os) {
+        return xfuse::emitCudaHeader(module, os);
+      });
   return failed(mlirTranslateMain(argc, argv, "xfuse translation driver"));
 }
