@@ -173,12 +173,21 @@ static std::string elementwiseEpilogue(const EpilogueChains &chains,
                      gating.value);
 }
 
+/// An encoding the plan folds into its GEMM's weight: the C++ pointer to its
+/// table (rows of F = PE W^T) and the number of positions the rows repeat
+/// over.
+struct FoldedEncoding {
+  std::string table;
+  int64_t positions;
+};
+
 /// Declares `epilogue`: the elementwise epilogue, followed on each output
 /// row by the RoPE of `rope` (cuda/device/EpilogueRope.h) when present,
-/// after a folded encoding's table is added to the accumulators (`folds`,
-/// cuda/device/Sm90Epilogue.h's WithPeriodicSource).
+/// after the table of a `folded` encoding is added to the accumulators
+/// (cuda/device/Sm90Epilogue.h's WithPeriodicSource).
 static void emitEpilogue(const EpilogueChains &chains, GateOp gate,
-                         const RopeOperands *rope, bool folds,
+                         const RopeOperands *rope,
+                         const FoldedEncoding *folded,
                          raw_indented_ostream &out) {
   std::string epilogue = elementwiseEpilogue(chains, gate);
   if (rope)
@@ -188,7 +197,7 @@ static void emitEpilogue(const EpilogueChains &chains, GateOp gate,
                            epilogue, rope->headDim, rope->rotaryDim,
                            rope->style, rope->posType, rope->frequencies,
                            rope->attnFactor, rope->positions);
-  if (folds)
+  if (folded)
     epilogue = "device::withPeriodicSource(" + epilogue + ")";
   out << "const auto epilogue = " << epilogue << ";\n";
 }
@@ -200,11 +209,11 @@ static void emitEpilogue(const EpilogueChains &chains, GateOp gate,
 /// The table of the encoding that `op`'s plan folds into the weight of its
 /// product, `n` features wide: the pack helper of the weight argument makes
 /// it (FunctionScope::foldedEncodings), and the entry point checks that the
-/// weight it is given carries it. Returns the C++ pointer to the table.
-static FailureOr<std::string> foldEncoding(kernel::GemmOp op,
-                                           const kernel::GemmRoles &roles,
-                                           const Buffer &a, int64_t n,
-                                           FunctionScope &scope) {
+/// weight it is given carries it.
+static FailureOr<FoldedEncoding> foldEncoding(kernel::GemmOp op,
+                                              const kernel::GemmRoles &roles,
+                                              const Buffer &a, int64_t n,
+                                              FunctionScope &scope) {
   auto pe = cast<SinusoidalPeOp>(roles.prologue);
   LinearOp product = roles.products.front();
   auto weight = dyn_cast<BlockArgument>(
@@ -238,8 +247,10 @@ static FailureOr<std::string> foldEncoding(kernel::GemmOp op,
       "XFUSE_RETURN_IF_ERROR(expectFoldedEncoding({}, \"{}\", {}, \"{}\"));",
       param.identifier, param.name, positions,
       packHelperName(scope.sig, param)));
-  return fmt::format("static_cast<const {} *>({}.foldedEncoding())", T,
-                     param.identifier);
+  return FoldedEncoding{
+      fmt::format("static_cast<const {} *>({}.foldedEncoding())", T,
+                  param.identifier),
+      positions};
 }
 
 //===----------------------------------------------------------------------===//
@@ -251,8 +262,8 @@ static FailureOr<std::string> foldEncoding(kernel::GemmOp op,
 /// `outType`.
 static void emitSm90Launch(kernel::GemmPlanAttr plan, StringRef outType,
                            StringRef m, int64_t n, size_t numB,
-                           const RowBlock *rows, const std::string *folded,
-                           int64_t foldedPositions, FunctionScope &scope) {
+                           const RowBlock *rows, const FoldedEncoding *folded,
+                           FunctionScope &scope) {
   raw_indented_ostream &out = scope.launches();
   // The TMA maps hold A's address and m, both known only per call, so
   // they are encoded on every call: host work alone (two
@@ -264,7 +275,7 @@ static void emitSm90Launch(kernel::GemmPlanAttr plan, StringRef outType,
   if (folded)
     out << fmt::format("XFUSE_CUDA_TRY((device::setGemmSm90PeriodicSource<"
                        "Tile>(\n    &sm90Params, {}, {})));\n",
-                       *folded, foldedPositions);
+                       folded->table, folded->positions);
   const int64_t splits = plan.getSplitK();
   if (splits > 1) {
     // The slices add f32 partials in scratch and count their arrivals in
@@ -359,10 +370,9 @@ LogicalResult emitGemm(kernel::GemmOp op, const Buffer &result,
     rope = *operands;
   }
 
-  const bool folds = plan.getPrologue() == kernel::GemmPrologue::folded;
-  std::optional<std::string> folded;
-  if (folds) {
-    FailureOr<std::string> table = foldEncoding(op, roles, *a, n, scope);
+  std::optional<FoldedEncoding> folded;
+  if (plan.getPrologue() == kernel::GemmPrologue::folded) {
+    FailureOr<FoldedEncoding> table = foldEncoding(op, roles, *a, n, scope);
     if (failed(table))
       return failure();
     folded = *table;
@@ -396,12 +406,12 @@ LogicalResult emitGemm(kernel::GemmOp op, const Buffer &result,
                      aRows, llvm::join(weights, ", "), cRows, launchedRows, n,
                      k);
   out.unindent();
-  emitEpilogue(*chains, roles.gate, rope ? &*rope : nullptr, folds, out);
+  emitEpilogue(*chains, roles.gate, rope ? &*rope : nullptr,
+               folded ? &*folded : nullptr, out);
   switch (plan.getMainloop()) {
   case kernel::GemmMainloop::tma_wgmma:
     emitSm90Launch(plan, *outType, m, n, weights.size(), rows,
-                   folded ? &*folded : nullptr,
-                   folds ? kernel::foldedPositions(roles.prologue) : 0, scope);
+                   folded ? &*folded : nullptr, scope);
     break;
   case kernel::GemmMainloop::tma_wgmma_swapped:
     // One block per tile and k-slice, each retiring after its unit: no
