@@ -72,6 +72,19 @@ template <typename Tile, int kNumB> struct Sm90StagedStore {
     return GemmSm90Mainloop<Tile, kNumB>::kSmemBytes +
            (enabled(splitK) ? kBytes : 0);
   }
+
+  /// The buffer of a consumer's `box`-th box, counted over the block's
+  /// tiles: the two alternate.
+  __device__ static unsigned char *buffer(unsigned char *buffers, int box) {
+    return buffers + (box & 1) * kBufferBytes;
+  }
+  /// Where word q (columns 2q, 2q + 1) of n8 block j of the consumer's row r
+  /// lies in a buffer: the 128-byte-swizzled box puts row r's 16-byte chunk
+  /// c at chunk c ^ (r % 8), which also keeps a warp's 4-byte writes free
+  /// of bank conflicts.
+  __device__ static int wordOffset(int r, int q, int j) {
+    return r * 128 + 4 * q + ((j ^ (r % 8)) << 4);
+  }
 };
 
 /// Two OutT packed in one word, the unit the store transpose shuffles.
@@ -162,18 +175,12 @@ struct PeriodicSourceOf<WithPeriodicSource<Epilogue>> {
 /// its issuing thread copies the consumer's rows of the tile's source by
 /// TMA into the consumer's store buffers before the main loop (the copy
 /// lands while the MMAs run), and the epilogue reads each value where the
-/// staged store will write the output that replaces it (the buffers' box
-/// layout), so a thread reads only what it overwrites. Box b of a tile
-/// goes to buffer (boxesStored + b) % 2, as storeStagedBoxes stages it.
+/// staged store will write the output that replaces it (Sm90StagedStore's
+/// buffer and word), so a thread reads only what it overwrites.
 template <typename Mainloop, typename Tile> struct Sm90PeriodicSource {
   using Staged = Sm90StagedStore<Tile, 1>;
   static constexpr int kBoxes = Tile::kBlockN / Staged::kBoxCols;
   static constexpr int kBoxBlocks = Staged::kBoxCols / 8;
-
-  __device__ static unsigned char *buffer(unsigned char *buffers,
-                                          int boxesStored, int box) {
-    return buffers + ((boxesStored + box) & 1) * Staged::kBufferBytes;
-  }
 
   /// Run by the consumer's issuing thread, before the tile's main loop:
   /// once the stores of the consumer's previous tile have read the buffers.
@@ -184,7 +191,8 @@ template <typename Mainloop, typename Tile> struct Sm90PeriodicSource {
     landed.arriveExpectTx(kBoxes * Staged::kBufferBytes);
 #pragma unroll
     for (int box = 0; box < kBoxes; ++box)
-      sm90::tmaLoad2d(buffer(buffers, boxesStored, box), source, &landed,
+      sm90::tmaLoad2d(Staged::buffer(buffers, boxesStored + box), source,
+                      &landed,
                       col0 + Staged::kBoxCols * box, row0 % period);
   }
 
@@ -195,17 +203,6 @@ template <typename Mainloop, typename Tile> struct Sm90PeriodicSource {
                              unsigned char *buffers, int boxesStored,
                              int row0) {
     const Sm90FragmentCoords at(row0);
-    // The thread's word of n8 block j of each box in its first row (row r's
-    // 16-byte chunk c lies at chunk c ^ (r % 8), r % 8 == lane / 4); its
-    // other rows lie whole 8-row multiples further, at constant offsets.
-    const int firstRow = at.row(0, 0) - row0;
-    const unsigned char *words[kBoxes][kBoxBlocks];
-#pragma unroll
-    for (int box = 0; box < kBoxes; ++box)
-#pragma unroll
-      for (int j = 0; j < kBoxBlocks; ++j)
-        words[box][j] = buffer(buffers, boxesStored, box) + firstRow * 128 +
-                        4 * at.q + ((j ^ (at.lane / 4)) << 4);
     landed.wait(tile & 1);
 #pragma unroll
     for (int slice = 0; slice < Mainloop::kSlices; ++slice)
@@ -215,8 +212,9 @@ template <typename Mainloop, typename Tile> struct Sm90PeriodicSource {
         for (int block = 0; block < Tile::kBlockN / 8; ++block) {
           const Vec<__nv_bfloat16, 2> s =
               *reinterpret_cast<const Vec<__nv_bfloat16, 2> *>(
-                  words[block / kBoxBlocks][block % kBoxBlocks] +
-                  (64 * slice + 8 * half) * 128);
+                  Staged::buffer(buffers, boxesStored + block / kBoxBlocks) +
+                  Staged::wordOffset(at.row(slice, half) - row0, at.q,
+                                     block % kBoxBlocks));
           acc.d[0][slice][4 * block + 2 * half] += toFloat(s[0]);
           acc.d[0][slice][4 * block + 2 * half + 1] += toFloat(s[1]);
         }
@@ -228,32 +226,39 @@ template <typename Mainloop, typename Tile> struct Sm90PeriodicSource {
 /// loop (GemmSm90Mainloop::consume calls load() and run<i>()), so that the
 /// epilogue only applies them; else each row's is prepared in the epilogue
 /// where the row is rotated, which keeps one row's state live at a time.
+/// What both forms of Sm90RowOpStates know: the epilogue, the thread's rows
+/// of the tile, their first column and C's rows.
+template <typename Epilogue> struct Sm90RowOpRows {
+  const Epilogue &epilogue;
+  Sm90FragmentCoords at;
+  int firstCol, m;
+
+  __device__ Sm90RowOpRows(const Epilogue &epilogue, int row0, int col0,
+                           int m)
+      : epilogue(epilogue), at(row0), firstCol(at.col(col0, 0)), m(m) {}
+};
+
 template <typename Mainloop, typename Epilogue, bool kEarly>
-struct Sm90RowOpStates {
+struct Sm90RowOpStates : Sm90RowOpRows<Epilogue> {
+  using Sm90RowOpRows<Epilogue>::Sm90RowOpRows;
   static constexpr int kRowSteps = kRowOpPrepareSteps<Epilogue>;
   static_assert(kRowSteps > 0, "a row op without steps prepares on the spot");
   static constexpr int kSteps = Mainloop::kSlices * 2 * kRowSteps;
 
-  const Epilogue &epilogue;
-  Sm90FragmentCoords at;
-  int firstCol, m;
   RowOpState<Epilogue> rows[Mainloop::kSlices][2];
-
-  __device__ Sm90RowOpStates(const Epilogue &epilogue, int row0, int col0,
-                             int m)
-      : epilogue(epilogue), at(row0), firstCol(at.col(col0, 0)), m(m) {}
 
   __device__ void load() {
 #pragma unroll
     for (int slice = 0; slice < Mainloop::kSlices; ++slice)
 #pragma unroll
       for (int half = 0; half < 2; ++half)
-        loadRowOp(epilogue, rows[slice][half], at.row(slice, half), m);
+        loadRowOp(this->epilogue, rows[slice][half],
+                  this->at.row(slice, half), this->m);
   }
   template <int kStep> __device__ void run() {
     constexpr int kRow = kStep / kRowSteps;
-    prepareRowOpStep<kStep % kRowSteps>(epilogue, rows[kRow / 2][kRow % 2],
-                                        firstCol);
+    prepareRowOpStep<kStep % kRowSteps>(
+        this->epilogue, rows[kRow / 2][kRow % 2], this->firstCol);
   }
   __device__ const RowOpState<Epilogue> &of(int slice, int half) const {
     return rows[slice][half];
@@ -261,21 +266,15 @@ struct Sm90RowOpStates {
 };
 
 template <typename Mainloop, typename Epilogue>
-struct Sm90RowOpStates<Mainloop, Epilogue, false> {
+struct Sm90RowOpStates<Mainloop, Epilogue, false> : Sm90RowOpRows<Epilogue> {
+  using Sm90RowOpRows<Epilogue>::Sm90RowOpRows;
   static constexpr int kSteps = 0;
-
-  const Epilogue &epilogue;
-  Sm90FragmentCoords at;
-  int firstCol, m;
-
-  __device__ Sm90RowOpStates(const Epilogue &epilogue, int row0, int col0,
-                             int m)
-      : epilogue(epilogue), at(row0), firstCol(at.col(col0, 0)), m(m) {}
 
   __device__ void load() {}
   template <int kStep> __device__ void run() {}
   __device__ RowOpState<Epilogue> of(int slice, int half) const {
-    return prepareRowOp(epilogue, at.row(slice, half), firstCol, m);
+    return prepareRowOp(this->epilogue, this->at.row(slice, half),
+                        this->firstCol, this->m);
   }
 };
 
@@ -355,24 +354,12 @@ __device__ void epilogueRowWords(const typename Mainloop::Accumulators &acc,
                                  const Sm90FragmentCoords &at, int col0,
                                  int slice, int half,
                                  std::uint32_t (&words)[kBlocks]) {
-  if constexpr (kHasRowOp<Epilogue>) {
-    float2 v[kBlocks];
-    epilogueRow<Mainloop, kNumB>(acc, out, epilogue, rowStates, at, col0,
-                                 slice, half, v);
+  float2 v[kBlocks];
+  epilogueRow<Mainloop, kNumB>(acc, out, epilogue, rowStates, at, col0, slice,
+                               half, v);
 #pragma unroll
-    for (int block = 0; block < kBlocks; ++block)
-      words[block] = packPair<OutT>(v[block]);
-  } else if (out.contains(at.row(slice, half), at.col(col0, kBlocks - 1))) {
-#pragma unroll
-    for (int block = 0; block < kBlocks; ++block)
-      words[block] = packPair<OutT>(epilogueInside<Mainloop, kNumB>(
-          acc, epilogue, at, col0, slice, half, block));
-  } else {
-#pragma unroll
-    for (int block = 0; block < kBlocks; ++block)
-      words[block] = epilogueWord<Mainloop, kNumB>(acc, out, epilogue, at,
-                                                   col0, slice, half, block);
-  }
+  for (int block = 0; block < kBlocks; ++block)
+    words[block] = packPair<OutT>(v[block]);
 }
 
 /// Runs the epilogue on one consumer warpgroup's accumulators (its rows
@@ -420,10 +407,8 @@ __device__ void storeSm90Epilogue(const typename Mainloop::Accumulators &acc,
 
 /// The staged stores of one consumer warpgroup (all 128 threads): per
 /// 64-column box of its rows, the words wordOf(slice, half, block) go into
-/// one of the consumer's two shared-memory buffers in the
-/// 128-byte-swizzled box layout (row r's 16-byte chunk c at chunk
-/// c ^ (r % 8), which also keeps the warp's 4-byte writes free of bank
-/// conflicts), and one thread stores the box with TMA. The consumer
+/// one of the consumer's two shared-memory buffers in the 128-byte-swizzled
+/// box layout (Sm90StagedStore), and one thread stores the box with TMA. The consumer
 /// returns as soon as its last box is issued; before refilling a buffer,
 /// the issuing thread waits until the store that read it (two boxes back,
 /// possibly of the previous tile) has. `boxesStored` counts this
@@ -460,24 +445,19 @@ __device__ void storeStagedBoxes(const Sm90Output<OutT> &out,
   for (int box = 0; box < kBoxes; ++box) {
     if constexpr (!kWholeTile)
       computeBox(box);
-    unsigned char *const buffer =
-        buffers + (boxesStored++ & 1) * Staged::kBufferBytes;
+    unsigned char *const buffer = Staged::buffer(buffers, boxesStored++);
     if (issuer)
       sm90::bulkWaitGroupRead<1>();
     sm90::namedBarrierSync(1 + consumer, 128);
 #pragma unroll
     for (int slice = 0; slice < Mainloop::kSlices; ++slice)
 #pragma unroll
-      for (int half = 0; half < 2; ++half) {
-        const int r = at.row(slice, half) - row0; // r % 8 == lane / 4
-        unsigned char *const line = buffer + r * 128 + 4 * at.q;
+      for (int half = 0; half < 2; ++half)
 #pragma unroll
-        for (int j = 0; j < kBoxBlocks; ++j) {
-          const int chunk = j ^ (at.lane / 4);
-          *reinterpret_cast<std::uint32_t *>(line + (chunk << 4)) =
-              words[box][slice][half][j];
-        }
-      }
+        for (int j = 0; j < kBoxBlocks; ++j)
+          *reinterpret_cast<std::uint32_t *>(
+              buffer + Staged::wordOffset(at.row(slice, half) - row0, at.q,
+                                          j)) = words[box][slice][half][j];
     sm90::fenceProxyAsyncShared();
     sm90::namedBarrierSync(1 + consumer, 128);
     if (issuer) {
