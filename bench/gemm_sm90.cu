@@ -706,6 +706,24 @@ struct PeriodicRowsAdd {
   }
 };
 
+/// cuBLASLt on the non-gated problem `p`, its epilogue fused, writing p.c:
+/// the algorithm is chosen once, on operand set 0.
+Launch cublasLtLaunch(cublasLtHandle_t cublas, const Problem &p,
+                      cudaStream_t stream) {
+  auto operands = [&p](int set) {
+    const Operands &ops = p.sets[set];
+    return bench::CublasLtOperands{ops.b.data(), ops.a.data(),
+                                   ops.bias.data(), p.c.data()};
+  };
+  const Shape &s = p.shape;
+  auto gemm = std::make_shared<bench::CublasLtGemm>(
+      cublas, s.m, s.n, s.k, cublasLtEpilogue(s.epi), kCublasCandidates,
+      operands(0), stream);
+  return [gemm, operands](int set, cudaStream_t st) {
+    gemm->run(operands(set), st);
+  };
+}
+
 /// bert_pe_ffn's first GEMM (relu(X W1^T + b1)) on its planned tile
 /// (ping-pong 128x128), on the cooperative 128x256, each also in clusters
 /// of two blocks sharing B tiles, and on the planned tile with a [512, n]
@@ -739,14 +757,6 @@ bool bertFirstGemm(const cudaDeviceProp &prop, std::uint64_t seed,
   using CoopC2 = device::Sm90GemmTile<128, 256, 4, kCoop, kStaged, 2>;
   cublasLtHandle_t cublas;
   CUBLAS_CHECK(cublasLtCreate(&cublas));
-  auto cublasOperands = [&](int set) {
-    const Operands &ops = p.sets[set];
-    return bench::CublasLtOperands{ops.b.data(), ops.a.data(),
-                                   ops.bias.data(), p.c.data()};
-  };
-  const bench::CublasLtGemm cublasGemm(
-      cublas, s.m, s.n, s.k, cublasLtEpilogue(s.epi), kCublasCandidates,
-      cublasOperands(0), stream);
   // Every variant reads operand set 0's bias (the table is the same for
   // every set).
   const struct {
@@ -765,8 +775,7 @@ bool bertFirstGemm(const cudaDeviceProp &prop, std::uint64_t seed,
       {"pp128x128 c2", sm90LaunchWith<PingPongC2>(p, plain)},
       {"128x256", sm90LaunchWith<Coop>(p, plain)},
       {"128x256 c2", sm90LaunchWith<CoopC2>(p, plain)},
-      {"cublaslt",
-       [&](int set, cudaStream_t st) { cublasGemm.run(cublasOperands(set), st); }},
+      {"cublaslt", cublasLtLaunch(cublas, p, stream)},
   };
   std::vector<Launch> launches;
   for (const auto &v : variants)
@@ -786,12 +795,52 @@ bool bertFirstGemm(const cudaDeviceProp &prop, std::uint64_t seed,
   return pass;
 }
 
+/// gpt_pe_ffn's two GEMMs on their planned tile (cooperative 128x256, 4
+/// stages) and cuBLASLt, at the config's 8192 rows and at 8448: 128x256
+/// tiles of 8192 rows make 31.03 and 7.76 waves of 132 blocks, of 8448 rows
+/// 32 and 8 whole ones. The time per row at 8448 against 8192 bounds what
+/// a schedule without the partial last wave (stream-K) could recover.
+bool gptWaves(const cudaDeviceProp &prop, std::uint64_t seed,
+              std::mt19937_64 &rng, cudaStream_t stream) {
+  using Tile = device::Sm90GemmTile<128, 256, 4>;
+  const Shape shapes[] = {{8192, 16384, 4096, Epi::kReluBias, true},
+                          {8448, 16384, 4096, Epi::kReluBias, true},
+                          {8192, 4096, 16384, Epi::kBias, true},
+                          {8448, 4096, 16384, Epi::kBias, true}};
+  cublasLtHandle_t cublas;
+  CUBLAS_CHECK(cublasLtCreate(&cublas));
+  bool pass = true;
+  for (const Shape &s : shapes) {
+    const Problem p = makeProblem(s, seed, prop.l2CacheSize);
+    const Reference ref = computeReference(p, sampledRows(s, rng));
+    const char *names[] = {"128x256", "cublaslt"};
+    const std::vector<Launch> launches = {sm90Launch<Tile>(p),
+                                          cublasLtLaunch(cublas, p, stream)};
+    std::vector<CheckResult> checks;
+    pass &= checkEach(
+        p, launches, [&](std::size_t) { return ref; }, stream, checks);
+    for (int round = 0; round < 2; ++round) {
+      const std::vector<double> ms = medianMsInterleaved(launches, p, stream);
+      for (std::size_t i = 0; i < ms.size(); ++i)
+        std::printf("waves %dx%dx%d %-8s %s  %.4f ms  %.3f us per 128 rows  "
+                    "%.0f TFLOP/s\n",
+                    s.m, s.n, s.k, names[i], checks[i].pass ? "PASS" : "FAIL",
+                    ms[i], ms[i] * 1e3 / (s.m / 128.0),
+                    s.flops() / (ms[i] * 1e-3) / 1e12);
+    }
+  }
+  CUBLAS_CHECK(cublasLtDestroy(cublas));
+  return pass;
+}
+
 } // namespace
 
-/// Usage: xfuse_gemm_sm90_bench [--correctness-only | --rope | --bert1]
+/// Usage: xfuse_gemm_sm90_bench
+///            [--correctness-only | --rope | --bert1 | --waves]
 /// (--correctness-only: the untimed odd-M cases alone, e.g. under
 /// compute-sanitizer; --rope: the cost of RoPE in the epilogue alone;
-/// --bert1: bert_pe_ffn's first GEMM alone, bertFirstGemm).
+/// --bert1: bert_pe_ffn's first GEMM alone, bertFirstGemm; --waves: the
+/// last partial wave of gpt_pe_ffn's GEMMs, gptWaves).
 int main(int argc, char **argv) {
   const std::string mode = argc > 1 ? argv[1] : "";
   const bool correctnessOnly = mode == "--correctness-only";
@@ -805,6 +854,8 @@ int main(int argc, char **argv) {
     return ropeOverhead(prop, seed, rng, stream.get()) ? 0 : 1;
   if (mode == "--bert1")
     return bertFirstGemm(prop, seed, rng, stream.get()) ? 0 : 1;
+  if (mode == "--waves")
+    return gptWaves(prop, seed, rng, stream.get()) ? 0 : 1;
 
   const std::vector<Shape> shapes = {
       // Odd M, and N, K off the tiles (multiples of 8): correctness only,
