@@ -14,6 +14,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassRegistry.h"
 #include "llvm/Support/SourceMgr.h"
 
 using namespace mlir;
@@ -85,4 +86,8 @@ struct VerifyToolInputPass
 
 std::unique_ptr<Pass> xfuse::createVerifyToolInputPass() {
   return std::make_unique<VerifyToolInputPass>();
+}
+
+void xfuse::registerVerifyToolInputPass() {
+  registerPass(createVerifyToolInputPass);
 }

@@ -40,6 +40,10 @@ OwningOpRef<ModuleOp> parseToolInput(const llvm::SourceMgr &sourceMgr,
 /// (xfuse-opt): they parse without verifying and run this pass first.
 std::unique_ptr<Pass> createVerifyToolInputPass();
 
+/// Registers that pass as --xfuse-verify-tool-input, so that the pipeline
+/// a driver prints (--dump-pass-pipeline) parses again.
+void registerVerifyToolInputPass();
+
 } // namespace mlir::xfuse
 
 #endif // XFUSE_TOOLS_COMMON_TOOLINPUT_H

@@ -29,6 +29,7 @@ int main(int argc, char **argv) {
   registerCanonicalizerPass();
   registerCSEPass();
   xfuse::registerXFusePasses();
+  xfuse::registerVerifyToolInputPass();
   auto [inputFilename, outputFilename] = registerAndParseCLIOptions(
       argc, argv, "xfuse optimizer driver\n", registry);
 
